@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is needed and starts the whole system with the demo data, on a fresh Debian
+# machine with Node 20. Open http://localhost:${PORT:-3000}/ afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm ci --no-audit --no-fund
+npm run build
+
+export PORT="${PORT:-3000}"
+export HOST="${HOST:-0.0.0.0}"
+export ORIGIN="${ORIGIN:-http://localhost:$PORT}"
+export DATA_DIR="${DATA_DIR:-./data}"
+export SEED_DEMO="${SEED_DEMO:-1}"
+export DEMO_PASSWORD="${DEMO_PASSWORD:-ordos-demo}"
+export BODY_SIZE_LIMIT="${BODY_SIZE_LIMIT:-25M}"
+mkdir -p "$DATA_DIR"
+echo "Starting on $ORIGIN (data in $DATA_DIR, demo data: $SEED_DEMO)"
+exec node build

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the checks need on a fresh Debian machine with Node 20 (Chromium from Debian,
+# the npm packages) and runs every check and test. Every step runs even when an earlier one
+# fails; the script exits non-zero if any step failed.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+failures=()
+
+step() {
+	local name=$1
+	shift
+	printf '\n===== %s =====\n' "$name"
+	local start=$SECONDS
+	if "$@"; then
+		passed=$((passed + 1))
+		printf -- '----- %s: ok (%ss)\n' "$name" $((SECONDS - start))
+	else
+		failed=$((failed + 1))
+		failures+=("$name")
+		printf -- '----- %s: FAILED (%ss)\n' "$name" $((SECONDS - start))
+	fi
+}
+
+install_chromium() {
+	if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+		echo "chromium present: $("${CHROMIUM_PATH:-/usr/bin/chromium}" --version 2>/dev/null)"
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "Chromium is missing and this is not root: run 'sudo apt-get install -y chromium'" >&2
+		return 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
+step "install Chromium (Debian)" install_chromium
+step "install npm packages (npm ci)" npm ci --no-audit --no-fund
+step "lint (prettier + eslint)" npm run lint
+step "type-check (svelte-check)" npm run check
+step "unit tests (vitest)" npm run test:unit
+step "build (production)" npm run build
+step "e2e tests (playwright, production build)" npm run test:e2e
+
+printf '\n===== summary =====\n'
+for f in "${failures[@]+"${failures[@]}"}"; do echo "failed step: $f"; done
+echo "steps: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,31 @@
+import Dexie, { type EntityTable } from 'dexie';
+import type { StoredPhoto, StoredPhotoBlob, StoredRecord, StoredSite } from './schema';
+
+export const DB_NAME = 'ordos-survey';
+
+type SettingRow = { key: string; value: unknown };
+
+/**
+ * The device database. Versions only ever go up; each new version MUST keep every older row
+ * readable (add an `.upgrade()` when a row's shape changes).
+ */
+export class SurveyDatabase extends Dexie {
+	sites!: EntityTable<StoredSite, 'code'>;
+	records!: EntityTable<StoredRecord, 'id'>;
+	photos!: EntityTable<StoredPhoto, 'key'>;
+	photoBlobs!: EntityTable<StoredPhotoBlob, 'sha256'>;
+	settings!: EntityTable<SettingRow, 'key'>;
+
+	constructor(name = DB_NAME) {
+		// 'strict' durability: a write is on disk when its transaction completes (Chromium's
+		// default 'relaxed' may lose the last writes on power loss).
+		super(name, { chromeTransactionDurability: 'strict' });
+		this.version(1).stores({
+			sites: 'code, countyCode',
+			records: 'id, countyCode, siteCode, localState, updatedAt',
+			photos: 'key, recordId, sha256',
+			photoBlobs: 'sha256',
+			settings: 'key'
+		});
+	}
+}

@@ -1,0 +1,243 @@
+import Dexie from 'dexie';
+import { parseWith, type Issue } from '$lib/domain/schemas/common.js';
+import type { z } from 'zod';
+import { SurveyDatabase } from './database';
+import {
+	SETTINGS,
+	StoredPhotoBlobSchema,
+	StoredPhotoSchema,
+	StoredRecordSchema,
+	StoredSiteSchema,
+	type SettingKey,
+	type SettingValue,
+	type StoredPhoto,
+	type StoredRecord,
+	type StoredSite
+} from './schema';
+
+export { SurveyDatabase } from './database';
+export * from './schema';
+
+/** A write refused because the row does not match its schema; nothing was written. */
+export class ValidationError extends Error {
+	constructor(
+		what: string,
+		readonly issues: Issue[]
+	) {
+		super(
+			`${what} 数据不合格，未保存：${issues.map((i) => `${i.path || '(根)'} ${i.message}`).join('；')}`
+		);
+		this.name = 'ValidationError';
+	}
+}
+
+function validated<T extends z.ZodType>(what: string, schema: T, value: unknown): z.infer<T> {
+	const result = parseWith(schema, value);
+	if (!result.ok) throw new ValidationError(what, result.issues);
+	return result.value;
+}
+
+type ConnectionListener = (event: 'closed' | 'reopened' | 'failed', error?: unknown) => void;
+
+/**
+ * The device store: the one Dexie database behind a small repository in which every write is
+ * validated by the shared schemas. It reopens the connection when the browser closes it (storage
+ * cleared, the OS reclaiming memory in the background) and retries the interrupted call once.
+ */
+export class DeviceStore {
+	readonly db: SurveyDatabase;
+	#listeners = new Set<ConnectionListener>();
+	#closedByUs = false;
+
+	constructor(name?: string) {
+		this.db = new SurveyDatabase(name);
+		// Dexie fires 'close' for our own close() too (4.1+); only a close from outside reopens.
+		this.db.on('close', () => {
+			if (this.#closedByUs) return;
+			this.#emit('closed');
+			void this.#reopen().catch(() => undefined);
+		});
+	}
+
+	onConnection(listener: ConnectionListener): () => void {
+		this.#listeners.add(listener);
+		return () => this.#listeners.delete(listener);
+	}
+
+	#emit(event: 'closed' | 'reopened' | 'failed', error?: unknown) {
+		for (const l of this.#listeners) l(event, error);
+	}
+
+	async #reopen(): Promise<void> {
+		if (this.db.isOpen()) return;
+		try {
+			await this.db.open();
+			this.#emit('reopened');
+		} catch (error) {
+			this.#emit('failed', error);
+			throw error;
+		}
+	}
+
+	/** Runs `fn`, reopening and retrying once when the connection had been closed under it. */
+	async #run<T>(fn: () => Promise<T>): Promise<T> {
+		try {
+			return await fn();
+		} catch (error) {
+			if (
+				error instanceof Dexie.DatabaseClosedError ||
+				(error as Error)?.name === 'InvalidStateError'
+			) {
+				await this.#reopen();
+				return fn();
+			}
+			throw error;
+		}
+	}
+
+	open(): Promise<void> {
+		this.#closedByUs = false;
+		return this.#run(async () => {
+			await this.db.open();
+		});
+	}
+
+	close(): void {
+		this.#closedByUs = true;
+		this.db.close();
+	}
+
+	// --- settings -------------------------------------------------------------------------
+
+	getSetting<K extends SettingKey>(key: K): Promise<SettingValue<K> | undefined> {
+		return this.#run(async () => {
+			const row = await this.db.settings.get(key);
+			if (!row) return undefined;
+			const parsed = SETTINGS[key].safeParse(row.value);
+			return parsed.success ? (parsed.data as SettingValue<K>) : undefined;
+		});
+	}
+
+	async setSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Promise<void> {
+		const checked = validated(`设置 ${key}`, SETTINGS[key], value);
+		return this.#run(async () => {
+			await this.db.settings.put({ key, value: checked });
+		});
+	}
+
+	// --- registry -------------------------------------------------------------------------
+
+	/**
+	 * Replaces the registry on the device with `sites`, in one transaction: either every site is
+	 * stored or none is. Each site is validated first.
+	 */
+	async replaceRegistry(
+		sites: unknown[],
+		source: Omit<SettingValue<'registrySource'>, 'count'>,
+		onProgress?: (done: number, total: number) => void
+	): Promise<number> {
+		const checked: StoredSite[] = [];
+		for (const [i, site] of sites.entries()) {
+			checked.push(validated(`名录第 ${i + 1} 条`, StoredSiteSchema, site));
+			if (onProgress && i % 2000 === 0) onProgress(i, sites.length * 2);
+		}
+		const codes = new Set(checked.map((s) => s.code));
+		if (codes.size !== checked.length) {
+			throw new ValidationError('名录', [{ path: 'code', message: '名录中有重复的登记编号' }]);
+		}
+		const registrySource = validated('设置 registrySource', SETTINGS.registrySource, {
+			...source,
+			count: checked.length
+		});
+		await this.#run(() =>
+			this.db.transaction('rw', this.db.sites, this.db.settings, async () => {
+				await this.db.sites.clear();
+				const chunk = 2000;
+				for (let i = 0; i < checked.length; i += chunk) {
+					await this.db.sites.bulkPut(checked.slice(i, i + chunk));
+					onProgress?.(checked.length + i + chunk, checked.length * 2);
+				}
+				await this.db.settings.put({ key: 'registrySource', value: registrySource });
+			})
+		);
+		return checked.length;
+	}
+
+	sitesOf(county: string): Promise<StoredSite[]> {
+		return this.#run(() =>
+			county === 'all'
+				? this.db.sites.toArray()
+				: this.db.sites.where('countyCode').equals(county).toArray()
+		);
+	}
+
+	countSites(): Promise<number> {
+		return this.#run(() => this.db.sites.count());
+	}
+
+	/** Site counts per county code. */
+	countSitesByCounty(): Promise<Record<string, number>> {
+		return this.#run(async () => {
+			const counts: Record<string, number> = {};
+			await this.db.sites.orderBy('countyCode').eachKey((key) => {
+				const k = String(key);
+				counts[k] = (counts[k] ?? 0) + 1;
+			});
+			return counts;
+		});
+	}
+
+	getSite(code: string): Promise<StoredSite | undefined> {
+		return this.#run(() => this.db.sites.get(code));
+	}
+
+	// --- records --------------------------------------------------------------------------
+
+	async putRecord(row: StoredRecord): Promise<void> {
+		const checked = validated('调查记录', StoredRecordSchema, row);
+		return this.#run(async () => {
+			await this.db.records.put(checked);
+		});
+	}
+
+	getRecord(id: string): Promise<StoredRecord | undefined> {
+		return this.#run(() => this.db.records.get(id));
+	}
+
+	recordsOf(county: string): Promise<StoredRecord[]> {
+		return this.#run(() =>
+			county === 'all'
+				? this.db.records.toArray()
+				: this.db.records.where('countyCode').equals(county).toArray()
+		);
+	}
+
+	recordsOfSite(siteCode: string): Promise<StoredRecord[]> {
+		return this.#run(() => this.db.records.where('siteCode').equals(siteCode).toArray());
+	}
+
+	// --- photos ---------------------------------------------------------------------------
+
+	/** Stores a photo's bytes (once per hash) and its metadata for one record, atomically. */
+	async putPhoto(meta: Omit<StoredPhoto, 'key'>, blob: Blob): Promise<void> {
+		const row = validated('照片信息', StoredPhotoSchema, {
+			...meta,
+			key: `${meta.recordId}:${meta.sha256}`
+		});
+		const bytes = validated('照片', StoredPhotoBlobSchema, { sha256: meta.sha256, blob });
+		return this.#run(() =>
+			this.db.transaction('rw', this.db.photos, this.db.photoBlobs, async () => {
+				await this.db.photoBlobs.put(bytes);
+				await this.db.photos.put(row);
+			})
+		);
+	}
+
+	photosOf(recordId: string): Promise<StoredPhoto[]> {
+		return this.#run(() => this.db.photos.where('recordId').equals(recordId).sortBy('number'));
+	}
+
+	photoBlob(sha256: string): Promise<Blob | undefined> {
+		return this.#run(async () => (await this.db.photoBlobs.get(sha256))?.blob);
+	}
+}

@@ -1,0 +1,122 @@
+import { getContext, setContext } from 'svelte';
+import { buildSearchIndex, searchSites } from '$lib/domain/registry/search.js';
+import type { StoredSite } from '$lib/db';
+import type { DeviceStore, SettingValue } from '$lib/db';
+import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source';
+
+export type LoadState =
+	| { phase: 'idle' }
+	| { phase: 'loading'; done: number; total: number }
+	| { phase: 'ready' }
+	| { phase: 'empty' }
+	| { phase: 'error'; message: string };
+
+/**
+ * The team's work list: the registered sites of its county as the device holds them, with
+ * search and filters. Holds no copy of anything the database does not have.
+ */
+export class WorkList {
+	#store: DeviceStore;
+	county = $state<string | null>(null);
+	sites = $state.raw<StoredSite[]>([]);
+	load = $state<LoadState>({ phase: 'idle' });
+	query = $state('');
+	category = $state<string | null>(null);
+	protectionLevel = $state<string | null>(null);
+	selected = $state<string | null>(null);
+	/** Set when the list last became usable, for the start-up benchmark. */
+	readyAt = $state(0);
+	registrySource = $state<SettingValue<'registrySource'> | null>(null);
+	countsByCounty = $state.raw<Record<string, number>>({});
+	/** Loading or importing the registry onto the device. */
+	registryJob = $state<LoadState>({ phase: 'idle' });
+
+	#index = $derived(buildSearchIndex(this.sites));
+	results = $derived(
+		searchSites(this.sites, this.#index, {
+			query: this.query,
+			category: this.category,
+			protectionLevel: this.protectionLevel
+		})
+	);
+
+	constructor(store: DeviceStore) {
+		this.#store = store;
+	}
+
+	async init(): Promise<void> {
+		const [county, source] = await Promise.all([
+			this.#store.getSetting('county'),
+			this.#store.getSetting('registrySource')
+		]);
+		this.county = county ?? null;
+		this.registrySource = source ?? null;
+		if (this.county) await this.refresh();
+		if (!source) await this.loadDemo();
+		else this.countsByCounty = await this.#store.countSitesByCounty();
+	}
+
+	/** Puts the demo registry on the device (first start of a demo system). */
+	loadDemo(): Promise<void> {
+		return this.#replaceRegistry((progress) => loadDemoRegistry(this.#store, progress));
+	}
+
+	/** Replaces the registry with a file the user picked; nothing changes if it is invalid. */
+	importFile(file: File): Promise<void> {
+		return this.#replaceRegistry((progress) => importRegistryFile(this.#store, file, progress));
+	}
+
+	async #replaceRegistry(
+		run: (progress: (done: number, total: number) => void) => Promise<number>
+	): Promise<void> {
+		this.registryJob = { phase: 'loading', done: 0, total: 1 };
+		try {
+			await run((done, total) => (this.registryJob = { phase: 'loading', done, total }));
+			this.registryJob = { phase: 'ready' };
+		} catch (error) {
+			this.registryJob = { phase: 'error', message: (error as Error).message };
+			return;
+		}
+		this.registrySource = (await this.#store.getSetting('registrySource')) ?? null;
+		this.countsByCounty = await this.#store.countSitesByCounty();
+		await this.refresh();
+	}
+
+	async chooseCounty(county: string): Promise<void> {
+		await this.#store.setSetting('county', county as 'all');
+		this.county = county;
+		this.query = '';
+		this.category = null;
+		this.protectionLevel = null;
+		this.selected = null;
+		await this.refresh();
+	}
+
+	async refresh(): Promise<void> {
+		if (!this.county) return;
+		this.load = { phase: 'loading', done: 0, total: 1 };
+		try {
+			const sites = await this.#store.sitesOf(this.county);
+			sites.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+			this.sites = sites;
+			this.load = sites.length ? { phase: 'ready' } : { phase: 'empty' };
+			this.readyAt = performance.now();
+		} catch (error) {
+			this.load = { phase: 'error', message: (error as Error).message };
+		}
+	}
+
+	reset(): void {
+		this.county = null;
+		this.sites = [];
+		this.load = { phase: 'idle' };
+		this.query = '';
+		this.category = null;
+		this.protectionLevel = null;
+		this.selected = null;
+	}
+}
+
+const KEY = Symbol('work-list');
+export const provideWorkList = (list: WorkList) => setContext(KEY, list);
+export const useWorkList = () => getContext<WorkList>(KEY);

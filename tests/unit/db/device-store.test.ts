@@ -1,0 +1,161 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeviceStore, ValidationError } from '../../../src/lib/db';
+import { newRecheckDraft } from '../../../src/lib/domain/records/drafts';
+import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
+
+function site(code: string, overrides: Partial<RegisteredSite> = {}): RegisteredSite {
+	return {
+		code,
+		countyCode: '150627',
+		name: `测试${code}遗址`,
+		township: '纳林陶亥镇',
+		address: '纳林陶亥镇某村西北约1公里',
+		category: '古文化遗址',
+		subcategory: '聚落址',
+		era: '新石器时代',
+		eraGroup: '新石器时代',
+		protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
+		ownership: '国家所有',
+		usage: ['无人使用'],
+		condition: '一般',
+		openStatus: '未开放',
+		threats: ['水土流失'],
+		areaM2: 1200,
+		location: { lat: 39.5, lon: 109.8 },
+		description: '【演示数据】测试用遗址。',
+		demo: true,
+		...overrides
+	};
+}
+
+let store: DeviceStore;
+let n = 0;
+beforeEach(async () => {
+	store = new DeviceStore(`test-${++n}`);
+	await store.open();
+});
+afterEach(async () => {
+	store.close();
+	await store.db.delete();
+});
+
+describe('DeviceStore', () => {
+	it('stores a registry and reads it back by county', async () => {
+		await store.replaceRegistry(
+			[site('150627-0001'), site('150627-0002'), site('150602-0001', { countyCode: '150602' })],
+			{ kind: 'demo', label: '演示名录', loadedAt: '2025-06-01T08:00:00+08:00' }
+		);
+		expect((await store.sitesOf('150627')).map((s) => s.code).sort()).toEqual([
+			'150627-0001',
+			'150627-0002'
+		]);
+		expect(await store.sitesOf('all')).toHaveLength(3);
+		expect(await store.countSitesByCounty()).toEqual({
+			'150602': 1,
+			'150627': 2
+		});
+		expect(await store.getSetting('registrySource')).toMatchObject({ kind: 'demo', count: 3 });
+	});
+
+	it('refuses a registry with one bad site and keeps the old one whole', async () => {
+		await store.replaceRegistry([site('150627-0001')], {
+			kind: 'demo',
+			label: '演示名录',
+			loadedAt: '2025-06-01T08:00:00+08:00'
+		});
+		const bad = { ...site('150627-0009'), category: '古遗址类' };
+		await expect(
+			store.replaceRegistry([site('150627-0002'), bad], {
+				kind: 'file',
+				label: 'x.json',
+				loadedAt: '2025-06-02T08:00:00+08:00'
+			})
+		).rejects.toThrow(ValidationError);
+		expect((await store.sitesOf('all')).map((s) => s.code)).toEqual(['150627-0001']);
+		expect(await store.getSetting('registrySource')).toMatchObject({ kind: 'demo', count: 1 });
+	});
+
+	it('refuses duplicate codes in a registry', async () => {
+		await expect(
+			store.replaceRegistry([site('150627-0001'), site('150627-0001')], {
+				kind: 'file',
+				label: 'dup.json',
+				loadedAt: '2025-06-02T08:00:00+08:00'
+			})
+		).rejects.toThrow(/重复/);
+		expect(await store.countSites()).toBe(0);
+	});
+
+	it('validates every record write against the wire schema', async () => {
+		const record = newRecheckDraft(site('150627-0001'), {
+			id: '2f1c9a4e-8b7d-4c3a-9e2f-1a2b3c4d5e6f',
+			now: '2025-06-02T10:00:00+08:00'
+		});
+		const row = {
+			id: record.id,
+			countyCode: record.countyCode,
+			kind: record.kind,
+			siteCode: '150627-0001',
+			localState: 'draft' as const,
+			record,
+			createdAt: record.updatedAt,
+			updatedAt: record.updatedAt
+		};
+		await store.putRecord(row);
+		expect((await store.getRecord(record.id))?.record.name).toBe('测试150627-0001遗址');
+
+		const bad = { ...row, record: { ...record, condition: '很好' } };
+		await expect(store.putRecord(bad as never)).rejects.toThrow(/condition/);
+		expect((await store.getRecord(record.id))?.record.condition).toBe('一般');
+		expect(await store.recordsOfSite('150627-0001')).toHaveLength(1);
+	});
+
+	it('validates settings', async () => {
+		await store.setSetting('county', '150627');
+		expect(await store.getSetting('county')).toBe('150627');
+		await expect(store.setSetting('county', '999999' as never)).rejects.toThrow(ValidationError);
+		expect(await store.getSetting('county')).toBe('150627');
+	});
+
+	it('keeps photo bytes and metadata together', async () => {
+		const sha = 'a'.repeat(64);
+		const recordId = '2f1c9a4e-8b7d-4c3a-9e2f-1a2b3c4d5e6f';
+		await store.putPhoto(
+			{
+				recordId,
+				sha256: sha,
+				kind: '全景',
+				number: 1,
+				mimeType: 'image/jpeg',
+				bytes: 3,
+				width: 10,
+				height: 10,
+				createdAt: '2025-06-02T10:00:00+08:00'
+			},
+			new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' })
+		);
+		const photos = await store.photosOf(recordId);
+		expect(photos.map((p) => p.sha256)).toEqual([sha]);
+		expect((await store.photoBlob(sha))?.size).toBe(3);
+		await expect(
+			store.putPhoto({ ...photos[0]!, sha256: 'not-a-hash' }, new Blob([]))
+		).rejects.toThrow(ValidationError);
+	});
+
+	it('reopens by itself when the browser closes the connection', async () => {
+		await store.replaceRegistry([site('150627-0001')], {
+			kind: 'demo',
+			label: '演示名录',
+			loadedAt: '2025-06-01T08:00:00+08:00'
+		});
+		const events: string[] = [];
+		store.onConnection((e) => events.push(e));
+		// What a browser does when it closes the connection (storage cleared, memory reclaimed).
+		const idb = store.db.backendDB();
+		idb.close();
+		idb.onclose?.call(idb, new Event('close'));
+		expect(await store.getSite('150627-0001')).toMatchObject({ code: '150627-0001' });
+		expect(events).toContain('closed');
+	});
+});
