@@ -14,7 +14,8 @@ export default ts.config(
 			'test-results/',
 			'playwright-report/',
 			'bench/results/',
-			'data/'
+			'data/',
+			'project.inlang/'
 		]
 	},
 	js.configs.recommended,

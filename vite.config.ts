@@ -1,7 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
-import { defineConfig } from 'vitest/config';
+import { defineConfig } from 'vite';
 
 export default defineConfig({
 	plugins: [
@@ -53,9 +53,5 @@ export default defineConfig({
 				maximumFileSizeToCacheInBytes: 16 * 1024 * 1024
 			}
 		})
-	],
-	test: {
-		include: ['tests/unit/**/*.test.ts'],
-		environment: 'node'
-	}
+	]
 });

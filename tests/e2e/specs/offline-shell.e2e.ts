@@ -71,5 +71,5 @@ test('after one online visit the field app works offline: county, search, site o
 	// The site page opens offline too, with the registry entry.
 	await rows.first().getByRole('link').click();
 	await expect(page.getByTestId('site-name')).toHaveText('成吉思汗陵');
-	await expect(page.getByText('全国重点文物保护单位')).toBeVisible();
+	await expect(page.getByText('全国重点文物保护单位', { exact: true })).toBeVisible();
 });

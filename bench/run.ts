@@ -1,0 +1,375 @@
+/**
+ * `npm run bench`: the performance figures of the field app, measured against the production
+ * build in Debian's Chromium. Every figure is measured side by side with its baseline in the
+ * same run and reported as a ratio: CPU-throttled (4×, standing in for a tablet) against
+ * unthrottled, and each against its target. Prints a table and writes bench/results/latest.json.
+ *
+ * Needs a build (`npm run build`); starts its own server on a free port with a temporary DATA_DIR.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const THROTTLE = 4;
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+
+type Row = {
+	id: string;
+	what: string;
+	unit: string;
+	value: number;
+	baseline: number;
+	baselineLabel: string;
+	ratio: number;
+	target?: number;
+	meets?: boolean;
+	note?: string;
+};
+
+const rows: Row[] = [];
+const tmp = mkdtempSync(join(tmpdir(), 'survey-bench-'));
+
+function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const srv = createServer();
+		srv.listen(0, '127.0.0.1', () => {
+			const address = srv.address();
+			srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
+		});
+	});
+}
+
+async function startServer(): Promise<{ origin: string; proc: ChildProcess }> {
+	const port = await freePort();
+	const origin = `http://localhost:${port}`;
+	const proc = spawn('node', ['build'], {
+		env: {
+			...process.env,
+			PORT: String(port),
+			HOST: '127.0.0.1',
+			ORIGIN: origin,
+			DATA_DIR: join(tmp, 'data'),
+			SEED_DEMO: '1',
+			BODY_SIZE_LIMIT: '25M'
+		},
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
+	for (let i = 0; i < 100; i++) {
+		try {
+			if ((await fetch(origin)).ok) return { origin, proc };
+		} catch {
+			/* not up yet */
+		}
+		await new Promise((r) => setTimeout(r, 200));
+	}
+	throw new Error('server did not start');
+}
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const mid = Math.floor(s.length / 2);
+	return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const p95 = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
+};
+
+async function throttle(page: Page, rate: number) {
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Emulation.setCPUThrottlingRate', { rate });
+	return cdp;
+}
+
+async function waitForServiceWorker(page: Page) {
+	await page.evaluate(async () => {
+		await navigator.serviceWorker.ready;
+		if (!navigator.serviceWorker.controller) {
+			await new Promise<void>((resolve) =>
+				navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), {
+					once: true
+				})
+			);
+		}
+	});
+}
+
+/**
+ * A device that has visited once online: service worker installed, registry on the device
+ * (the demo one, or `registryFile` imported through the UI), the whole city chosen.
+ */
+async function preparedDevice(
+	browser: Browser,
+	origin: string,
+	registryFile?: string
+): Promise<BrowserContext> {
+	const context = await browser.newContext({
+		baseURL: origin,
+		viewport: { width: 1280, height: 800 }
+	});
+	const page = await context.newPage();
+	await page.goto('/');
+	await waitForServiceWorker(page);
+	await page
+		.getByRole('button', { name: /伊金霍洛旗/ })
+		.filter({ hasNotText: / 0 处/ })
+		.waitFor();
+	if (registryFile) {
+		await page.getByTestId('import-registry').setInputFiles(registryFile);
+		await page.getByTestId('import-message').waitFor({ timeout: 120_000 });
+	}
+	await page.getByRole('button', { name: /全市/ }).click();
+	await page.getByTestId('current-county').waitFor();
+	await page.close();
+	return context;
+}
+
+/** Cold offline start: a new page, network off, straight to the work list; ms to usable rows. */
+async function coldStart(context: BrowserContext, rate: number): Promise<number> {
+	await context.setOffline(true);
+	const page = await context.newPage();
+	await throttle(page, rate);
+	await page.goto('/sites');
+	await page.waitForFunction(
+		() => performance.getEntriesByName('worklist-usable').length > 0,
+		null,
+		{
+			timeout: 60_000
+		}
+	);
+	const ms = await page.evaluate(
+		() => performance.getEntriesByName('worklist-usable')[0]!.startTime
+	);
+	await page.close();
+	await context.setOffline(false);
+	return ms;
+}
+
+/** Search latency: from the input event to the result count updated in the DOM. */
+async function searchLatencies(context: BrowserContext, rate: number): Promise<number[]> {
+	const page = await context.newPage();
+	await throttle(page, rate);
+	await page.goto('/sites');
+	await page.waitForFunction(() => performance.getEntriesByName('worklist-usable').length > 0);
+	const queries = ['遗址', '150627', '纳林', '墓群', '敖包', '城址', '0042', '召', '乌审', '长城'];
+	const out: number[] = [];
+	for (let round = 0; round < 3; round++) {
+		for (const q of queries) {
+			out.push(
+				await page.evaluate(async (query) => {
+					const input = document.querySelector<HTMLInputElement>('[data-testid="site-search"]')!;
+					const count = document.querySelector('[data-testid="result-count"]')!;
+					// Start from the full list each time.
+					input.value = '';
+					input.dispatchEvent(new Event('input', { bubbles: true }));
+					await new Promise((r) => setTimeout(r, 50));
+					const before = count.textContent;
+					return new Promise<number>((resolve) => {
+						const t0 = performance.now();
+						const observer = new MutationObserver(() => {
+							if (count.textContent !== before) {
+								observer.disconnect();
+								resolve(performance.now() - t0);
+							}
+						});
+						observer.observe(count, { childList: true, characterData: true, subtree: true });
+						input.value = query;
+						input.dispatchEvent(new Event('input', { bubbles: true }));
+						setTimeout(() => {
+							observer.disconnect();
+							resolve(performance.now() - t0);
+						}, 5000);
+					});
+				}, q)
+			);
+		}
+	}
+	await page.close();
+	return out;
+}
+
+/** The gzipped JS the work-list route loads before it is usable, and what loads after. */
+async function initialJs(browser: Browser, origin: string) {
+	const context = await browser.newContext({
+		baseURL: origin,
+		serviceWorkers: 'block',
+		viewport: { width: 1280, height: 800 }
+	});
+	const page = await context.newPage();
+	await page.goto('/');
+	await page
+		.getByRole('button', { name: /伊金霍洛旗/ })
+		.filter({ hasNotText: / 0 处/ })
+		.waitFor();
+	await page.getByRole('button', { name: /全市/ }).click();
+	await page.getByTestId('current-county').waitFor();
+	await page.close();
+
+	const fresh = await context.newPage();
+	const loaded: { url: string; type: string; at: number; gz: number }[] = [];
+	const t0 = Date.now();
+	fresh.on('response', async (response) => {
+		const url = response.url();
+		const type = response.request().resourceType();
+		try {
+			const body = await response.body();
+			loaded.push({ url, type, at: Date.now() - t0, gz: gzipSync(body).length });
+		} catch {
+			/* redirects have no body */
+		}
+	});
+	await fresh.goto('/sites');
+	await fresh.waitForFunction(() => performance.getEntriesByName('worklist-usable').length > 0);
+	const usableAt = Date.now() - t0;
+	await fresh.waitForTimeout(1500);
+	await context.close();
+	const scripts = loaded.filter((r) => r.type === 'script' || /\.m?js(\?|$)/.test(r.url));
+	const data = loaded.filter((r) => /\.(json|geojson)(\?|$)/.test(r.url));
+	const sum = (xs: { gz: number }[]) => xs.reduce((a, b) => a + b.gz, 0);
+	return {
+		initial: sum(scripts.filter((s) => s.at <= usableAt)),
+		lazy: sum(scripts.filter((s) => s.at > usableAt)),
+		data: sum(data),
+		files: scripts.length
+	};
+}
+
+function add(row: Omit<Row, 'ratio' | 'meets'> & { lowerIsBetter?: boolean }) {
+	const ratio = row.baseline ? row.value / row.baseline : NaN;
+	const meets = row.target === undefined ? undefined : row.value <= row.target;
+	rows.push({ ...row, ratio, meets });
+}
+
+async function main() {
+	if (!existsSync('build/index.js')) {
+		console.log('No build found: running npm run build');
+		execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	}
+	const big = join(tmp, 'registry-20000.json');
+	execFileSync('npx', ['tsx', 'scripts/generate-demo.ts', '--count', '20000', '--out', big], {
+		stdio: 'inherit'
+	});
+
+	const { origin, proc } = await startServer();
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: CHROMIUM_ARGS
+	});
+	try {
+		for (const [label, file] of [
+			['959', undefined],
+			['20000', big]
+		] as const) {
+			const context = await preparedDevice(browser, origin, file);
+			const fast: number[] = [];
+			const slow: number[] = [];
+			for (let i = 0; i < RUNS; i++) {
+				fast.push(await coldStart(context, 1));
+				slow.push(await coldStart(context, THROTTLE));
+			}
+			add({
+				id: `cold-start-${label}`,
+				what: `cold offline start to a usable list, ${label} sites (${THROTTLE}× CPU)`,
+				unit: 'ms',
+				value: median(slow),
+				baseline: median(fast),
+				baselineLabel: 'same, unthrottled',
+				target: 1500
+			});
+			if (label === '20000') {
+				const s1 = await searchLatencies(context, 1);
+				const s4 = await searchLatencies(context, THROTTLE);
+				add({
+					id: 'search-20000-median',
+					what: `search latency, 20000 sites, median (${THROTTLE}× CPU)`,
+					unit: 'ms',
+					value: median(s4),
+					baseline: median(s1),
+					baselineLabel: 'same, unthrottled',
+					target: 50
+				});
+				add({
+					id: 'search-20000-p95',
+					what: `search latency, 20000 sites, p95 (${THROTTLE}× CPU)`,
+					unit: 'ms',
+					value: p95(s4),
+					baseline: p95(s1),
+					baselineLabel: 'same, unthrottled',
+					target: 50
+				});
+			}
+			await context.close();
+		}
+		const js = await initialJs(browser, origin);
+		add({
+			id: 'initial-js-gzip',
+			what: `JS loaded by the work list before usable (gzip, ${js.files} files in all)`,
+			unit: 'KB',
+			value: js.initial / 1024,
+			baseline: 170,
+			baselineLabel: 'target 170 KB',
+			target: 170
+		});
+		rows.push({
+			id: 'lazy-js-gzip',
+			what: 'JS loaded lazily after usable (gzip, e.g. Leaflet)',
+			unit: 'KB',
+			value: js.lazy / 1024,
+			baseline: js.initial / 1024,
+			baselineLabel: 'initial JS',
+			ratio: js.lazy / js.initial
+		});
+		rows.push({
+			id: 'data-gzip',
+			what: 'data assets fetched by the work list (gzip)',
+			unit: 'KB',
+			value: js.data / 1024,
+			baseline: js.initial / 1024,
+			baselineLabel: 'initial JS',
+			ratio: js.data / js.initial
+		});
+	} finally {
+		await browser.close();
+		proc.kill('SIGTERM');
+		rmSync(tmp, { recursive: true, force: true });
+	}
+
+	const fmt = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '—');
+	console.log('\n| figure | value | baseline | ratio | target | meets |');
+	console.log('| --- | ---: | ---: | ---: | ---: | :---: |');
+	for (const r of rows) {
+		console.log(
+			`| ${r.what} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineLabel}) | ${r.ratio.toFixed(2)} | ${r.target === undefined ? '—' : `≤ ${r.target} ${r.unit}`} | ${r.meets === undefined ? '—' : r.meets ? 'yes' : 'NO'} |`
+		);
+	}
+	mkdirSync('bench/results', { recursive: true });
+	const result = {
+		at: new Date().toISOString(),
+		machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+		throttle: THROTTLE,
+		runs: RUNS,
+		rows
+	};
+	writeFileSync('bench/results/latest.json', JSON.stringify(result, null, 2));
+	console.log('\nwritten bench/results/latest.json');
+}
+
+main().catch((error) => {
+	console.error(error);
+	rmSync(tmp, { recursive: true, force: true });
+	process.exit(1);
+});
