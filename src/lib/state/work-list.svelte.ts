@@ -28,6 +28,8 @@ export class WorkList {
 	readyAt = $state(0);
 	registrySource = $state<SettingValue<'registrySource'> | null>(null);
 	countsByCounty = $state.raw<Record<string, number>>({});
+	/** True once the saved settings have been read (before that, county null means "not yet"). */
+	initialized = $state(false);
 	/** Loading or importing the registry onto the device. */
 	registryJob = $state<LoadState>({ phase: 'idle' });
 
@@ -51,6 +53,7 @@ export class WorkList {
 		]);
 		this.county = county ?? null;
 		this.registrySource = source ?? null;
+		this.initialized = true;
 		if (this.county) await this.refresh();
 		if (!source) await this.loadDemo();
 		else this.countsByCounty = await this.#store.countSitesByCounty();

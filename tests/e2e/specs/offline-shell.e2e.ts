@@ -27,12 +27,22 @@ test('after one online visit the field app works offline: county, search, site o
 	const response = await page.reload();
 	expect(response?.fromServiceWorker()).toBe(true);
 	await expect(page.getByTestId('connectivity')).toHaveText(/离线/);
+	// No county chosen yet on this device, so the work list sends the surveyor to choose one.
+	await expect(page).toHaveURL(/\/$/);
+	await expect(page.getByRole('heading', { name: '选择旗区' })).toBeVisible();
 
 	// Pick the county on the first screen.
 	await page.goto('/');
 	await page.getByRole('button', { name: /伊金霍洛旗/ }).click();
 	await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
 	await page.getByRole('link', { name: /复查任务/ }).click();
+	await expect(page.getByTestId('site-row').first()).toBeVisible();
+
+	// With a county chosen, a cold reload of the work list comes up offline as the work list.
+	const again = await page.reload();
+	expect(again?.fromServiceWorker()).toBe(true);
+	await expect(page).toHaveURL(/\/sites$/);
+	await expect(page.getByTestId('result-count')).toHaveText(/共 \d+ 处/);
 
 	// Search finds 成吉思汗陵.
 	await page.getByTestId('site-search').fill('成吉思汗陵');

@@ -1,0 +1,31 @@
+import 'fake-indexeddb/auto';
+import { describe, expect, it, vi } from 'vitest';
+import { DeviceStore } from '../../../src/lib/db';
+import { DeviceState, LOW_STORAGE_BYTES } from '../../../src/lib/state/device.svelte';
+
+describe('DeviceState', () => {
+	it('applies a waiting update only when no form is open', async () => {
+		const device = new DeviceState(new DeviceStore('device-state-1'));
+		const apply = vi.fn(async () => undefined);
+		device.offerUpdate(apply);
+		expect(device.updateReady).toBe(true);
+
+		device.openForms = 1;
+		expect(await device.applyUpdate()).toBe(false);
+		expect(apply).not.toHaveBeenCalled();
+
+		device.openForms = 0;
+		expect(await device.applyUpdate()).toBe(true);
+		expect(apply).toHaveBeenCalledWith(true);
+	});
+
+	it('reports low storage below the margin', () => {
+		const device = new DeviceState(new DeviceStore('device-state-2'));
+		expect(device.storageLow).toBe(false);
+		device.storage = { usage: 1_000, quota: 1_000 + LOW_STORAGE_BYTES + 1 };
+		expect(device.storageLow).toBe(false);
+		device.storage = { usage: 1_000, quota: 1_000 + LOW_STORAGE_BYTES - 1 };
+		expect(device.storageLow).toBe(true);
+		expect(device.freeBytes).toBe(LOW_STORAGE_BYTES - 1);
+	});
+});
