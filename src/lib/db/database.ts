@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable } from 'dexie';
 import type { StoredPhoto, StoredPhotoBlob, StoredRecord, StoredSite } from './schema';
+import { summarizeSite, type SiteSummary } from '$lib/domain/registry/search.js';
 
 export const DB_NAME = 'ordos-survey';
 
@@ -11,6 +12,8 @@ type SettingRow = { key: string; value: unknown };
  */
 export class SurveyDatabase extends Dexie {
 	sites!: EntityTable<StoredSite, 'code'>;
+	/** The list fields of every site, kept beside `sites` so the work list loads fast. */
+	siteSummaries!: EntityTable<SiteSummary, 'code'>;
 	records!: EntityTable<StoredRecord, 'id'>;
 	photos!: EntityTable<StoredPhoto, 'key'>;
 	photoBlobs!: EntityTable<StoredPhotoBlob, 'sha256'>;
@@ -27,5 +30,12 @@ export class SurveyDatabase extends Dexie {
 			photoBlobs: 'sha256',
 			settings: 'key'
 		});
+		// v2: site summaries for the work list, derived from the sites already on the device.
+		this.version(2)
+			.stores({ siteSummaries: 'code, countyCode' })
+			.upgrade(async (tx) => {
+				const sites = await tx.table<StoredSite, string>('sites').toArray();
+				await tx.table<SiteSummary, string>('siteSummaries').bulkPut(sites.map(summarizeSite));
+			});
 	}
 }

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { parseWith, type Issue } from '$lib/domain/schemas/common.js';
 import type { z } from 'zod';
 import { SurveyDatabase } from './database';
+import { summarizeSite, type SiteSummary } from '$lib/domain/registry/search.js';
 import {
 	SETTINGS,
 	StoredPhotoBlobSchema,
@@ -150,17 +151,33 @@ export class DeviceStore {
 			count: checked.length
 		});
 		await this.#run(() =>
-			this.db.transaction('rw', this.db.sites, this.db.settings, async () => {
-				await this.db.sites.clear();
-				const chunk = 2000;
-				for (let i = 0; i < checked.length; i += chunk) {
-					await this.db.sites.bulkPut(checked.slice(i, i + chunk));
-					onProgress?.(checked.length + i + chunk, checked.length * 2);
+			this.db.transaction(
+				'rw',
+				[this.db.sites, this.db.siteSummaries, this.db.settings],
+				async () => {
+					await this.db.sites.clear();
+					await this.db.siteSummaries.clear();
+					const chunk = 2000;
+					for (let i = 0; i < checked.length; i += chunk) {
+						const part = checked.slice(i, i + chunk);
+						await this.db.sites.bulkPut(part);
+						await this.db.siteSummaries.bulkPut(part.map(summarizeSite));
+						onProgress?.(checked.length + i + chunk, checked.length * 2);
+					}
+					await this.db.settings.put({ key: 'registrySource', value: registrySource });
 				}
-				await this.db.settings.put({ key: 'registrySource', value: registrySource });
-			})
+			)
 		);
 		return checked.length;
+	}
+
+	/** The list fields of the sites of a county ('all': every county). */
+	summariesOf(county: string): Promise<SiteSummary[]> {
+		return this.#run(() =>
+			county === 'all'
+				? this.db.siteSummaries.toArray()
+				: this.db.siteSummaries.where('countyCode').equals(county).toArray()
+		);
 	}
 
 	sitesOf(county: string): Promise<StoredSite[]> {
@@ -179,7 +196,7 @@ export class DeviceStore {
 	countSitesByCounty(): Promise<Record<string, number>> {
 		return this.#run(async () => {
 			const counts: Record<string, number> = {};
-			await this.db.sites.orderBy('countyCode').eachKey((key) => {
+			await this.db.siteSummaries.orderBy('countyCode').eachKey((key) => {
 				const k = String(key);
 				counts[k] = (counts[k] ?? 0) + 1;
 			});

@@ -1,6 +1,5 @@
 import { getContext, setContext } from 'svelte';
-import { buildSearchIndex, searchSites } from '$lib/domain/registry/search.js';
-import type { StoredSite } from '$lib/db';
+import { buildSearchIndex, searchSites, type SiteSummary } from '$lib/domain/registry/search.js';
 import type { DeviceStore, SettingValue } from '$lib/db';
 import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source';
 
@@ -18,7 +17,7 @@ export type LoadState =
 export class WorkList {
 	#store: DeviceStore;
 	county = $state<string | null>(null);
-	sites = $state.raw<StoredSite[]>([]);
+	sites = $state.raw<SiteSummary[]>([]);
 	load = $state<LoadState>({ phase: 'idle' });
 	query = $state('');
 	category = $state<string | null>(null);
@@ -56,7 +55,11 @@ export class WorkList {
 		this.initialized = true;
 		if (this.county) await this.refresh();
 		if (!source) await this.loadDemo();
-		else this.countsByCounty = await this.#store.countSitesByCounty();
+	}
+
+	/** Site counts per county, for the county picker (read only when it is shown). */
+	async loadCounts(): Promise<void> {
+		this.countsByCounty = await this.#store.countSitesByCounty();
 	}
 
 	/** Puts the demo registry on the device (first start of a demo system). */
@@ -81,7 +84,6 @@ export class WorkList {
 			return;
 		}
 		this.registrySource = (await this.#store.getSetting('registrySource')) ?? null;
-		this.countsByCounty = await this.#store.countSitesByCounty();
 		await this.refresh();
 	}
 
@@ -99,7 +101,7 @@ export class WorkList {
 		if (!this.county) return;
 		this.load = { phase: 'loading', done: 0, total: 1 };
 		try {
-			const sites = await this.#store.sitesOf(this.county);
+			const sites = await this.#store.summariesOf(this.county);
 			sites.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 			this.sites = sites;
 			this.load = sites.length ? { phase: 'ready' } : { phase: 'empty' };

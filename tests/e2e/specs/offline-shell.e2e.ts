@@ -78,6 +78,21 @@ test('after one online visit the field app works offline: county, search, site o
 	expect(Math.abs(actual.x - expected.x)).toBeLessThan(3);
 	expect(Math.abs(actual.y - expected.y)).toBeLessThan(3);
 
+	// And the other way round: tapping a point on the map selects its row in the list.
+	await page.getByTestId('site-search').fill('');
+	await expect(page.getByTestId('result-count')).not.toHaveText('共 1 处');
+	const other = demoRegistry().find((s) => s.name === '朱开沟遗址')!;
+	await page.waitForTimeout(300);
+	const [b2, s2] = await Promise.all([
+		map.getAttribute('data-bounds'),
+		map.getAttribute('data-size')
+	]);
+	await map.click({ position: expectedPixel(b2!, s2!, other.location.lat, other.location.lon) });
+	const otherRow = page.locator(`[data-testid="site-row"][data-code="${other.code}"]`);
+	await expect(otherRow.getByRole('button', { pressed: true })).toBeVisible();
+	await page.getByTestId('site-search').fill('成吉思汗陵');
+	await expect(rows).toHaveCount(1);
+
 	// The site page opens offline too, with the registry entry.
 	await rows.first().getByRole('link').click();
 	await expect(page.getByTestId('site-name')).toHaveText('成吉思汗陵');

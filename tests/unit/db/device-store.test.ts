@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceStore, ValidationError } from '../../../src/lib/db';
 import { newRecheckDraft } from '../../../src/lib/domain/records/drafts';
@@ -157,5 +158,53 @@ describe('DeviceStore', () => {
 		idb.onclose?.call(idb, new Event('close'));
 		expect(await store.getSite('150627-0001')).toMatchObject({ code: '150627-0001' });
 		expect(events).toContain('closed');
+	});
+
+	it('lists summaries of the sites for the work list', async () => {
+		await store.replaceRegistry([site('150627-0001', { village: '朱开沟村' })], {
+			kind: 'demo',
+			label: '演示名录',
+			loadedAt: '2025-06-01T08:00:00+08:00'
+		});
+		expect(await store.summariesOf('150627')).toEqual([
+			{
+				code: '150627-0001',
+				countyCode: '150627',
+				name: '测试150627-0001遗址',
+				township: '纳林陶亥镇',
+				village: '朱开沟村',
+				category: '古文化遗址',
+				protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
+				lat: 39.5,
+				lon: 109.8
+			}
+		]);
+	});
+});
+
+describe('database migrations', () => {
+	it('upgrades a version-1 device: its sites gain the summaries of version 2', async () => {
+		const name = 'migrate-v1';
+		const v1 = new Dexie(name);
+		v1.version(1).stores({
+			sites: 'code, countyCode',
+			records: 'id, countyCode, siteCode, localState, updatedAt',
+			photos: 'key, recordId, sha256',
+			photoBlobs: 'sha256',
+			settings: 'key'
+		});
+		await v1.table('sites').bulkPut([site('150627-0001'), site('150627-0002')]);
+		v1.close();
+
+		const upgraded = new DeviceStore(name);
+		await upgraded.open();
+		expect(upgraded.db.verno).toBe(2);
+		expect((await upgraded.summariesOf('150627')).map((s) => s.code)).toEqual([
+			'150627-0001',
+			'150627-0002'
+		]);
+		expect(await upgraded.getSite('150627-0002')).toMatchObject({ name: '测试150627-0002遗址' });
+		upgraded.close();
+		await upgraded.db.delete();
 	});
 });

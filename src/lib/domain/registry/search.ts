@@ -1,5 +1,28 @@
 import type { RegisteredSite } from '../schemas/site.js';
 
+/**
+ * What the work list and the map need of a registered site: small enough that 20,000 of them
+ * load quickly. The full entry is read only when one site is opened.
+ */
+export type SiteSummary = Pick<
+	RegisteredSite,
+	'code' | 'countyCode' | 'name' | 'township' | 'category' | 'protectionLevel'
+> & { village: string; lat: number; lon: number };
+
+export function summarizeSite(site: RegisteredSite): SiteSummary {
+	return {
+		code: site.code,
+		countyCode: site.countyCode,
+		name: site.name,
+		township: site.township,
+		village: site.village ?? '',
+		category: site.category,
+		protectionLevel: site.protectionLevel,
+		lat: site.location.lat,
+		lon: site.location.lon
+	};
+}
+
 export type SiteFilters = {
 	/** Free text matched against name, code, township and village (case-insensitive). */
 	query?: string;
@@ -7,8 +30,15 @@ export type SiteFilters = {
 	protectionLevel?: string | null;
 };
 
+type Searchable = Pick<
+	SiteSummary,
+	'name' | 'code' | 'township' | 'category' | 'protectionLevel'
+> & {
+	village?: string | null;
+};
+
 /** One lower-cased haystack per site, in the order of `sites`; build once per site list. */
-export function buildSearchIndex(sites: readonly RegisteredSite[]): string[] {
+export function buildSearchIndex(sites: readonly Searchable[]): string[] {
 	return sites.map((s) =>
 		`${s.name}\u0000${s.code}\u0000${s.township}\u0000${s.village ?? ''}`.toLowerCase()
 	);
@@ -18,7 +48,7 @@ export function buildSearchIndex(sites: readonly RegisteredSite[]): string[] {
  * The sites matching every filter, in their original order. Whitespace separates terms, and
  * every term must match (so "纳林 遗址" finds the 遗址 of 纳林陶亥镇).
  */
-export function searchSites<T extends RegisteredSite>(
+export function searchSites<T extends Searchable>(
 	sites: readonly T[],
 	index: readonly string[],
 	filters: SiteFilters
