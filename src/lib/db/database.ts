@@ -5,6 +5,21 @@ import { summarizeSite, type SiteSummary } from '$lib/domain/registry/search.js'
 export const DB_NAME = 'ordos-survey';
 
 type SettingRow = { key: string; value: unknown };
+export type SiteIndexRow = { countyCode: string; sites: SiteSummary[] };
+
+/** The site index rows of a registry: per county, the summaries in code order. */
+export function indexRows(sites: readonly StoredSite[]): SiteIndexRow[] {
+	const byCounty = new Map<string, SiteSummary[]>();
+	for (const site of sites) {
+		const list = byCounty.get(site.countyCode) ?? [];
+		list.push(summarizeSite(site));
+		byCounty.set(site.countyCode, list);
+	}
+	return [...byCounty].map(([countyCode, list]) => ({
+		countyCode,
+		sites: list.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))
+	}));
+}
 
 /**
  * The device database. Versions only ever go up; each new version MUST keep every older row
@@ -12,8 +27,11 @@ type SettingRow = { key: string; value: unknown };
  */
 export class SurveyDatabase extends Dexie {
 	sites!: EntityTable<StoredSite, 'code'>;
-	/** The list fields of every site, kept beside `sites` so the work list loads fast. */
-	siteSummaries!: EntityTable<SiteSummary, 'code'>;
+	/**
+	 * The list fields of every site, one row per county, kept beside `sites`: reading one row
+	 * holding 20,000 small objects is many times faster than reading 20,000 rows.
+	 */
+	siteIndex!: EntityTable<SiteIndexRow, 'countyCode'>;
 	records!: EntityTable<StoredRecord, 'id'>;
 	photos!: EntityTable<StoredPhoto, 'key'>;
 	photoBlobs!: EntityTable<StoredPhotoBlob, 'sha256'>;
@@ -30,12 +48,12 @@ export class SurveyDatabase extends Dexie {
 			photoBlobs: 'sha256',
 			settings: 'key'
 		});
-		// v2: site summaries for the work list, derived from the sites already on the device.
+		// v2: the per-county site index for the work list, built from the sites on the device.
 		this.version(2)
-			.stores({ siteSummaries: 'code, countyCode' })
+			.stores({ siteIndex: 'countyCode' })
 			.upgrade(async (tx) => {
 				const sites = await tx.table<StoredSite, string>('sites').toArray();
-				await tx.table<SiteSummary, string>('siteSummaries').bulkPut(sites.map(summarizeSite));
+				await tx.table<SiteIndexRow, string>('siteIndex').bulkPut(indexRows(sites));
 			});
 	}
 }

@@ -1,23 +1,19 @@
 import Dexie from 'dexie';
-import { parseWith, type Issue } from '$lib/domain/schemas/common.js';
+import type { Issue } from '$lib/domain/schemas/common.js';
 import type { z } from 'zod';
 import { SurveyDatabase } from './database';
-import { summarizeSite, type SiteSummary } from '$lib/domain/registry/search.js';
-import {
-	SETTINGS,
-	StoredPhotoBlobSchema,
-	StoredPhotoSchema,
-	StoredRecordSchema,
-	StoredSiteSchema,
-	type SettingKey,
-	type SettingValue,
-	type StoredPhoto,
-	type StoredRecord,
-	type StoredSite
-} from './schema';
+import { indexRows } from './database';
+import type { SiteSummary } from '$lib/domain/registry/search.js';
+import type { SettingKey, SettingValue, StoredPhoto, StoredRecord, StoredSite } from './schema';
 
 export { SurveyDatabase } from './database';
-export * from './schema';
+export type * from './schema';
+
+/**
+ * The schemas load with the first write, not with the app: reads (the work list at start-up)
+ * need no validation, and Zod is a large part of the start-up JavaScript otherwise.
+ */
+const schemas = () => import('./schema');
 
 /** A write refused because the row does not match its schema; nothing was written. */
 export class ValidationError extends Error {
@@ -32,7 +28,12 @@ export class ValidationError extends Error {
 	}
 }
 
-function validated<T extends z.ZodType>(what: string, schema: T, value: unknown): z.infer<T> {
+async function validated<T extends z.ZodType>(
+	what: string,
+	schema: T,
+	value: unknown
+): Promise<z.infer<T>> {
+	const { parseWith } = await import('$lib/domain/schemas/common.js');
 	const result = parseWith(schema, value);
 	if (!result.ok) throw new ValidationError(what, result.issues);
 	return result.value;
@@ -112,15 +113,15 @@ export class DeviceStore {
 
 	getSetting<K extends SettingKey>(key: K): Promise<SettingValue<K> | undefined> {
 		return this.#run(async () => {
+			// Every stored value passed its schema when written (setSetting), so reading trusts it.
 			const row = await this.db.settings.get(key);
-			if (!row) return undefined;
-			const parsed = SETTINGS[key].safeParse(row.value);
-			return parsed.success ? (parsed.data as SettingValue<K>) : undefined;
+			return row?.value as SettingValue<K> | undefined;
 		});
 	}
 
 	async setSetting<K extends SettingKey>(key: K, value: SettingValue<K>): Promise<void> {
-		const checked = validated(`设置 ${key}`, SETTINGS[key], value);
+		const { SETTINGS } = await schemas();
+		const checked = await validated(`设置 ${key}`, SETTINGS[key], value);
 		return this.#run(async () => {
 			await this.db.settings.put({ key, value: checked });
 		});
@@ -137,47 +138,48 @@ export class DeviceStore {
 		source: Omit<SettingValue<'registrySource'>, 'count'>,
 		onProgress?: (done: number, total: number) => void
 	): Promise<number> {
+		const { SETTINGS, StoredSiteSchema } = await schemas();
+		const { parseWith } = await import('$lib/domain/schemas/common.js');
 		const checked: StoredSite[] = [];
 		for (const [i, site] of sites.entries()) {
-			checked.push(validated(`名录第 ${i + 1} 条`, StoredSiteSchema, site));
+			const result = parseWith(StoredSiteSchema, site);
+			if (!result.ok) throw new ValidationError(`名录第 ${i + 1} 条`, result.issues);
+			checked.push(result.value);
 			if (onProgress && i % 2000 === 0) onProgress(i, sites.length * 2);
 		}
 		const codes = new Set(checked.map((s) => s.code));
 		if (codes.size !== checked.length) {
 			throw new ValidationError('名录', [{ path: 'code', message: '名录中有重复的登记编号' }]);
 		}
-		const registrySource = validated('设置 registrySource', SETTINGS.registrySource, {
+		const registrySource = await validated('设置 registrySource', SETTINGS.registrySource, {
 			...source,
 			count: checked.length
 		});
 		await this.#run(() =>
-			this.db.transaction(
-				'rw',
-				[this.db.sites, this.db.siteSummaries, this.db.settings],
-				async () => {
-					await this.db.sites.clear();
-					await this.db.siteSummaries.clear();
-					const chunk = 2000;
-					for (let i = 0; i < checked.length; i += chunk) {
-						const part = checked.slice(i, i + chunk);
-						await this.db.sites.bulkPut(part);
-						await this.db.siteSummaries.bulkPut(part.map(summarizeSite));
-						onProgress?.(checked.length + i + chunk, checked.length * 2);
-					}
-					await this.db.settings.put({ key: 'registrySource', value: registrySource });
+			this.db.transaction('rw', [this.db.sites, this.db.siteIndex, this.db.settings], async () => {
+				await this.db.sites.clear();
+				await this.db.siteIndex.clear();
+				await this.db.siteIndex.bulkPut(indexRows(checked));
+				const chunk = 2000;
+				for (let i = 0; i < checked.length; i += chunk) {
+					await this.db.sites.bulkPut(checked.slice(i, i + chunk));
+					onProgress?.(checked.length + i + chunk, checked.length * 2);
 				}
-			)
+				await this.db.settings.put({ key: 'registrySource', value: registrySource });
+			})
 		);
 		return checked.length;
 	}
 
-	/** The list fields of the sites of a county ('all': every county). */
+	/** The list fields of the sites of a county ('all': every county), in code order. */
 	summariesOf(county: string): Promise<SiteSummary[]> {
-		return this.#run(() =>
-			county === 'all'
-				? this.db.siteSummaries.toArray()
-				: this.db.siteSummaries.where('countyCode').equals(county).toArray()
-		);
+		return this.#run(async () => {
+			const rows =
+				county === 'all'
+					? await this.db.siteIndex.orderBy('countyCode').toArray()
+					: await this.db.siteIndex.where('countyCode').equals(county).toArray();
+			return rows.flatMap((r) => r.sites);
+		});
 	}
 
 	sitesOf(county: string): Promise<StoredSite[]> {
@@ -196,7 +198,7 @@ export class DeviceStore {
 	countSitesByCounty(): Promise<Record<string, number>> {
 		return this.#run(async () => {
 			const counts: Record<string, number> = {};
-			await this.db.siteSummaries.orderBy('countyCode').eachKey((key) => {
+			await this.db.sites.orderBy('countyCode').eachKey((key) => {
 				const k = String(key);
 				counts[k] = (counts[k] ?? 0) + 1;
 			});
@@ -211,7 +213,8 @@ export class DeviceStore {
 	// --- records --------------------------------------------------------------------------
 
 	async putRecord(row: StoredRecord): Promise<void> {
-		const checked = validated('调查记录', StoredRecordSchema, row);
+		const { StoredRecordSchema } = await schemas();
+		const checked = await validated('调查记录', StoredRecordSchema, row);
 		return this.#run(async () => {
 			await this.db.records.put(checked);
 		});
@@ -237,11 +240,12 @@ export class DeviceStore {
 
 	/** Stores a photo's bytes (once per hash) and its metadata for one record, atomically. */
 	async putPhoto(meta: Omit<StoredPhoto, 'key'>, blob: Blob): Promise<void> {
-		const row = validated('照片信息', StoredPhotoSchema, {
+		const { StoredPhotoSchema, StoredPhotoBlobSchema } = await schemas();
+		const row = await validated('照片信息', StoredPhotoSchema, {
 			...meta,
 			key: `${meta.recordId}:${meta.sha256}`
 		});
-		const bytes = validated('照片', StoredPhotoBlobSchema, { sha256: meta.sha256, blob });
+		const bytes = await validated('照片', StoredPhotoBlobSchema, { sha256: meta.sha256, blob });
 		return this.#run(() =>
 			this.db.transaction('rw', this.db.photos, this.db.photoBlobs, async () => {
 				await this.db.photoBlobs.put(bytes);

@@ -50,8 +50,6 @@ export const SETTINGS = {
 		count: z.number().int().min(0),
 		loadedAt: isoDateTime
 	}),
-	/** Whether the browser granted persistent storage when last asked. */
-	persisted: z.boolean(),
 	surveyor: z.string().max(200)
 } as const;
 export type SettingKey = keyof typeof SETTINGS;

@@ -55,13 +55,18 @@ export function createPointsLayer(L: typeof Leaflet, radius = 6): PointsLayer {
 		const dy = -origin.y - topLeft.y;
 		ctx.lineWidth = 1.5;
 		ctx.strokeStyle = '#ffffff';
-		for (let i = 0; i < points.length; i++) {
-			const x = projected[i * 2]! * scale + dx;
-			const y = projected[i * 2 + 1]! * scale + dy;
-			if (x < -radius || y < -radius || x > size.x + radius || y > size.y + radius) continue;
+		// One path per colour: a fill and a stroke per colour, not per point.
+		for (const color of new Set(colors)) {
 			ctx.beginPath();
-			ctx.arc(x, y, radius, 0, Math.PI * 2);
-			ctx.fillStyle = colors[i]!;
+			for (let i = 0; i < points.length; i++) {
+				if (colors[i] !== color) continue;
+				const x = projected[i * 2]! * scale + dx;
+				const y = projected[i * 2 + 1]! * scale + dy;
+				if (x < -radius || y < -radius || x > size.x + radius || y > size.y + radius) continue;
+				ctx.moveTo(x + radius, y);
+				ctx.arc(x, y, radius, 0, Math.PI * 2);
+			}
+			ctx.fillStyle = color;
 			ctx.fill();
 			ctx.stroke();
 		}

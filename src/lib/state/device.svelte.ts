@@ -65,7 +65,6 @@ export class DeviceState {
 			let persisted = await storage.persisted();
 			if (!persisted && storage.persist) persisted = await storage.persist();
 			this.persisted = persisted;
-			await this.store.setSetting('persisted', persisted).catch(() => undefined);
 		}
 		await this.refreshStorage();
 	}

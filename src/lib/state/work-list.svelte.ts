@@ -34,7 +34,7 @@ export class WorkList {
 
 	#index = $derived(buildSearchIndex(this.sites));
 	results = $derived(
-		searchSites(this.sites, this.#index, {
+		searchSites(this.sites, () => this.#index, {
 			query: this.query,
 			category: this.category,
 			protectionLevel: this.protectionLevel
@@ -101,8 +101,9 @@ export class WorkList {
 		if (!this.county) return;
 		this.load = { phase: 'loading', done: 0, total: 1 };
 		try {
+			performance.mark('sites-read-start');
 			const sites = await this.#store.summariesOf(this.county);
-			sites.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+			performance.mark('sites-read-end', { detail: { count: sites.length } });
 			this.sites = sites;
 			this.load = sites.length ? { phase: 'ready' } : { phase: 'empty' };
 			this.readyAt = performance.now();

@@ -50,18 +50,24 @@ export function buildSearchIndex(sites: readonly Searchable[]): string[] {
  */
 export function searchSites<T extends Searchable>(
 	sites: readonly T[],
-	index: readonly string[],
+	index: readonly string[] | (() => readonly string[]),
 	filters: SiteFilters
 ): T[] {
 	const terms = (filters.query ?? '').toLowerCase().split(/\s+/).filter(Boolean);
 	const { category, protectionLevel } = filters;
 	if (terms.length === 0 && !category && !protectionLevel) return sites.slice();
+	// The index may be built on demand: the unfiltered list at start-up never needs it.
+	const haystacks = typeof index === 'function' && terms.length > 0 ? index() : index;
 	const out: T[] = [];
 	for (let i = 0; i < sites.length; i++) {
 		const site = sites[i]!;
 		if (category && site.category !== category) continue;
 		if (protectionLevel && site.protectionLevel !== protectionLevel) continue;
-		const hay = index[i]!;
+		if (terms.length === 0) {
+			out.push(site);
+			continue;
+		}
+		const hay = (haystacks as readonly string[])[i]!;
 		let ok = true;
 		for (const t of terms) {
 			if (!hay.includes(t)) {
