@@ -41,6 +41,7 @@ step "install npm packages (npm ci)" npm ci --no-audit --no-fund
 step "lint (prettier + eslint)" npm run lint
 step "type-check (svelte-check)" npm run check
 step "unit tests (vitest)" npm run test:unit
+step "browser tests (vitest in Chromium)" npm run test:browser
 step "build (production)" npm run build
 step "e2e tests (playwright, production build)" npm run test:e2e
 

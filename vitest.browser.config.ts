@@ -1,0 +1,32 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { playwright } from '@vitest/browser-playwright';
+import { defineConfig } from 'vitest/config';
+
+// Tests of browser-only modules (canvas, crypto.subtle, createImageBitmap) in Debian's
+// Chromium: node has no canvas.
+export default defineConfig({
+	plugins: [sveltekit()],
+	test: {
+		include: ['tests/browser/**/*.test.ts'],
+		testTimeout: 60_000,
+		browser: {
+			enabled: true,
+			headless: true,
+			provider: playwright({
+				launchOptions: {
+					executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+					args: [
+						'--no-sandbox',
+						'--disable-gpu',
+						'--disable-quic',
+						'--no-first-run',
+						'--disable-background-networking',
+						'--disable-component-update',
+						'--disable-sync'
+					]
+				}
+			}),
+			instances: [{ browser: 'chromium' }]
+		}
+	}
+});
