@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-npm ci --no-audit --no-fund
+# `npm install` (not `npm ci`): see scripts/test-all.sh.
+npm install --no-audit --no-fund
 npm run build
 
 export PORT="${PORT:-3000}"

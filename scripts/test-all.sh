@@ -37,7 +37,10 @@ install_chromium() {
 }
 
 step "install Chromium (Debian)" install_chromium
-step "install npm packages (npm ci)" npm ci --no-audit --no-fund
+# `npm install`, not `npm ci`: the lock cannot list @lix-js/sdk's optional builds for other
+# platforms (the registry here does not serve them), so `npm ci` refuses the lock; `npm install`
+# installs exactly the locked versions and leaves the lock unchanged.
+step "install npm packages" npm install --no-audit --no-fund
 step "lint (prettier + eslint)" npm run lint
 step "type-check (svelte-check)" npm run check
 step "unit tests (vitest)" npm run test:unit
