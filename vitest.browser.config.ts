@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // Chromium: node has no canvas.
 export default defineConfig({
 	plugins: [sveltekit()],
+	// Pre-bundled up front, so a fresh cache does not reload the page in the middle of a run.
+	optimizeDeps: { include: ['exifr'] },
 	test: {
 		include: ['tests/browser/**/*.test.ts'],
 		testTimeout: 60_000,

@@ -16,3 +16,8 @@ export function formatDateTime(iso: string): string {
 	const pad = (n: number) => String(n).padStart(2, '0');
 	return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+/** The current instant as an ISO 8601 string (UTC, `Z`). */
+export function nowIso(): string {
+	return new Date().toISOString();
+}

@@ -254,6 +254,18 @@ export class DeviceStore {
 		);
 	}
 
+	/** Removes a photo from a record; its bytes go too unless another record names them. */
+	deletePhoto(recordId: string, sha256: string): Promise<void> {
+		return this.#run(() =>
+			this.db.transaction('rw', this.db.photos, this.db.photoBlobs, async () => {
+				await this.db.photos.delete(`${recordId}:${sha256}`);
+				if ((await this.db.photos.where('sha256').equals(sha256).count()) === 0) {
+					await this.db.photoBlobs.delete(sha256);
+				}
+			})
+		);
+	}
+
 	photosOf(recordId: string): Promise<StoredPhoto[]> {
 		return this.#run(() => this.db.photos.where('recordId').equals(recordId).sortBy('number'));
 	}

@@ -20,6 +20,12 @@ export const StoredRecordSchema = z.strictObject({
 	serverStatus: z.enum(RECORD_STATUSES).optional(),
 	serverRevision: z.number().int().min(1).optional(),
 	record: SurveyRecordSchema,
+	/**
+	 * True once the surveyor has taken the location (GNSS, RTK, map or manual). A new record
+	 * starts at a provisional point (the registry's point, or the county's centre) that must not
+	 * be finalized as if it had been measured.
+	 */
+	locationTaken: z.boolean(),
 	createdAt: isoDateTime,
 	updatedAt: isoDateTime
 });

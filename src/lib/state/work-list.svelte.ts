@@ -2,6 +2,8 @@ import { getContext, setContext } from 'svelte';
 import { buildSearchIndex, searchSites, type SiteSummary } from '$lib/domain/registry/search.js';
 import type { DeviceStore, SettingValue } from '$lib/db';
 import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source';
+import { statusBySite, summarizeRecord, type RecordSummary } from '$lib/records/status';
+import type { DeviceStatus } from '$lib/domain/codelists/index.js';
 
 export type LoadState =
 	| { phase: 'idle' }
@@ -27,19 +29,32 @@ export class WorkList {
 	readyAt = $state(0);
 	registrySource = $state<SettingValue<'registrySource'> | null>(null);
 	countsByCounty = $state.raw<Record<string, number>>({});
+	/** The records of the county on this device, newest first. */
+	records = $state.raw<RecordSummary[]>([]);
+	siteStatus = $derived<Record<string, DeviceStatus>>(statusBySite(this.records));
+	/** Sites whose re-check is finalized or further along. */
+	rechecked = $derived(Object.values(this.siteStatus).filter((s) => s !== '草稿').length);
+	newFinds = $derived(this.records.filter((r) => r.kind === '新发现').length);
+	pending = $derived(
+		this.records.filter((r) => r.status === '待上传' || r.status === '上传中').length
+	);
+	returnedCount = $derived(this.records.filter((r) => r.status === '已退回').length);
+	statusFilter = $state<DeviceStatus | null>(null);
 	/** True once the saved settings have been read (before that, county null means "not yet"). */
 	initialized = $state(false);
 	/** Loading or importing the registry onto the device. */
 	registryJob = $state<LoadState>({ phase: 'idle' });
 
 	#index = $derived(buildSearchIndex(this.sites));
-	results = $derived(
-		searchSites(this.sites, () => this.#index, {
+	results = $derived.by(() => {
+		const found = searchSites(this.sites, () => this.#index, {
 			query: this.query,
 			category: this.category,
 			protectionLevel: this.protectionLevel
-		})
-	);
+		});
+		const status = this.statusFilter;
+		return status ? found.filter((s) => (this.siteStatus[s.code] ?? '未复查') === status) : found;
+	});
 
 	constructor(store: DeviceStore) {
 		this.#store = store;
@@ -93,6 +108,7 @@ export class WorkList {
 		this.query = '';
 		this.category = null;
 		this.protectionLevel = null;
+		this.statusFilter = null;
 		this.selected = null;
 		await this.refresh();
 	}
@@ -102,14 +118,29 @@ export class WorkList {
 		this.load = { phase: 'loading', done: 0, total: 1 };
 		try {
 			performance.mark('sites-read-start');
-			const sites = await this.#store.summariesOf(this.county);
+			const [sites, records] = await Promise.all([
+				this.#store.summariesOf(this.county),
+				this.#store.recordsOf(this.county)
+			]);
 			performance.mark('sites-read-end', { detail: { count: sites.length } });
+			this.records = records
+				.map(summarizeRecord)
+				.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
 			this.sites = sites;
 			this.load = sites.length ? { phase: 'ready' } : { phase: 'empty' };
 			this.readyAt = performance.now();
 		} catch (error) {
 			this.load = { phase: 'error', message: (error as Error).message };
 		}
+	}
+
+	/** Re-reads the records of the county (after a record was saved or finalized). */
+	async refreshRecords(): Promise<void> {
+		if (!this.county) return;
+		const records = await this.#store.recordsOf(this.county);
+		this.records = records
+			.map(summarizeRecord)
+			.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
 	}
 
 	reset(): void {
@@ -119,6 +150,7 @@ export class WorkList {
 		this.query = '';
 		this.category = null;
 		this.protectionLevel = null;
+		this.statusFilter = null;
 		this.selected = null;
 	}
 }

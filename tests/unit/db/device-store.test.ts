@@ -99,6 +99,7 @@ describe('DeviceStore', () => {
 			kind: record.kind,
 			siteCode: '150627-0001',
 			localState: 'draft' as const,
+			locationTaken: false,
 			record,
 			createdAt: record.updatedAt,
 			updatedAt: record.updatedAt

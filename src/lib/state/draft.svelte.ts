@@ -1,0 +1,95 @@
+import type { DeviceStore, StoredRecord } from '$lib/db';
+import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import { nowIso } from '$lib/format';
+
+export type SaveState = 'saved' | 'saving' | 'error';
+
+/**
+ * One record being edited. Every change is written to the device database at once: while a
+ * write is in flight the next one waits and then writes the latest content, so at most one
+ * write is queued and nothing typed waits longer than one write (a few milliseconds).
+ * `flush()` resolves when the latest content is on disk (pagehide, visibilitychange, leaving).
+ */
+export class DraftEditor {
+	readonly #store: DeviceStore;
+	readonly #row: Omit<StoredRecord, 'record' | 'updatedAt' | 'locationTaken'>;
+	record: SurveyRecord = $state() as SurveyRecord;
+	saveState = $state<SaveState>('saved');
+	savedAt = $state<string | null>(null);
+	/** The surveyor has taken the location (not the provisional point). */
+	locationTaken = $state(false);
+	saveError = $state('');
+	#writing: Promise<void> | null = null;
+	#dirty = false;
+
+	constructor(store: DeviceStore, row: StoredRecord) {
+		this.#store = store;
+		// eslint-disable-next-line @typescript-eslint/no-unused-vars
+		const { record, updatedAt, locationTaken, ...rest } = row;
+		this.#row = rest;
+		this.record = record;
+		this.savedAt = updatedAt;
+		this.locationTaken = row.locationTaken;
+	}
+
+	get id(): string {
+		return this.#row.id;
+	}
+
+	get editable(): boolean {
+		return this.#row.localState === 'draft';
+	}
+
+	/** Call after every change of `record`. */
+	changed(): void {
+		this.#dirty = true;
+		this.saveState = 'saving';
+		if (!this.#writing) this.#writing = this.#drain();
+	}
+
+	async #drain(): Promise<void> {
+		try {
+			while (this.#dirty) {
+				this.#dirty = false;
+				const now = nowIso();
+				const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
+				await this.#store.putRecord({
+					...this.#row,
+					locationTaken: this.locationTaken,
+					record,
+					updatedAt: now
+				});
+				this.savedAt = now;
+			}
+			this.saveState = 'saved';
+			this.saveError = '';
+		} catch (error) {
+			this.saveState = 'error';
+			this.saveError = (error as Error).message;
+		} finally {
+			this.#writing = null;
+		}
+	}
+
+	/** Resolves when everything changed so far is stored. */
+	async flush(): Promise<void> {
+		if (this.#dirty && !this.#writing) this.#writing = this.#drain();
+		while (this.#writing) await this.#writing;
+	}
+
+	/** Marks the record finalized (待上传) after a last save. */
+	async finalize(): Promise<void> {
+		await this.flush();
+		const now = nowIso();
+		const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
+		await this.#store.putRecord({
+			...this.#row,
+			localState: 'finalized',
+			locationTaken: this.locationTaken,
+			record,
+			updatedAt: now
+		});
+		this.#row.localState = 'finalized';
+		this.savedAt = now;
+	}
+}

@@ -1,0 +1,91 @@
+import { chromium } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS } from '../../../playwright.config';
+import { expect, test } from '../fixtures';
+
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const baseURL = `http://localhost:${PORT}`;
+
+/** SIGKILLs every Chromium process of a profile, as a dead battery or the OS would. */
+function killBrowser(profile: string): number {
+	const pids = execSync('ps -eo pid=,args=')
+		.toString()
+		.split('\n')
+		.filter((line) => line.includes(`--user-data-dir=${profile}`))
+		.map((line) => Number(line.trim().split(/\s+/)[0]));
+	for (const pid of pids) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			/* already gone */
+		}
+	}
+	return pids.length;
+}
+
+function launch(profile: string) {
+	return chromium.launchPersistentContext(profile, {
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: CHROMIUM_ARGS,
+		baseURL,
+		viewport: { width: 1280, height: 800 },
+		locale: 'zh-CN',
+		timezoneId: 'Asia/Shanghai'
+	});
+}
+
+test('a draft survives the browser being killed in the middle of typing', async () => {
+	const profile = mkdtempSync(join(tmpdir(), 'survey-profile-'));
+	try {
+		const first = await launch(profile);
+		const page = first.pages()[0] ?? (await first.newPage());
+		await page.goto('/');
+		await page.evaluate(async () => {
+			await navigator.serviceWorker.ready;
+		});
+		await page.getByRole('button', { name: /伊金霍洛旗/ }).click();
+		await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
+		await first.setOffline(true);
+
+		await page.goto('/sites/150627-0003');
+		await page.getByTestId('start-recheck').click();
+		await expect(page).toHaveURL(/\/records\//);
+		const url = new URL(page.url());
+		await page.getByTestId('change-type').getByRole('button', { name: '变更类型' }).click();
+		await page.getByTestId('step-basic').click();
+		await page.getByTestId('input-name').fill('杀进程测试遗址');
+		await page.getByTestId('input-address').fill('纳林陶亥镇某村东南约800米');
+		await page.getByTestId('step-condition').click();
+		await page.getByTestId('input-condition').getByRole('button', { name: '较差' }).click();
+		const text = '地表散见夹砂灰陶片与石器残片，断崖上可见灰坑两处，台地北侧被冲沟切割';
+		await page.getByTestId('input-description').fill('');
+		await page.keyboard.type(text, { delay: 25 });
+		// A fraction of a second after the last keystroke: no polite close, no flush call.
+		await page.waitForTimeout(250);
+		const killed = killBrowser(profile);
+		expect(killed).toBeGreaterThan(0);
+		await first.close().catch(() => undefined);
+
+		const second = await launch(profile);
+		await second.setOffline(true);
+		const again = second.pages()[0] ?? (await second.newPage());
+		await again.goto(`${url.pathname}?step=condition`);
+		await expect(again.getByTestId('input-description')).toHaveValue(text);
+		await expect(
+			again.getByTestId('input-condition').getByRole('button', { name: '较差' })
+		).toHaveAttribute('aria-pressed', 'true');
+		await again.getByTestId('step-basic').click();
+		await expect(again.getByTestId('input-name')).toHaveValue('杀进程测试遗址');
+		await expect(again.getByTestId('input-address')).toHaveValue('纳林陶亥镇某村东南约800米');
+		await again.getByTestId('step-change').click();
+		await expect(
+			again.getByTestId('change-type').getByRole('button', { name: '变更类型' })
+		).toHaveAttribute('aria-pressed', 'true');
+		await second.close();
+	} finally {
+		rmSync(profile, { recursive: true, force: true });
+	}
+});
