@@ -20,6 +20,8 @@ export class DraftEditor {
 	locationTaken = $state(false);
 	saveError = $state('');
 	#writing: Promise<void> | null = null;
+	/** Bumped when the local state changes, so `editable` is re-read by the UI. */
+	#version = $state(0);
 	#dirty = false;
 
 	constructor(store: DeviceStore, row: StoredRecord) {
@@ -37,7 +39,31 @@ export class DraftEditor {
 	}
 
 	get editable(): boolean {
+		void this.#version;
 		return this.#row.localState === 'draft';
+	}
+
+	/** A finalized record may be reopened as a draft until the server has it. */
+	get canReopen(): boolean {
+		void this.#version;
+		return this.#row.localState === 'finalized' && !this.#row.serverStatus;
+	}
+
+	/** Turns a finalized, unsent record back into a draft. */
+	async reopen(): Promise<void> {
+		if (!this.canReopen) return;
+		const now = nowIso();
+		const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
+		await this.#store.putRecord({
+			...this.#row,
+			localState: 'draft',
+			locationTaken: this.locationTaken,
+			record,
+			updatedAt: now
+		});
+		this.#row.localState = 'draft';
+		this.#version++;
+		this.savedAt = now;
 	}
 
 	/** Call after every change of `record`. */
@@ -90,6 +116,7 @@ export class DraftEditor {
 			updatedAt: now
 		});
 		this.#row.localState = 'finalized';
+		this.#version++;
 		this.savedAt = now;
 	}
 }

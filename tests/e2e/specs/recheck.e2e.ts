@@ -143,8 +143,22 @@ test('re-check a registered site offline: averaged GNSS, two photos with EXIF, f
 	// Each warning's explanation is stored for the reviewer.
 	expect((record.qcNotes ?? []).every((n) => n.note === '现场核实，情况属实')).toBe(true);
 
-	// The work list shows the site as 待上传.
+	// The work list shows the site as 待上传, and 我的位置 on its map.
 	await page.goto('/sites');
 	await page.getByTestId('site-search').fill(site.code);
 	await expect(page.getByTestId('site-row').first()).toContainText('待上传');
+	await page.getByTestId('my-location').click();
+	await expect(page.getByTestId('my-location-accuracy')).toHaveText(/±\d+ m/);
+
+	// Until it is sent, a finalized record can be reopened as a draft.
+	await page.goto(`/records/${id}`);
+	await expect(page.getByTestId('record-title')).toContainText(site.name);
+	await expect(page.getByTestId('step-basic')).toBeVisible();
+	await page.getByTestId('step-basic').click();
+	await expect(page.getByTestId('input-name')).toBeDisabled();
+	await page.getByTestId('reopen').click();
+	await expect(page.getByTestId('input-name')).toBeEnabled();
+	await page.goto('/sites');
+	await page.getByTestId('site-search').fill(site.code);
+	await expect(page.getByTestId('site-row').first()).toContainText('草稿');
 });
