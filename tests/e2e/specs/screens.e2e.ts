@@ -80,6 +80,25 @@ for (const size of SIZES) {
 		expect(await smallTouchTargets(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
+		// Every step of the re-check form.
+		await page.getByTestId('start-recheck').click();
+		await expect(page).toHaveURL(/\/records\//);
+		for (const step of ['change', 'basic', 'location', 'condition', 'photos', 'people', 'review']) {
+			await page.getByTestId(`step-${step}`).click();
+			if (step === 'location') {
+				await expect(page.getByTestId('boundary-map')).toHaveAttribute('data-ready', 'true');
+			}
+			if (step === 'review') await expect(page.getByTestId('qc-summary')).toBeVisible();
+			await shot(`7-form-${step}`);
+			expect(await smallTouchTargets(page), step).toEqual([]);
+			expect(await horizontalOverflow(page), step).toBeLessThanOrEqual(0);
+		}
+		await page.goBack();
+		await page.goto('/sites');
+		await page.getByTestId('site-search').fill('朱开沟');
+		await page.getByTestId('site-row').first().getByRole('link').click();
+		await expect(page.getByTestId('site-name')).toHaveText('朱开沟遗址');
+
 		// The English switch.
 		await page.getByRole('button', { name: /English/ }).click();
 		await expect(page.getByTestId('site-name')).toHaveText('朱开沟遗址');
