@@ -60,3 +60,55 @@ export function expectedPixel(
 
 export const test = base;
 export { expect };
+
+/** One record as the device stored it, read straight from IndexedDB, with its photos' bytes. */
+export async function storedRecord(
+	page: Page,
+	id: string
+): Promise<{ row: { localState: string; record: unknown }; blobs: Record<string, string> }> {
+	return page.evaluate(async (recordId) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const get = <T>(store: string, key: string) =>
+			new Promise<T>((resolve, reject) => {
+				const req = db.transaction(store).objectStore(store).get(key);
+				req.onsuccess = () => resolve(req.result as T);
+				req.onerror = () => reject(req.error);
+			});
+		const row = await get<{ localState: string; record: { photos: { sha256: string }[] } }>(
+			'records',
+			recordId
+		);
+		const blobs: Record<string, string> = {};
+		for (const photo of row.record.photos) {
+			const { blob } = await get<{ blob: Blob }>('photoBlobs', photo.sha256);
+			const bytes = new Uint8Array(await blob.arrayBuffer());
+			let binary = '';
+			for (const b of bytes) binary += String.fromCharCode(b);
+			blobs[photo.sha256] = btoa(binary);
+		}
+		db.close();
+		return { row, blobs };
+	}, id);
+}
+
+/** First visit online (service worker in place), the county chosen, then the network off. */
+export async function offlineInCounty(
+	page: Page,
+	context: BrowserContext,
+	county: string
+): Promise<void> {
+	await page.goto('/');
+	await waitForServiceWorker(page);
+	await page.getByRole('button', { name: new RegExp(county) }).click();
+	await expect(page.getByTestId('current-county')).toHaveText(county);
+	await goOffline(context);
+}
+
+/** The id of the record whose form is open. */
+export function recordIdOf(page: Page): string {
+	return new URL(page.url()).pathname.split('/records/')[1]!;
+}

@@ -1,6 +1,13 @@
 import type { Locator, Page } from '@playwright/test';
 import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
-import { expect, expectedPixel, goOffline, test, waitForServiceWorker } from '../fixtures';
+import {
+	expect,
+	expectedPixel,
+	offlineInCounty,
+	recordIdOf,
+	storedRecord,
+	test
+} from '../fixtures';
 
 const PHOTO = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_2 = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';
@@ -44,15 +51,11 @@ test('a new find with a drawn boundary: QC blocks it in the wrong county and wit
 	page,
 	context
 }) => {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await page.getByRole('button', { name: /东胜区/ }).click();
-	await expect(page.getByTestId('current-county')).toHaveText('东胜区');
-	await goOffline(context);
+	await offlineInCounty(page, context, '东胜区');
 
 	await page.getByTestId('new-find').click();
 	await expect(page).toHaveURL(/\/records\//);
-	const id = page.url().split('/records/')[1]!.split('?')[0]!;
+	const id = recordIdOf(page);
 
 	// 基本信息, in the order of the registration form.
 	await page.getByTestId('input-name').fill('哈巴格希烽燧遗址');
@@ -115,20 +118,7 @@ test('a new find with a drawn boundary: QC blocks it in the wrong county and wit
 	await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
 	await expect(page.getByTestId('recheck-progress')).toBeVisible();
 
-	const row = await page.evaluate(async (recordId) => {
-		const db = await new Promise<IDBDatabase>((resolve, reject) => {
-			const open = indexedDB.open('ordos-survey');
-			open.onsuccess = () => resolve(open.result);
-			open.onerror = () => reject(open.error);
-		});
-		const value = await new Promise<{ localState: string; record: unknown }>((resolve, reject) => {
-			const req = db.transaction('records').objectStore('records').get(recordId);
-			req.onsuccess = () => resolve(req.result);
-			req.onerror = () => reject(req.error);
-		});
-		db.close();
-		return value;
-	}, id);
+	const { row } = await storedRecord(page, id);
 	expect(row.localState).toBe('finalized');
 	const record = SurveyRecordSchema.parse(row.record);
 	expect(record.kind).toBe('新发现');

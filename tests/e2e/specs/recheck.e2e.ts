@@ -1,45 +1,13 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
-import type { Page } from '@playwright/test';
 import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
 import { readJpegSize } from '../../../src/lib/domain/photos/jpeg-exif';
-import { demoRegistry, expect, goOffline, test, waitForServiceWorker } from '../fixtures';
+import { demoRegistry, expect, offlineInCounty, recordIdOf, storedRecord, test } from '../fixtures';
 
 const PHOTO_A = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_B = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';
 // Where the fixture photos were taken (their EXIF GPS), inside 东胜区.
 const AT = { latitude: 39.825018, longitude: 109.648684 };
-
-/** Everything the device stored for one record, read straight from IndexedDB. */
-async function storedRecord(page: Page, id: string) {
-	return page.evaluate(async (recordId) => {
-		const db = await new Promise<IDBDatabase>((resolve, reject) => {
-			const open = indexedDB.open('ordos-survey');
-			open.onsuccess = () => resolve(open.result);
-			open.onerror = () => reject(open.error);
-		});
-		const get = <T>(store: string, key: string) =>
-			new Promise<T>((resolve, reject) => {
-				const req = db.transaction(store).objectStore(store).get(key);
-				req.onsuccess = () => resolve(req.result as T);
-				req.onerror = () => reject(req.error);
-			});
-		const row = await get<{ localState: string; record: { photos: { sha256: string }[] } }>(
-			'records',
-			recordId
-		);
-		const blobs: Record<string, string> = {};
-		for (const photo of row.record.photos) {
-			const { blob } = await get<{ blob: Blob }>('photoBlobs', photo.sha256);
-			const bytes = new Uint8Array(await blob.arrayBuffer());
-			let binary = '';
-			for (const b of bytes) binary += String.fromCharCode(b);
-			blobs[photo.sha256] = btoa(binary);
-		}
-		db.close();
-		return { row, blobs };
-	}, id);
-}
 
 test('re-check a registered site offline: averaged GNSS, two photos with EXIF, finalized', async ({
 	page,
@@ -47,22 +15,17 @@ test('re-check a registered site offline: averaged GNSS, two photos with EXIF, f
 }) => {
 	await context.grantPermissions(['geolocation']);
 	await context.setGeolocation({ ...AT, accuracy: 3 });
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await page.getByRole('button', { name: /东胜区/ }).click();
-	await expect(page.getByTestId('current-county')).toHaveText('东胜区');
 	const site = demoRegistry().find(
 		(s) => s.countyCode === '150602' && s.category === '古文化遗址'
 	)!;
-
-	await goOffline(context);
+	await offlineInCounty(page, context, '东胜区');
 
 	// The site page, then 开始复查.
 	await page.goto(`/sites/${site.code}`);
 	await expect(page.getByTestId('site-name')).toHaveText(site.name);
 	await page.getByTestId('start-recheck').click();
 	await expect(page).toHaveURL(/\/records\//);
-	const id = page.url().split('/records/')[1]!.split('?')[0]!;
+	const id = recordIdOf(page);
 	await expect(page.getByTestId('record-title')).toContainText(site.name);
 
 	// 变更情况 first: nothing changed.
