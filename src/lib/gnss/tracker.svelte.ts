@@ -4,6 +4,7 @@ import {
 	type Fix,
 	type FixAverage
 } from '$lib/domain/location/averaging';
+import { m } from '$lib/paraglide/messages';
 
 export type GnssStatus = 'idle' | 'watching' | 'denied' | 'unavailable' | 'error';
 
@@ -15,18 +16,14 @@ export const MAX_AVERAGE_COUNT = 600;
 /** Without a fix for this long, the surveyor is told to move to open sky. */
 const TIMEOUT_MS = 30_000;
 
+/** What the surveyor is told, in the UI language, when locating fails. */
 const MESSAGES = {
-	noApi:
-		'此浏览器不支持定位：请用最新版 Chrome 或 Edge 打开本应用，或改用「地图选点」「手动输入」。',
-	insecure:
-		'定位需要安全连接（HTTPS）：当前地址不是 https:// 开头，浏览器不允许定位。请改用 https:// 地址打开本应用（或联系管理员），也可改用「地图选点」「手动输入」。',
-	denied:
-		'定位权限被拒绝：请点地址栏左侧的锁形（或“ⓘ”）图标 › 网站设置 › 位置信息，选择“允许”；并确认平板系统设置中的“位置信息”已打开，然后点「重新定位」。也可改用「地图选点」「手动输入」。',
-	unavailable:
-		'暂时无法获得位置：请确认平板的“位置信息”（GPS）已打开，到开阔处（远离房屋、树木、崖壁）保持平板屏幕朝上，然后点「重新定位」。',
-	timeout:
-		'30 秒内没有收到卫星定位：请到开阔处（远离房屋、树木、崖壁），保持平板屏幕朝上，稍候会自动继续定位。',
-	other: '定位出错：请点「重新定位」；如仍不行，请改用「地图选点」或「手动输入」。'
+	noApi: m.gnss_error_no_api,
+	insecure: m.gnss_error_insecure,
+	denied: m.gnss_error_denied,
+	unavailable: m.gnss_error_unavailable,
+	timeout: m.gnss_error_timeout,
+	other: m.gnss_error_other
 } as const;
 
 /**
@@ -41,7 +38,7 @@ export class GnssTracker {
 	status = $state<GnssStatus>('idle');
 	/** The latest fix, averaging or not. */
 	last = $state.raw<Fix | null>(null);
-	/** Chinese, saying what the surveyor can do; '' when all is well. */
+	/** In the UI language, saying what the surveyor can do; '' when all is well. */
 	error = $state('');
 	averaging = $state.raw<Averaging | null>(null);
 
@@ -78,12 +75,12 @@ export class GnssTracker {
 		const geolocation = this.#geolocation();
 		if (!this.#secure()) {
 			this.status = 'unavailable';
-			this.error = MESSAGES.insecure;
+			this.error = MESSAGES.insecure();
 			return;
 		}
 		if (!geolocation || typeof geolocation.watchPosition !== 'function') {
 			this.status = 'unavailable';
-			this.error = MESSAGES.noApi;
+			this.error = MESSAGES.noApi();
 			return;
 		}
 		this.status = 'watching';
@@ -166,7 +163,7 @@ export class GnssTracker {
 				this.#clear();
 				const insecure = /secure|https/i.test(error.message ?? '');
 				this.status = insecure ? 'unavailable' : 'denied';
-				this.error = insecure ? MESSAGES.insecure : MESSAGES.denied;
+				this.error = insecure ? MESSAGES.insecure() : MESSAGES.denied();
 				return;
 			}
 			case 3: // TIMEOUT
@@ -175,18 +172,18 @@ export class GnssTracker {
 				// nothing; the fix's time is on screen.
 				if (!this.last) {
 					this.status = 'error';
-					this.error = MESSAGES.timeout;
+					this.error = MESSAGES.timeout();
 				}
 				this.#clear();
 				this.#watch(geolocation);
 				return;
 			case 2: // POSITION_UNAVAILABLE
 				this.status = 'error';
-				this.error = MESSAGES.unavailable;
+				this.error = MESSAGES.unavailable();
 				return;
 			default:
 				this.status = 'error';
-				this.error = MESSAGES.other;
+				this.error = MESSAGES.other();
 		}
 	}
 }

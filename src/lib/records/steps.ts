@@ -1,14 +1,18 @@
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import { m } from '$lib/paraglide/messages';
 
-/** The sections of the record form, in the order of the registration form. */
+/**
+ * The sections of the record form, in the order of the registration form. `label` is a message:
+ * call it at render time, so it follows the UI language.
+ */
 export const STEPS = [
-	{ id: 'change', label: '变更情况' },
-	{ id: 'basic', label: '基本信息' },
-	{ id: 'location', label: '位置与边界' },
-	{ id: 'condition', label: '保存现状' },
-	{ id: 'photos', label: '照片' },
-	{ id: 'people', label: '调查人与日期' },
-	{ id: 'review', label: '检查与完成' }
+	{ id: 'change', label: m.step_change },
+	{ id: 'basic', label: m.step_basic },
+	{ id: 'location', label: m.step_location },
+	{ id: 'condition', label: m.step_condition },
+	{ id: 'photos', label: m.step_photos },
+	{ id: 'people', label: m.step_people },
+	{ id: 'review', label: m.step_review }
 ] as const;
 export type StepId = (typeof STEPS)[number]['id'];
 
