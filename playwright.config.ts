@@ -2,20 +2,10 @@ import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'survey-e2e-'));
-
-export const CHROMIUM_ARGS = [
-	'--headless',
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
 
 export default defineConfig({
 	testDir: 'tests/e2e/specs',
@@ -31,10 +21,7 @@ export default defineConfig({
 	use: {
 		baseURL: `http://localhost:${PORT}`,
 		// Debian's Chromium: Playwright never downloads a browser here (TOOLCHAIN.md pitfall 1).
-		launchOptions: {
-			executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-			args: CHROMIUM_ARGS
-		},
+		launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
 		viewport: { width: 1280, height: 800 },
 		locale: 'zh-CN',
 		timezoneId: 'Asia/Shanghai',

@@ -1,6 +1,7 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './tests/chromium';
 
 // Tests of browser-only modules (canvas, crypto.subtle, createImageBitmap) in Debian's
 // Chromium: node has no canvas.
@@ -15,18 +16,7 @@ export default defineConfig({
 			enabled: true,
 			headless: true,
 			provider: playwright({
-				launchOptions: {
-					executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-					args: [
-						'--no-sandbox',
-						'--disable-gpu',
-						'--disable-quic',
-						'--no-first-run',
-						'--disable-background-networking',
-						'--disable-component-update',
-						'--disable-sync'
-					]
-				}
+				launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }
 			}),
 			instances: [{ browser: 'chromium' }]
 		}

@@ -4,12 +4,10 @@
  */
 import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
 
 const svg = readFileSync('static/favicon.svg', 'utf8');
-const browser = await chromium.launch({
-	executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-	args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 const page = await browser.newPage();
 for (const [file, size, pad] of [
 	['icon-192.png', 192, 0],

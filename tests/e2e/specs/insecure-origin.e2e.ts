@@ -1,4 +1,4 @@
-import { CHROMIUM_ARGS } from '../../../playwright.config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
 import { expect, test } from '../fixtures';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
@@ -7,7 +7,7 @@ const PORT = Number(process.env.E2E_PORT ?? 4173);
 // geolocation and the camera, and the app must say so.
 test.use({
 	launchOptions: {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		executablePath: CHROMIUM_PATH,
 		args: [...CHROMIUM_ARGS, '--host-resolver-rules=MAP survey.test 127.0.0.1']
 	}
 });

@@ -3,7 +3,7 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS } from '../../../playwright.config';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
 import { expect, test } from '../fixtures';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
@@ -28,7 +28,7 @@ function killBrowser(profile: string): number {
 
 function launch(profile: string) {
 	return chromium.launchPersistentContext(profile, {
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		executablePath: CHROMIUM_PATH,
 		args: CHROMIUM_ARGS,
 		baseURL,
 		viewport: { width: 1280, height: 800 },
