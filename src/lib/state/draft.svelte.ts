@@ -52,17 +52,25 @@ export class DraftEditor {
 	/** Turns a finalized, unsent record back into a draft. */
 	async reopen(): Promise<void> {
 		if (!this.canReopen) return;
+		await this.flush();
+		await this.#write('draft');
+	}
+
+	/** Writes the current content, optionally moving the record to another local state. */
+	async #write(localState = this.#row.localState): Promise<void> {
 		const now = nowIso();
 		const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
 		await this.#store.putRecord({
 			...this.#row,
-			localState: 'draft',
+			localState,
 			locationTaken: this.locationTaken,
 			record,
 			updatedAt: now
 		});
-		this.#row.localState = 'draft';
-		this.#version++;
+		if (localState !== this.#row.localState) {
+			this.#row.localState = localState;
+			this.#version++;
+		}
 		this.savedAt = now;
 	}
 
@@ -77,15 +85,7 @@ export class DraftEditor {
 		try {
 			while (this.#dirty) {
 				this.#dirty = false;
-				const now = nowIso();
-				const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
-				await this.#store.putRecord({
-					...this.#row,
-					locationTaken: this.locationTaken,
-					record,
-					updatedAt: now
-				});
-				this.savedAt = now;
+				await this.#write();
 			}
 			this.saveState = 'saved';
 			this.saveError = '';
@@ -106,17 +106,6 @@ export class DraftEditor {
 	/** Marks the record finalized (待上传) after a last save. */
 	async finalize(): Promise<void> {
 		await this.flush();
-		const now = nowIso();
-		const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
-		await this.#store.putRecord({
-			...this.#row,
-			localState: 'finalized',
-			locationTaken: this.locationTaken,
-			record,
-			updatedAt: now
-		});
-		this.#row.localState = 'finalized';
-		this.#version++;
-		this.savedAt = now;
+		await this.#write('finalized');
 	}
 }
