@@ -11,7 +11,26 @@ const config = {
 		// The PWA plugin generates the one service worker (TOOLCHAIN.md pitfall 6).
 		serviceWorker: { register: false },
 		// Absolute asset paths: the prerendered shell is served for every field route offline.
-		paths: { relative: false }
+		paths: { relative: false },
+		// Exactly what the app needs: its own scripts (SvelteKit hashes the inline bootstrap),
+		// inline styles (Svelte and Leaflet set style attributes), images from itself and from
+		// blob:/data: (photos, canvas), fetches to itself only. No tiles, no CDN.
+		csp: {
+			mode: 'auto',
+			directives: {
+				'default-src': ['self'],
+				'script-src': ['self'],
+				'style-src': ['self', 'unsafe-inline'],
+				'img-src': ['self', 'data:', 'blob:'],
+				'font-src': ['self'],
+				'connect-src': ['self'],
+				'worker-src': ['self'],
+				'manifest-src': ['self'],
+				'object-src': ['none'],
+				'base-uri': ['self'],
+				'form-action': ['self']
+			}
+		}
 	}
 };
 

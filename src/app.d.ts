@@ -4,7 +4,10 @@
 declare global {
 	namespace App {
 		// interface Error {}
-		// interface Locals {}
+		interface Locals {
+			/** The signed-in user, when the request carried a live token or session cookie. */
+			user?: import('$lib/server/auth/roles').Principal;
+		}
 		// interface PageData {}
 		// interface PageState {}
 		// interface Platform {}

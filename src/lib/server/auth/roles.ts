@@ -1,0 +1,31 @@
+import { COUNTY_CODES, type CountyCode } from '../../domain/codelists/index.js';
+
+export const ROLES = ['surveyor', 'county_reviewer', 'city_reviewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, string> = {
+	surveyor: '调查员',
+	county_reviewer: '旗区审核员',
+	city_reviewer: '市级审核员'
+};
+
+/** Who is asking: what every scope check needs. */
+export type Principal = {
+	id: number;
+	username: string;
+	role: Role;
+	counties: CountyCode[];
+	demo: boolean;
+	/** The token's id, so logout can end exactly this token. */
+	tokenId: number;
+};
+
+export function inScope(user: Pick<Principal, 'counties'>, county: string): boolean {
+	return (user.counties as string[]).includes(county);
+}
+
+/** A city reviewer has all nine counties whatever is stored. */
+export function countiesFor(role: Role, counties: readonly string[]): CountyCode[] {
+	if (role === 'city_reviewer') return [...COUNTY_CODES];
+	return COUNTY_CODES.filter((c) => counties.includes(c));
+}

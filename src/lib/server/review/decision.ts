@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { RecordStatus } from '../../domain/codelists/index.js';
+import type { Db } from '../db/connection.js';
+import type { RecordRepository, ReviewComment } from '../db/records.js';
+import { inScope, type Principal } from '../auth/roles.js';
+
+export const DecisionBodySchema = z.strictObject({
+	decision: z.enum(['approve', 'return'], { error: 'decision 只能是 approve 或 return' }),
+	revision: z.number().int().min(1),
+	comments: z
+		.array(
+			z.strictObject({
+				path: z.string().trim().max(200).optional(),
+				message: z.string().trim().min(1, '意见不能为空').max(20_000)
+			})
+		)
+		.max(200)
+		.default([])
+});
+export type DecisionBody = z.infer<typeof DecisionBodySchema>;
+
+export type DecisionOutcome =
+	| { ok: true; status: RecordStatus; revision: number }
+	| { ok: false; status: 404 | 409 | 422 | 403; error: string };
+
+/** Which role decides a record in which status, and what each decision makes of it (contract §3). */
+const RULES: Record<string, { from: RecordStatus; approve: RecordStatus; who: string }> = {
+	county_reviewer: { from: 'submitted', approve: 'county_approved', who: '旗区审核员' },
+	city_reviewer: { from: 'county_approved', approve: 'accepted', who: '市级审核员' }
+};
+
+const STATUS_WORDS: Record<RecordStatus, string> = {
+	submitted: '已送达（待旗区审核）',
+	returned: '已退回',
+	county_approved: '旗区已通过（待市局审核）',
+	accepted: '市局已通过',
+	published: '已公布'
+};
+
+export function decide(
+	db: Db,
+	records: RecordRepository,
+	user: Principal,
+	id: string,
+	body: DecisionBody,
+	now = new Date()
+): DecisionOutcome {
+	return db.transaction((): DecisionOutcome => {
+		const row = records.get(id);
+		if (!row || !inScope(user, row.countyCode))
+			return { ok: false, status: 404, error: '没有这条记录' };
+		const rule = RULES[user.role];
+		if (!rule) return { ok: false, status: 403, error: '调查员不能审核记录' };
+		if (body.revision !== row.revision) {
+			return {
+				ok: false,
+				status: 409,
+				error: `记录已更新到第 ${row.revision} 版（您审阅的是第 ${body.revision} 版）：请刷新后重新审阅`
+			};
+		}
+		if (row.status !== rule.from) {
+			return {
+				ok: false,
+				status: 422,
+				error: `记录当前状态为“${STATUS_WORDS[row.status]}”，${rule.who}只能审核状态为“${STATUS_WORDS[rule.from]}”的记录`
+			};
+		}
+		const comments: ReviewComment[] = body.comments.map((c) => ({
+			...(c.path ? { path: c.path } : {}),
+			message: c.message,
+			by: user.username,
+			at: now.toISOString()
+		}));
+		if (body.decision === 'return' && comments.length === 0) {
+			return { ok: false, status: 422, error: '退回记录时必须写明意见，告诉调查员要改什么' };
+		}
+		if (body.decision === 'approve' && comments.length === 0) {
+			const errors = records.findings(id).filter((f) => f.severity === 'error');
+			if (errors.length > 0) {
+				return {
+					ok: false,
+					status: 422,
+					error: `该版本有 ${errors.length} 个质检错误（${[...new Set(errors.map((f) => f.rule))].join('、')}）：通过前请写明理由`
+				};
+			}
+		}
+		const status = body.decision === 'approve' ? rule.approve : 'returned';
+		const revision = records.storeDecision({
+			row,
+			action: body.decision,
+			status,
+			by: user.username,
+			comments,
+			at: now.toISOString()
+		});
+		return { ok: true, status, revision };
+	})();
+}

@@ -1,0 +1,16 @@
+import { json } from '@sveltejs/kit';
+import type { RequestEvent } from './$types';
+import { parseWith } from '$lib/domain/schemas/common';
+import { app } from '$lib/server/instance';
+import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
+import { decide, DecisionBodySchema } from '$lib/server/review/decision';
+
+export const POST = endpoint(async (event: RequestEvent) => {
+	const user = requireUser(event);
+	const parsed = parseWith(DecisionBodySchema, await readJson(event.request, 256 * 1024));
+	if (!parsed.ok) throw badRequest('审核请求应为 {decision, revision, comments}', parsed.issues);
+	const server = app();
+	const outcome = decide(server.db, server.records, user, event.params.id, parsed.value);
+	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
+	return json({ status: outcome.status, revision: outcome.revision });
+});

@@ -1,0 +1,26 @@
+import { json } from '@sveltejs/kit';
+import { COUNTY_CODES } from '$lib/domain/codelists';
+import { app } from '$lib/server/instance';
+import { inScope } from '$lib/server/auth/roles';
+import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
+import { parseCursor } from '$lib/server/sync/cursor';
+
+export const GET = endpoint((event) => {
+	const user = requireUser(event);
+	const { searchParams } = event.url;
+	allowQuery(event.url, ['county', 'since']);
+	const county = searchParams.get('county');
+	if (county !== null) {
+		if (!(COUNTY_CODES as string[]).includes(county)) {
+			throw new HttpError(
+				400,
+				`旗区代码 “${county.slice(0, 20)}” 不存在：应为 ${COUNTY_CODES.join('、')} 之一`
+			);
+		}
+		if (!inScope(user, county))
+			throw new HttpError(403, `账号 ${user.username} 无权查看旗区 ${county} 的名录`);
+	}
+	const since = parseCursor(searchParams.get('since'));
+	const { sites, cursor } = app().registry.changedSince(county ? [county] : user.counties, since);
+	return json({ sites, cursor: String(cursor) });
+});

@@ -1,0 +1,28 @@
+import { json } from '@sveltejs/kit';
+import { parseWith } from '$lib/domain/schemas/common';
+import { app } from '$lib/server/instance';
+import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
+import { push, PushBodySchema, PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '$lib/server/sync/push';
+
+export const POST = endpoint(async (event) => {
+	const user = requireUser(event);
+	const body = await readJson(event.request, PUSH_MAX_BYTES);
+	if (
+		body &&
+		typeof body === 'object' &&
+		Array.isArray((body as { records?: unknown }).records) &&
+		(body as { records: unknown[] }).records.length > PUSH_MAX_RECORDS
+	) {
+		throw new HttpError(413, `一次最多推送 ${PUSH_MAX_RECORDS} 条记录：请分批推送`);
+	}
+	const parsed = parseWith(PushBodySchema, body);
+	if (!parsed.ok) throw badRequest('推送请求应为 {deviceId, records:[…]}', parsed.issues);
+	const server = app();
+	const results = push(server, user, parsed.value.deviceId, parsed.value.records);
+	server.users.touchDevice(
+		parsed.value.deviceId,
+		user.id,
+		results.filter((r) => r.status === 'accepted').length
+	);
+	return json({ results });
+});
