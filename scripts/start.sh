@@ -4,6 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# better-sqlite3 compiles from source here (its prebuilt binary is not reachable): it needs
+# python3, make and a C++ compiler, which the full Node images have and slim ones lack.
+if ! command -v make >/dev/null || ! command -v g++ >/dev/null || ! command -v python3 >/dev/null; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make g++ >/dev/null
+fi
+
 # `npm install` (not `npm ci`): see scripts/test-all.sh.
 npm install --no-audit --no-fund
 npm run build
