@@ -8,6 +8,9 @@
  *   npm run admin -- user disable <username>                       (also ends the user's tokens)
  *   npm run admin -- user enable <username>
  *   npm run admin -- user revoke <username>                        (ends every token: devices must log in again)
+ *   npm run admin -- backup <empty-dir>           consistent backup of DATA_DIR, also while the server runs
+ *   npm run admin -- restore <backup-dir>         into an empty DATA_DIR (server stopped)
+ *   npm run admin -- check [--remove-orphans]     every named photo present with the right hash; orphans
  *
  * The database is DATA_DIR/survey.sqlite (DATA_DIR defaults to ./data; `--data-dir` overrides).
  * It may run while the server runs (SQLite WAL). A password comes from stdin with
@@ -22,6 +25,7 @@ import { UserRepository } from '../src/lib/server/db/users.js';
 import { hashPassword } from '../src/lib/server/auth/password.js';
 import { ROLES, type Role } from '../src/lib/server/auth/roles.js';
 import { COUNTY_CODES } from '../src/lib/domain/codelists/index.js';
+import { backupDataDir, checkDataDir, restoreDataDir } from '../src/lib/server/backup.js';
 
 const MIN_PASSWORD = 8;
 
@@ -39,7 +43,7 @@ function parse(argv: string[]): { words: string[]; options: Options } {
 			continue;
 		}
 		const [name, inline] = arg.slice(2).split(/=(.*)/s) as [string, string | undefined];
-		if (name === 'password-stdin') options[name] = true;
+		if (name === 'password-stdin' || name === 'remove-orphans') options[name] = true;
 		else {
 			const value = inline ?? argv[++i];
 			if (value === undefined) throw new UsageError(`--${name} 需要一个值`);
@@ -104,9 +108,72 @@ function hiddenPrompt(question: string): Promise<string> {
 	});
 }
 
+/** A progress bar on the terminal (stderr), for anything that takes a while. */
+function bar(label: string): (done: number, total: number) => void {
+	let last = -1;
+	return (done, total) => {
+		const width = 30;
+		const filled = total === 0 ? width : Math.round((done / total) * width);
+		if (filled === last && done !== total) return;
+		last = filled;
+		process.stderr.write(
+			`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`
+		);
+		if (done === total) process.stderr.write('\n');
+	};
+}
+
+async function dataCommand(
+	command: string,
+	words: string[],
+	options: Options,
+	dataDir: string
+): Promise<void> {
+	if (command === 'backup') {
+		const target = words[1];
+		if (!target) throw new UsageError('backup 需要目标目录');
+		const done = await backupDataDir(dataDir, resolve(target), bar('照片'));
+		console.log(
+			`备份完成：${done.records} 条记录、${done.photos} 张照片（${(done.bytes / 1024 / 1024).toFixed(1)} MB）→ ${resolve(target)}`
+		);
+		return;
+	}
+	if (command === 'restore') {
+		const source = words[1];
+		if (!source) throw new UsageError('restore 需要备份目录');
+		const done = await restoreDataDir(resolve(source), dataDir, bar('校验'));
+		console.log(`恢复完成：${done.records} 条记录、${done.photos} 张照片 → ${dataDir}`);
+		return;
+	}
+	const report = await checkDataDir(dataDir, {
+		removeOrphans: options['remove-orphans'] === true,
+		progress: bar('校验')
+	});
+	console.log(`检查了 ${report.checked} 张照片`);
+	for (const sha of report.missing) console.log(`缺失\t${sha}`);
+	for (const sha of report.corrupt) console.log(`损坏\t${sha}`);
+	for (const sha of report.orphans) console.log(`无记录引用\t${sha}`);
+	if (options['remove-orphans'] === true)
+		console.log(`已删除 ${report.removed} 张无记录引用的照片（一天内上传的保留）`);
+	if (report.missing.length > 0 || report.corrupt.length > 0) {
+		throw new Error(
+			`${report.missing.length} 张照片缺失、${report.corrupt.length} 张损坏：请从备份恢复这些照片`
+		);
+	}
+	console.log('所有记录引用的照片都在，且内容与哈希一致');
+}
+
 async function main(argv: string[]): Promise<void> {
 	const { words, options } = parse(argv);
 	const [area, command, username] = words;
+	if (area === 'backup' || area === 'restore' || area === 'check') {
+		const dataDir = resolve(
+			typeof options['data-dir'] === 'string'
+				? options['data-dir']
+				: process.env.DATA_DIR || './data'
+		);
+		return dataCommand(area, words, options, dataDir);
+	}
 	if (area !== 'user' || !command)
 		throw new UsageError('用法见 scripts/admin.ts 开头的说明（npm run admin -- user list）');
 	const dataDir = resolve(
