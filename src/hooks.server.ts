@@ -3,7 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { app, startServer } from '$lib/server/instance';
 import { authenticate } from '$lib/server/auth/session';
-import { errorResponse } from '$lib/server/http';
+import { discardBody, errorResponse } from '$lib/server/http';
 
 /** Migrates and seeds before the first request (contract §4: an empty DATA_DIR needs nothing else). */
 export const init: ServerInit = async () => {
@@ -28,6 +28,8 @@ const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = authenticate(server.users, event.request, event.cookies);
 	const path = event.url.pathname;
 	if (path.startsWith('/api/') && !PUBLIC_API.some((p) => p.test(path)) && !event.locals.user) {
+		// read the body away, or the client's next request on this connection hangs
+		await discardBody(event.request);
 		return errorResponse(401, '未登录或登录已失效：请重新登录', undefined, {
 			'WWW-Authenticate': 'Bearer realm="survey"'
 		});

@@ -89,6 +89,31 @@ export function allowQuery(url: URL, allowed: readonly string[]): void {
 	}
 }
 
+/**
+ * Reads and drops what a handler left unread of a request body (at most `maxBytes`, then gives
+ * up): an unread body leaves the keep-alive connection stuck, and the client's next request on
+ * it hangs until the server's keep-alive timeout resets it.
+ */
+export async function discardBody(request: Request, maxBytes = 25 * 1024 * 1024): Promise<void> {
+	const body = request.body;
+	if (!body || request.bodyUsed || body.locked) return;
+	const reader = body.getReader();
+	let size = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) return;
+			size += value.byteLength;
+			if (size > maxBytes) {
+				await reader.cancel();
+				return;
+			}
+		}
+	} catch {
+		// the body failed on its own (client gone, over BODY_SIZE_LIMIT): nothing left to keep
+	}
+}
+
 /** Wraps an API handler: an HttpError becomes the contract's error response. */
 export function endpoint<E extends RequestEvent>(
 	handler: (event: E) => Promise<Response> | Response
@@ -97,8 +122,10 @@ export function endpoint<E extends RequestEvent>(
 		try {
 			return await handler(event);
 		} catch (error) {
-			if (error instanceof HttpError)
+			if (error instanceof HttpError) {
+				await discardBody(event.request);
 				return errorResponse(error.status, error.message, error.issues, error.headers);
+			}
 			throw error;
 		}
 	};

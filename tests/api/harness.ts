@@ -1,0 +1,536 @@
+/**
+ * API test harness: starts the PRODUCTION build as a child process exactly as contract §4 says
+ * (`node <buildDir>` with PORT, HOST, ORIGIN, DATA_DIR, SEED_DEMO, DEMO_PASSWORD, BODY_SIZE_LIMIT)
+ * on a fresh data directory, talks to it over HTTP, builds valid records, uploads photos and
+ * snapshots the database so a test can prove that nothing was written.
+ *
+ * Build first: `npm run build` (or `BUILD_DIR=build-api KIT_OUT_DIR=.svelte-kit-api npm run build`
+ * and run the tests with `BUILD_DIR=build-api`).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest, type Agent } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { chinaDate, newFindDraft, newRecheckDraft } from '$lib/domain/records/drafts';
+import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
+
+export const DEMO_PASSWORD = 'api-test-password';
+export const COUNTY_CODES = [
+	'150602',
+	'150603',
+	'150621',
+	'150622',
+	'150623',
+	'150624',
+	'150625',
+	'150626',
+	'150627'
+] as const;
+export type County = (typeof COUNTY_CODES)[number];
+
+export const BUILD_DIR = resolve(process.env.BUILD_DIR ?? 'build');
+
+/** The tables a snapshot covers (tokens, devices and login failures legitimately change). */
+const SNAPSHOT_TABLES = [
+	'records',
+	'revisions',
+	'record_photos',
+	'photos',
+	'changes',
+	'sites',
+	'users'
+] as const;
+
+export type ApiResponse = {
+	status: number;
+	headers: Headers;
+	text: string;
+	/** The body parsed as JSON, or undefined when it is not JSON. */
+	json: unknown;
+};
+
+export type RequestOptions = {
+	token?: string;
+	/** Sent as JSON with `Content-Type: application/json`. */
+	json?: unknown;
+	/** A raw body; give the Content-Type in `headers`. */
+	body?: string | Uint8Array | ReadableStream<Uint8Array>;
+	headers?: Record<string, string>;
+};
+
+export type Session = {
+	token: string;
+	user: { username: string; role: string; counties: string[] };
+	cookie: string | undefined;
+};
+
+export type PushResult = {
+	id: string | null;
+	status: 'accepted' | 'unchanged' | 'conflict' | 'rejected';
+	revision?: number;
+	issues?: { path: string; message: string }[];
+	findings?: { rule: string; severity: string; message: string; path?: string }[];
+	current?: SurveyRecord & { status: string; revision: number };
+};
+
+async function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.unref();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function parseJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return undefined;
+	}
+}
+
+/** One production server process on its own port and data directory. */
+export class TestServer {
+	readonly logs: string[] = [];
+	#sessions = new Map<string, Promise<Session>>();
+
+	private constructor(
+		readonly url: string,
+		readonly port: number,
+		readonly dataDir: string,
+		private readonly child: ChildProcess
+	) {}
+
+	static async start(env: Record<string, string> = {}): Promise<TestServer> {
+		if (!existsSync(join(BUILD_DIR, 'index.js'))) {
+			throw new Error(
+				`no production build in ${BUILD_DIR}: run \`npm run build\` first (or set BUILD_DIR)`
+			);
+		}
+		const port = await freePort();
+		const dataDir = mkdtempSync(join(tmpdir(), 'survey-api-'));
+		const url = `http://127.0.0.1:${port}`;
+		const child = spawn(process.execPath, [BUILD_DIR], {
+			env: {
+				PATH: process.env.PATH ?? '',
+				NODE_ENV: 'production',
+				PORT: String(port),
+				HOST: '127.0.0.1',
+				ORIGIN: url,
+				DATA_DIR: dataDir,
+				SEED_DEMO: '1',
+				DEMO_PASSWORD,
+				BODY_SIZE_LIMIT: '25M',
+				...env
+			},
+			stdio: ['ignore', 'pipe', 'pipe']
+		});
+		const server = new TestServer(url, port, dataDir, child);
+		// never leave a server behind, even when the test run itself dies
+		const kill = () => child.kill('SIGKILL');
+		process.once('exit', kill);
+		child.once('exit', () => process.removeListener('exit', kill));
+		child.stdout?.on('data', (d: Buffer) => server.logs.push(d.toString()));
+		child.stderr?.on('data', (d: Buffer) => server.logs.push(d.toString()));
+		const deadline = Date.now() + 60_000;
+		for (;;) {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				throw new Error(`server exited (${child.exitCode}) before answering:\n${server.log()}`);
+			}
+			try {
+				const response = await fetch(`${url}/api/public/info`);
+				if (response.ok) break;
+			} catch {
+				// not listening yet
+			}
+			if (Date.now() > deadline) {
+				await server.stop();
+				throw new Error(`server did not answer /api/public/info within 60 s:\n${server.log()}`);
+			}
+			await sleep(100);
+		}
+		return server;
+	}
+
+	log(): string {
+		return this.logs.join('').slice(-4000);
+	}
+
+	/** Whether the process is still running. */
+	get alive(): boolean {
+		return this.child.exitCode === null && this.child.signalCode === null;
+	}
+
+	async stop(): Promise<void> {
+		if (this.alive) {
+			const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
+			this.child.kill('SIGTERM');
+			const timedOut = await Promise.race([exited.then(() => false), sleep(5000).then(() => true)]);
+			if (timedOut) {
+				this.child.kill('SIGKILL');
+				await exited;
+			}
+		}
+		rmSync(this.dataDir, { recursive: true, force: true });
+	}
+
+	// ---- HTTP ----
+
+	async request(method: string, path: string, options: RequestOptions = {}): Promise<ApiResponse> {
+		const headers: Record<string, string> = { ...options.headers };
+		if (options.token) headers.authorization = `Bearer ${options.token}`;
+		let body: BodyInit | undefined;
+		if (options.json !== undefined) {
+			body = JSON.stringify(options.json);
+			headers['content-type'] ??= 'application/json';
+		} else if (options.body !== undefined) {
+			body = options.body as BodyInit;
+		}
+		const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
+		if (options.body instanceof ReadableStream) init.duplex = 'half';
+		const response = await fetch(`${this.url}${path}`, init);
+		const text = method === 'HEAD' ? '' : await response.text();
+		return { status: response.status, headers: response.headers, text, json: parseJson(text) };
+	}
+
+	/**
+	 * A request whose path is sent byte for byte (fetch and URL would normalize `..`, `%2e%2e`
+	 * and the like before they reach the server).
+	 */
+	raw(
+		method: string,
+		rawPath: string,
+		options: {
+			token?: string;
+			body?: Uint8Array | string;
+			headers?: Record<string, string>;
+			/** A keep-alive agent to send it on; by default a connection of its own. */
+			agent?: Agent;
+			/** Send the body in 64 KB chunks without a Content-Length (chunked encoding). */
+			chunked?: boolean;
+		} = {}
+	): Promise<ApiResponse> {
+		return new Promise((resolveResponse, reject) => {
+			const headers: Record<string, string> = { ...options.headers };
+			if (options.token) headers.authorization = `Bearer ${options.token}`;
+			if (options.body !== undefined && !options.chunked)
+				headers['content-length'] = String(Buffer.byteLength(options.body));
+			const req = httpRequest(
+				{
+					host: '127.0.0.1',
+					port: this.port,
+					method,
+					path: rawPath,
+					headers,
+					agent: options.agent ?? false
+				},
+				(res) => {
+					const chunks: Buffer[] = [];
+					res.on('data', (c: Buffer) => chunks.push(c));
+					res.on('end', () => {
+						const text = Buffer.concat(chunks).toString('utf8');
+						const h = new Headers();
+						for (const [k, v] of Object.entries(res.headers)) {
+							if (typeof v === 'string') h.set(k, v);
+							else if (Array.isArray(v)) for (const item of v) h.append(k, item);
+						}
+						resolveResponse({
+							status: res.statusCode ?? 0,
+							headers: h,
+							text,
+							json: parseJson(text)
+						});
+					});
+					res.on('error', reject);
+				}
+			);
+			req.on('error', reject);
+			if (options.body !== undefined) {
+				const bytes = Buffer.from(options.body);
+				const step = options.chunked ? 64 * 1024 : bytes.length || 1;
+				for (let i = 0; i < bytes.length; i += step) req.write(bytes.subarray(i, i + step));
+			}
+			req.end();
+		});
+	}
+
+	get = (path: string, token?: string) => this.request('GET', path, { token });
+	post = (path: string, json: unknown, token?: string) =>
+		this.request('POST', path, { token, json });
+
+	// ---- accounts ----
+
+	async login(username: string, password = DEMO_PASSWORD, deviceId?: string): Promise<Session> {
+		const response = await this.post(
+			'/api/auth/login',
+			deviceId ? { username, password, deviceId } : { username, password }
+		);
+		if (response.status !== 200) {
+			throw new Error(`login ${username}: ${response.status} ${response.text}`);
+		}
+		const body = response.json as Session;
+		const cookie = response.headers
+			.getSetCookie()
+			.map((c) => c.split(';')[0])
+			.find((c) => c?.startsWith('survey_session='));
+		return { token: body.token, user: body.user, cookie };
+	}
+
+	/** A logged-in token for `username`, made once per server (logins cost a scrypt). */
+	async as(username: string): Promise<string> {
+		let session = this.#sessions.get(username);
+		if (!session) {
+			session = this.login(username, DEMO_PASSWORD, `device-${username}`);
+			this.#sessions.set(username, session);
+		}
+		return (await session).token;
+	}
+
+	// ---- data ----
+
+	async push(
+		token: string,
+		records: unknown[],
+		deviceId = 'api-test-device'
+	): Promise<PushResult[]> {
+		const response = await this.post('/api/sync/push', { deviceId, records }, token);
+		if (response.status !== 200) throw new Error(`push: ${response.status} ${response.text}`);
+		const results = (response.json as { results: PushResult[] }).results;
+		if (results.length !== records.length) {
+			throw new Error(`push: ${records.length} records but ${results.length} results`);
+		}
+		return results;
+	}
+
+	/** Pushes one record and returns its result. */
+	async pushOne(token: string, record: unknown): Promise<PushResult> {
+		return (await this.push(token, [record]))[0]!;
+	}
+
+	async uploadPhoto(
+		token: string,
+		bytes: Uint8Array,
+		type = 'image/jpeg'
+	): Promise<{ sha256: string; status: number }> {
+		const sha256 = sha256Hex(bytes);
+		const response = await this.request('PUT', `/api/photos/${sha256}`, {
+			token,
+			body: bytes,
+			headers: { 'content-type': type }
+		});
+		if (response.status !== 201 && response.status !== 200) {
+			throw new Error(`photo upload: ${response.status} ${response.text}`);
+		}
+		return { sha256, status: response.status };
+	}
+
+	/** Uploads `count` distinct real JPEGs and returns their hashes. */
+	async uploadPhotos(token: string, count: number): Promise<string[]> {
+		const hashes: string[] = [];
+		for (let i = 0; i < count; i++)
+			hashes.push((await this.uploadPhoto(token, uniqueJpeg())).sha256);
+		return hashes;
+	}
+
+	/** The registered sites of a county, as a reviewer of it sees them. */
+	async sites(county: County): Promise<RegisteredSite[]> {
+		const response = await this.get(`/api/registry?county=${county}`, await this.as('city'));
+		if (response.status !== 200) throw new Error(`registry: ${response.status} ${response.text}`);
+		return (response.json as { sites: RegisteredSite[] }).sites;
+	}
+
+	async record(
+		id: string,
+		token: string
+	): Promise<{
+		status: number;
+		body: {
+			record: SurveyRecord;
+			status: string;
+			revision: number;
+			findings: { rule: string; severity: string }[];
+			history: { revision: number; at: string; by: string; action: string }[];
+		};
+	}> {
+		const response = await this.get(`/api/records/${id}`, token);
+		return { status: response.status, body: response.json as never };
+	}
+
+	/**
+	 * A fingerprint of everything a request could write: a hash of every row of the data tables
+	 * (read through a second, read-only connection; WAL lets it read beside the server) and the
+	 * stored photo files (temporary files left out).
+	 */
+	snapshot(): Record<string, string | number | string[]> {
+		const db = new Database(join(this.dataDir, 'survey.sqlite'), {
+			readonly: true,
+			fileMustExist: true
+		});
+		const out: Record<string, string | number | string[]> = {};
+		try {
+			for (const table of SNAPSHOT_TABLES) {
+				const rows = db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+				out[`${table}.count`] = rows.length;
+				out[`${table}.hash`] = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+			}
+		} finally {
+			db.close();
+		}
+		out['photos.files'] = listFiles(join(this.dataDir, 'photos'))
+			.map((f) => relative(join(this.dataDir, 'photos'), f))
+			.filter((f) => !f.startsWith('tmp'));
+		out['dataDir.entries'] = readdirSync(this.dataDir).sort();
+		return out;
+	}
+}
+
+function listFiles(dir: string): string[] {
+	if (!existsSync(dir)) return [];
+	const out: string[] = [];
+	for (const entry of readdirSync(dir, { withFileTypes: true })) {
+		const path = join(dir, entry.name);
+		if (entry.isDirectory()) out.push(...listFiles(path));
+		else out.push(path);
+	}
+	return out.sort();
+}
+
+// ---- bytes ----
+
+export function sha256Hex(bytes: Uint8Array | string): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}
+
+export const FIXTURE_JPEG = new Uint8Array(readFileSync('tests/fixtures/photos/no-exif.jpg'));
+
+let jpegCounter = 0;
+/**
+ * A real JPEG with distinct bytes: the fixture with a unique tail after its end-of-image marker
+ * (decoders ignore it), so each call gives a new SHA-256.
+ */
+export function uniqueJpeg(): Uint8Array {
+	const tail = new TextEncoder().encode(`\n${randomUUID()}-${++jpegCounter}`);
+	const out = new Uint8Array(FIXTURE_JPEG.length + tail.length);
+	out.set(FIXTURE_JPEG);
+	out.set(tail, FIXTURE_JPEG.length);
+	return out;
+}
+
+/** The 8-byte PNG signature and a little more: a PNG as far as any magic-number check goes. */
+export const PNG_BYTES = new Uint8Array([
+	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1
+]);
+
+// ---- records ----
+
+/** Today in China Standard Time: a survey date QC accepts (not in the future, after 2023-11-01). */
+export function today(): string {
+	return chinaDate(new Date());
+}
+
+export function nowIso(): string {
+	return new Date().toISOString();
+}
+
+/** `at` moved `north` and `east` metres (equirectangular; fine over a few kilometres). */
+export function offset(
+	at: { lat: number; lon: number },
+	north: number,
+	east: number
+): { lat: number; lon: number } {
+	const lat = at.lat + north / 111_320;
+	const lon = at.lon + east / (111_320 * Math.cos((at.lat * Math.PI) / 180));
+	return { lat: Math.round(lat * 1e7) / 1e7, lon: Math.round(lon * 1e7) / 1e7 };
+}
+
+export function photoEntry(
+	sha256: string,
+	kind: RecordPhoto['kind'],
+	at: { lat: number; lon: number },
+	overrides: Partial<RecordPhoto> = {}
+): RecordPhoto {
+	return {
+		sha256,
+		kind,
+		direction: '由东向西',
+		photographer: '接口测试',
+		takenAt: `${today()}T00:00:00+08:00`,
+		lat: at.lat,
+		lon: at.lon,
+		...overrides
+	};
+}
+
+/**
+ * A 复查 of `site` that changes nothing, measured on site, with a 全景 and a 近景 photo (pass
+ * their hashes; photos are left out when none are given).
+ */
+export function recheckOf(
+	site: RegisteredSite,
+	photos: string[] = [],
+	overrides: Partial<SurveyRecord> = {}
+): SurveyRecord {
+	const draft = newRecheckDraft(site, {
+		id: randomUUID(),
+		now: nowIso(),
+		surveyors: ['接口测试'],
+		surveyedOn: today()
+	});
+	const at = site.location;
+	return {
+		...draft,
+		location: { lat: at.lat, lon: at.lon, source: 'gnss', accuracyM: 3, samples: 10 },
+		photos: photos.map((sha, i) => photoEntry(sha, i === 0 ? '全景' : '近景', at)),
+		...overrides
+	};
+}
+
+/** A complete 新发现 in `county` at `at`. */
+export function newFind(
+	county: County,
+	at: { lat: number; lon: number },
+	photos: string[] = [],
+	overrides: Partial<SurveyRecord> = {}
+): SurveyRecord {
+	const draft = newFindDraft(county, at, {
+		id: randomUUID(),
+		now: nowIso(),
+		surveyors: ['接口测试'],
+		surveyedOn: today()
+	});
+	return {
+		...draft,
+		name: `接口测试墓葬${randomUUID().slice(0, 8)}`,
+		township: '测试镇',
+		address: '测试镇测试村东约2公里',
+		category: '古墓葬',
+		subcategory: '普通墓葬',
+		era: '汉',
+		eraGroup: '战国秦汉',
+		protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
+		ownership: '国家所有',
+		usage: ['无人使用'],
+		condition: '一般',
+		openStatus: '未开放',
+		threats: ['盗掘盗窃'],
+		location: { lat: at.lat, lon: at.lon, source: 'rtk', accuracyM: 0.05, samples: 30 },
+		description:
+			'墓葬位于测试镇测试村东约2公里的台地上，地表可见封土堆一座，直径约8米，残高约1.5米。封土南侧有盗洞一处，周围散布汉代灰陶片与绳纹瓦片，保存状况一般，受盗掘威胁。',
+		photos: photos.map((sha, i) => photoEntry(sha, i === 0 ? '全景' : '细部', at)),
+		...overrides
+	};
+}
+
+export const rules = (result: { findings?: { rule: string }[] }): string[] =>
+	(result.findings ?? []).map((f) => f.rule);

@@ -1,0 +1,289 @@
+/**
+ * Scope (contract §1) and review decisions (contract §3): who may read and decide what, the
+ * statuses and revisions decisions make, and the comments a surveyor pulls back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
+import { newFind, offset, recheckOf, TestServer, type ApiResponse } from './harness';
+
+let server: TestServer;
+let surveyor: string;
+let reviewer: string;
+let city: string;
+let sites: RegisteredSite[];
+let nextSite = 0;
+
+beforeAll(async () => {
+	server = await TestServer.start();
+	surveyor = await server.as('surveyor-150626');
+	reviewer = await server.as('reviewer-150626');
+	city = await server.as('city');
+	sites = await server.sites('150626');
+});
+afterAll(async () => {
+	await server?.stop();
+});
+
+/** A clean 复查 of the next site, pushed: revision 1, no findings. */
+async function pushedClean(): Promise<SurveyRecord> {
+	const record = recheckOf(sites[nextSite++]!, await server.uploadPhotos(surveyor, 2));
+	const result = await server.pushOne(surveyor, record);
+	expect(result).toMatchObject({ status: 'accepted', revision: 1, findings: [] });
+	return record;
+}
+
+/** A 新发现 without photos or description: it carries error findings. */
+async function pushedWithErrors(): Promise<SurveyRecord> {
+	const record = newFind('150626', offset(sites[nextSite++]!.location, 1500, 1500), [], {
+		description: ''
+	});
+	const result = await server.pushOne(surveyor, record);
+	expect(result.status).toBe('accepted');
+	expect(result.findings?.some((f) => f.severity === 'error')).toBe(true);
+	return record;
+}
+
+const decide = (id: string, body: unknown, token: string) =>
+	server.post(`/api/records/${id}/decision`, body, token);
+
+function expectError(response: ApiResponse, status: number) {
+	expect(response.status, response.text).toBe(status);
+	expect(response.json).toMatchObject({ error: expect.any(String) });
+}
+
+describe('scope', () => {
+	it('answers 403 to ?county= outside the user’s list', async () => {
+		expectError(await server.get('/api/registry?county=150627', surveyor), 403);
+		expectError(await server.get('/api/registry?county=150627', reviewer), 403);
+		expectError(await server.get('/api/review/records?county=150627', reviewer), 403);
+		expectError(await server.get('/api/review/records?county=150602', surveyor), 403);
+		// inside the list: 200
+		expect((await server.get('/api/registry?county=150626', surveyor)).status).toBe(200);
+		expect((await server.get('/api/review/records?county=150626', reviewer)).status).toBe(200);
+		expect((await server.get('/api/review/records?county=150627', city)).status).toBe(200);
+	});
+
+	it('lists only the user’s counties without ?county=', async () => {
+		const registry = (await server.get('/api/registry', reviewer)).json as {
+			sites: RegisteredSite[];
+		};
+		expect(registry.sites.length).toBe(sites.length);
+		expect(new Set(registry.sites.map((s) => s.countyCode))).toEqual(new Set(['150626']));
+
+		const record = await pushedClean();
+		const queue = (await server.get('/api/review/records', reviewer)).json as {
+			records: { id: string; status: string; revision: number }[];
+		};
+		expect(queue.records.find((r) => r.id === record.id)).toMatchObject({
+			status: 'submitted',
+			revision: 1
+		});
+		const other = (await server.get('/api/review/records', await server.as('reviewer-150627')))
+			.json as { records: { id: string }[] };
+		expect(other.records.map((r) => r.id)).not.toContain(record.id);
+		const filtered = (await server.get('/api/review/records?status=returned', reviewer)).json as {
+			records: { id: string }[];
+		};
+		expect(filtered.records.map((r) => r.id)).not.toContain(record.id);
+	});
+
+	it('answers 404 for a record of another county, exactly as for one that does not exist', async () => {
+		const record = await pushedClean();
+		const outsider = await server.as('reviewer-150627');
+		const otherSurveyor = await server.as('surveyor-150627');
+		const hidden = await server.get(`/api/records/${record.id}`, outsider);
+		const missing = await server.get(`/api/records/00000000-0000-4000-8000-000000000000`, outsider);
+		expectError(hidden, 404);
+		expectError(missing, 404);
+		expect(hidden.json).toEqual(missing.json);
+		expectError(await server.get(`/api/records/${record.id}`, otherSurveyor), 404);
+		const decision = await decide(record.id, { decision: 'approve', revision: 1 }, outsider);
+		expectError(decision, 404);
+		const missingDecision = await decide(
+			'00000000-0000-4000-8000-000000000000',
+			{ decision: 'approve', revision: 1 },
+			outsider
+		);
+		expect(decision.json).toEqual(missingDecision.json);
+		// and nothing changed
+		expect((await server.record(record.id, reviewer)).body).toMatchObject({
+			status: 'submitted',
+			revision: 1
+		});
+	});
+
+	it('lets a surveyor read any record of its counties, but not decide (403)', async () => {
+		const record = await pushedClean();
+		const reader = await server.get(`/api/records/${record.id}`, surveyor);
+		expect(reader.status).toBe(200);
+		expectError(await decide(record.id, { decision: 'approve', revision: 1 }, surveyor), 403);
+		expectError(
+			await decide(
+				record.id,
+				{ decision: 'return', revision: 1, comments: [{ message: '请补充' }] },
+				surveyor
+			),
+			403
+		);
+		expect((await server.record(record.id, reviewer)).body.status).toBe('submitted');
+	});
+});
+
+describe('decisions', () => {
+	it('409 on a stale revision', async () => {
+		const record = await pushedClean();
+		await server.pushOne(surveyor, { ...record, baseRevision: 1, address: `${record.address}。` });
+		const stale = await decide(record.id, { decision: 'approve', revision: 1 }, reviewer);
+		expectError(stale, 409);
+		const ahead = await decide(record.id, { decision: 'approve', revision: 3 }, reviewer);
+		expectError(ahead, 409);
+		expect((await server.record(record.id, reviewer)).body).toMatchObject({
+			status: 'submitted',
+			revision: 2
+		});
+		expect(await decide(record.id, { decision: 'approve', revision: 2 }, reviewer)).toMatchObject({
+			status: 200,
+			json: { status: 'county_approved', revision: 3 }
+		});
+	});
+
+	it('422 on a return without a comment', async () => {
+		const record = await pushedClean();
+		expectError(await decide(record.id, { decision: 'return', revision: 1 }, reviewer), 422);
+		expectError(
+			await decide(record.id, { decision: 'return', revision: 1, comments: [] }, reviewer),
+			422
+		);
+		expect((await server.record(record.id, reviewer)).body.status).toBe('submitted');
+	});
+
+	it('422 on a decision the status does not allow', async () => {
+		const record = await pushedClean();
+		// the city cannot decide a submitted record
+		expectError(await decide(record.id, { decision: 'approve', revision: 1 }, city), 422);
+		expectError(
+			await decide(
+				record.id,
+				{ decision: 'return', revision: 1, comments: [{ message: 'x' }] },
+				city
+			),
+			422
+		);
+		expect(await decide(record.id, { decision: 'approve', revision: 1 }, reviewer)).toMatchObject({
+			json: { status: 'county_approved', revision: 2 }
+		});
+		// the county reviewer cannot decide a county_approved one
+		expectError(await decide(record.id, { decision: 'approve', revision: 2 }, reviewer), 422);
+		expectError(
+			await decide(
+				record.id,
+				{ decision: 'return', revision: 2, comments: [{ message: 'x' }] },
+				reviewer
+			),
+			422
+		);
+		expect(await decide(record.id, { decision: 'approve', revision: 2 }, city)).toMatchObject({
+			json: { status: 'accepted', revision: 3 }
+		});
+		// nobody decides an accepted one
+		expectError(await decide(record.id, { decision: 'approve', revision: 3 }, city), 422);
+		expectError(await decide(record.id, { decision: 'approve', revision: 3 }, reviewer), 422);
+		const stored = await server.record(record.id, city);
+		expect(stored.body).toMatchObject({ status: 'accepted', revision: 3 });
+		expect(stored.body.history.map((h) => [h.revision, h.action, h.by])).toEqual([
+			[1, 'push', 'surveyor-150626'],
+			[2, 'approve', 'reviewer-150626'],
+			[3, 'approve', 'city']
+		]);
+	});
+
+	it('422 on approving a revision with error findings without a comment; 200 with one', async () => {
+		const record = await pushedWithErrors();
+		const refused = await decide(record.id, { decision: 'approve', revision: 1 }, reviewer);
+		expectError(refused, 422);
+		expect((await server.record(record.id, reviewer)).body.status).toBe('submitted');
+		const approved = await decide(
+			record.id,
+			{
+				decision: 'approve',
+				revision: 1,
+				comments: [{ message: '简介已在纸质登记表中补全，照片另行提交' }]
+			},
+			reviewer
+		);
+		expect(approved.status).toBe(200);
+		expect(approved.json).toEqual({ status: 'county_approved', revision: 2 });
+		// the city approving it also needs a reason: the findings are the pushed revision's
+		expectError(await decide(record.id, { decision: 'approve', revision: 2 }, city), 422);
+	});
+
+	it('approve and return: status, revision and history; the surveyor pulls the comments', async () => {
+		const surveyorPull = async (since: string) =>
+			(await server.get(`/api/sync/pull?since=${since}`, surveyor)).json as {
+				changes: {
+					type: string;
+					id?: string;
+					status?: string;
+					revision?: number;
+					comments?: { path?: string; message: string; by: string; at: string }[];
+				}[];
+				cursor: string;
+			};
+		const record = await pushedClean();
+		const start = (await surveyorPull('')).cursor;
+
+		expect(
+			(await decide(record.id, { decision: 'approve', revision: 1, comments: [] }, reviewer)).json
+		).toEqual({ status: 'county_approved', revision: 2 });
+		const returned = await decide(
+			record.id,
+			{
+				decision: 'return',
+				revision: 2,
+				comments: [
+					{ path: 'description', message: '简介请补充保存现状' },
+					{ message: '照片方位不清' }
+				]
+			},
+			city
+		);
+		expect(returned.status).toBe(200);
+		expect(returned.json).toEqual({ status: 'returned', revision: 3 });
+
+		const stored = await server.record(record.id, surveyor);
+		expect(stored.body.status).toBe('returned');
+		expect(stored.body.revision).toBe(3);
+		expect(stored.body.history.map((h) => [h.revision, h.action, h.by])).toEqual([
+			[1, 'push', 'surveyor-150626'],
+			[2, 'approve', 'reviewer-150626'],
+			[3, 'return', 'city']
+		]);
+		for (const h of stored.body.history) expect(Number.isNaN(Date.parse(h.at))).toBe(false);
+
+		const pulled = await surveyorPull(start);
+		const mine = pulled.changes.filter((c) => c.type === 'record' && c.id === record.id);
+		expect(mine.map((c) => [c.status, c.revision])).toEqual([
+			['county_approved', 2],
+			['returned', 3]
+		]);
+		expect(mine[1]?.comments).toEqual([
+			{ path: 'description', message: '简介请补充保存现状', by: 'city', at: expect.any(String) },
+			{ message: '照片方位不清', by: 'city', at: expect.any(String) }
+		]);
+
+		// pushed again from the returned revision: submitted once more, revision 4
+		const fixed = {
+			...record,
+			baseRevision: 3,
+			description: `${record.description}保存现状较差。`
+		};
+		expect(await server.pushOne(surveyor, fixed)).toMatchObject({
+			status: 'accepted',
+			revision: 4
+		});
+		const again = await server.record(record.id, reviewer);
+		expect(again.body).toMatchObject({ status: 'submitted', revision: 4 });
+		expect(again.body.record.description).toBe(fixed.description);
+		expect(again.body.history.map((h) => h.action)).toEqual(['push', 'approve', 'return', 'push']);
+	});
+});
