@@ -36,7 +36,22 @@ install_chromium() {
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# better-sqlite3 compiles from source here (its prebuilt binary is not reachable): it needs
+# python3, make and a C++ compiler, which the full Node images have and slim ones lack.
+build_tools() {
+	if command -v make >/dev/null && command -v g++ >/dev/null && command -v python3 >/dev/null; then
+		echo "build tools present"
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "python3, make and g++ are missing and this is not root: install them" >&2
+		return 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make g++ >/dev/null
+}
+
 step "install Chromium (Debian)" install_chromium
+step "install build tools (for better-sqlite3)" build_tools
 # `npm install`, not `npm ci`: the lock cannot list @lix-js/sdk's optional builds for other
 # platforms (the registry here does not serve them), so `npm ci` refuses the lock; `npm install`
 # installs exactly the locked versions and leaves the lock unchanged.
@@ -46,6 +61,7 @@ step "type-check (svelte-check)" npm run check
 step "unit tests (vitest)" npm run test:unit
 step "browser tests (vitest in Chromium)" npm run test:browser
 step "build (production)" npm run build
+step "API tests (real server process)" npm run test:api
 step "e2e tests (playwright, production build)" npm run test:e2e
 
 printf '\n===== summary =====\n'
