@@ -3,6 +3,10 @@ import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vite';
 
+// Where SvelteKit writes its output (KIT_OUT_DIR lets two builds run side by side); the PWA
+// plugin must read and write the same place, or the service worker is lost from the build.
+const kitOutDir = process.env.KIT_OUT_DIR ?? '.svelte-kit';
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -12,8 +16,12 @@ export default defineConfig({
 		}),
 		sveltekit(),
 		SvelteKitPWA({
+			kit: { outDir: kitOutDir },
+			outDir: `${kitOutDir}/output`,
 			// A new version is offered, never forced: the surveyor applies it when no form is open.
 			registerType: 'prompt',
+			// follows svelte.config.js, where KIT_OUT_DIR lets two builds run side by side
+			kit: { outDir: process.env.KIT_OUT_DIR ?? '.svelte-kit' },
 			injectRegister: false,
 			strategies: 'generateSW',
 			manifest: {
@@ -39,6 +47,9 @@ export default defineConfig({
 				]
 			},
 			workbox: {
+				// With `outDir` set above, the SW must still be generated where the plugin's
+				// SvelteKit step picks it up (beside the server output) and moves it to the client.
+				swDest: `${kitOutDir}/output/server/sw.js`,
 				globPatterns: [
 					'client/**/*.{js,css,ico,png,svg,webp,woff2,webmanifest}',
 					'client/data/*.{json,geojson}',
