@@ -1,0 +1,231 @@
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { demoRegistry, waitForServiceWorker } from '../fixtures';
+import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
+
+const PORT = Number(process.env.E2E_KILL_PORT ?? 4191);
+const COUNTY = '150627';
+const RECORDS = 50;
+const PHOTOS_PER_RECORD = 3;
+
+test.use({ baseURL: `http://localhost:${PORT}` });
+
+/**
+ * 50 finalized records with 150 photos are queued on the device. The server is killed with
+ * SIGKILL in the middle of the upload, restarted on the same data, and the device syncs again.
+ */
+test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no stored photo sent twice', async ({
+	page
+}) => {
+	test.setTimeout(240_000);
+	const server = new ServerProcess(PORT);
+	await server.start();
+	try {
+		await page.goto('/');
+		await waitForServiceWorker(page);
+		await page.goto('/login');
+		await page.getByTestId('login-username').fill(`surveyor-${COUNTY}`);
+		await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
+		await page.getByTestId('login-submit').click();
+		await expect(page.getByTestId('account-card')).toBeVisible();
+
+		// 50 re-checks of registered sites, 3 distinct photos each, queued as if finalized
+		const sites = demoRegistry()
+			.filter((s) => s.countyCode === COUNTY)
+			.slice(0, RECORDS);
+		const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg').toString(
+			'base64'
+		);
+		const hashes = await page.evaluate(
+			async ({ sites, jpeg, perRecord }) => {
+				const base = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
+				const hex = (buffer: ArrayBuffer) =>
+					[...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+				const db = await new Promise<IDBDatabase>((resolve, reject) => {
+					const open = indexedDB.open('ordos-survey');
+					open.onsuccess = () => resolve(open.result);
+					open.onerror = () => reject(open.error);
+				});
+				const now = new Date().toISOString();
+				const kinds = ['全景', '近景', '环境'] as const;
+				const all: string[] = [];
+				const rows: { record: unknown; photos: unknown[]; blobs: unknown[] }[] = [];
+				for (const [i, site] of sites.entries()) {
+					const id = crypto.randomUUID();
+					const photos = [];
+					const blobs = [];
+					for (let p = 0; p < perRecord; p++) {
+						// bytes after the JPEG's end marker make each photo distinct and still a JPEG
+						const tail = new TextEncoder().encode(`#${id}#${p}`);
+						const bytes = new Uint8Array(base.length + tail.length);
+						bytes.set(base);
+						bytes.set(tail, base.length);
+						const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+						all.push(sha256);
+						photos.push({
+							key: `${id}:${sha256}`,
+							recordId: id,
+							sha256,
+							kind: kinds[p],
+							number: p + 1,
+							mimeType: 'image/jpeg',
+							bytes: bytes.length,
+							width: 1600,
+							height: 1200,
+							createdAt: now
+						});
+						blobs.push({ sha256, blob: new Blob([bytes], { type: 'image/jpeg' }) });
+					}
+					const record = {
+						id,
+						schemaVersion: 1,
+						kind: '复查',
+						siteCode: site.code,
+						countyCode: site.countyCode,
+						baseRevision: 0,
+						name: site.name,
+						changeType: '无变更',
+						category: site.category,
+						subcategory: site.subcategory,
+						condition: site.condition,
+						description: `${site.description}（第 ${i + 1} 条）`,
+						location: {
+							lat: site.location.lat,
+							lon: site.location.lon,
+							source: 'gnss',
+							accuracyM: 4,
+							samples: 10
+						},
+						photos: photos.map((p) => ({ sha256: p.sha256, kind: p.kind })),
+						surveyors: ['测试员'],
+						surveyedOn: now.slice(0, 10),
+						updatedAt: now
+					};
+					rows.push({
+						record: {
+							id,
+							countyCode: site.countyCode,
+							kind: '复查',
+							siteCode: site.code,
+							localState: 'finalized',
+							outbox: 'queued',
+							locationTaken: true,
+							record,
+							createdAt: now,
+							updatedAt: now
+						},
+						photos,
+						blobs
+					});
+				}
+				await new Promise<void>((resolve, reject) => {
+					const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
+					for (const row of rows) {
+						tx.objectStore('records').put(row.record);
+						for (const photo of row.photos) tx.objectStore('photos').put(photo);
+						for (const blob of row.blobs) tx.objectStore('photoBlobs').put(blob);
+					}
+					tx.oncomplete = () => resolve();
+					tx.onerror = () => reject(tx.error);
+				});
+				db.close();
+				return all;
+			},
+			{ sites, jpeg, perRecord: PHOTOS_PER_RECORD }
+		);
+		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
+
+		// every photo PUT, when it was sent, and how it ended
+		type Put = { sha: string; sentAt: number; status?: number; endedAt?: number; failed?: boolean };
+		const puts: Put[] = [];
+		const shaOf = (url: string) =>
+			/\/api\/photos\/([0-9a-f]{64})$/.exec(new URL(url).pathname)?.[1];
+		page.on('request', (request) => {
+			const sha = shaOf(request.url());
+			if (sha && request.method() === 'PUT') puts.push({ sha, sentAt: Date.now() });
+		});
+		const ended = (sha: string | undefined, apply: (p: Put) => void) => {
+			const open = puts.filter((p) => p.sha === sha && p.endedAt === undefined).at(-1);
+			if (open) {
+				open.endedAt = Date.now();
+				apply(open);
+			}
+		};
+		page.on('response', (response) => {
+			if (response.request().method() === 'PUT')
+				ended(shaOf(response.url()), (p) => (p.status = response.status()));
+		});
+		page.on('requestfailed', (request) => {
+			if (request.method() === 'PUT') ended(shaOf(request.url()), (p) => (p.failed = true));
+		});
+
+		await page.goto('/sync');
+		await expect(page.getByTestId('sync-queued')).toContainText(String(RECORDS));
+		await page.getByTestId('sync-now').click();
+		// the progress bar shows while photos go up
+		await expect(page.getByRole('progressbar').first()).toBeVisible();
+		await expect
+			.poll(() => puts.filter((p) => p.status === 201).length, { timeout: 120_000 })
+			.toBeGreaterThanOrEqual(60);
+		await server.kill();
+		const killedAt = Date.now();
+		const storedBeforeKill = puts.filter((p) => p.status === 201).length;
+		// killed in the middle: photos (and so records) were still to go
+		expect(storedBeforeKill).toBeLessThan(RECORDS * PHOTOS_PER_RECORD);
+
+		// the device says the server cannot be reached, and keeps everything
+		await expect(page.getByTestId('sync-error')).toBeVisible({ timeout: 30_000 });
+		await server.start();
+		await page.getByTestId('sync-now').click();
+		await expect(page.getByTestId('sync-queued')).toContainText('0', { timeout: 180_000 });
+
+		// the server holds exactly the 50 records and the 150 photos
+		const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
+		try {
+			const records = db.prepare('SELECT id, status, revision FROM records').all() as {
+				status: string;
+				revision: number;
+			}[];
+			expect(records).toHaveLength(RECORDS);
+			expect(records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
+			const photos = (db.prepare('SELECT sha256 FROM photos').all() as { sha256: string }[]).map(
+				(p) => p.sha256
+			);
+			expect(photos.sort()).toEqual([...hashes].sort());
+		} finally {
+			db.close();
+		}
+		const reviewer = await server.login(`reviewer-${COUNTY}`);
+		for (const sha of hashes.slice(0, 10)) {
+			const head = await fetch(`${server.origin}/api/photos/${sha}`, {
+				method: 'HEAD',
+				headers: { authorization: `Bearer ${reviewer}` }
+			});
+			expect(head.status).toBe(200);
+		}
+
+		// no photo was sent again once the server had answered that it was stored
+		for (const sha of hashes) {
+			const mine = puts.filter((p) => p.sha === sha).sort((a, b) => a.sentAt - b.sentAt);
+			const stored = mine.find((p) => p.status === 201 || p.status === 200);
+			expect(stored, `photo ${sha} was stored by a PUT`).toBeTruthy();
+			expect(mine.filter((p) => p.sentAt > stored!.endedAt!)).toEqual([]);
+			// a second PUT only for a photo whose first PUT died with the server
+			for (const earlier of mine.slice(0, -1)) {
+				expect(earlier.failed || earlier.status === undefined || earlier.status >= 500).toBe(true);
+				expect(earlier.sentAt).toBeLessThanOrEqual(killedAt);
+			}
+		}
+		const extra = puts.length - hashes.length;
+		test.info().annotations.push({
+			type: 'uploads',
+			description: `${storedBeforeKill} photos stored before the kill; ${puts.length} PUTs in all (${extra} repeated after dying with the server)`
+		});
+		expect(extra).toBeGreaterThanOrEqual(0);
+		expect(extra).toBeLessThanOrEqual(4);
+	} finally {
+		await server.stop();
+	}
+});
