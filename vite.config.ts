@@ -20,8 +20,6 @@ export default defineConfig({
 			outDir: `${kitOutDir}/output`,
 			// A new version is offered, never forced: the surveyor applies it when no form is open.
 			registerType: 'prompt',
-			// follows svelte.config.js, where KIT_OUT_DIR lets two builds run side by side
-			kit: { outDir: process.env.KIT_OUT_DIR ?? '.svelte-kit' },
 			injectRegister: false,
 			strategies: 'generateSW',
 			manifest: {
