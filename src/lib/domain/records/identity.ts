@@ -26,3 +26,16 @@ function canonical(value: unknown, top: boolean): unknown {
 export function canonicalContent(record: object): string {
 	return JSON.stringify(canonical(record, true));
 }
+
+/**
+ * The top-level fields whose content differs between two versions of a record (the same
+ * equality as `canonicalContent`: key order, empty values, `updatedAt` and `baseRevision` aside),
+ * in alphabetical order.
+ */
+export function changedFields(before: object | null | undefined, after: object): string[] {
+	const a = (before ? canonical(before, true) : {}) as Record<string, unknown>;
+	const b = canonical(after, true) as Record<string, unknown>;
+	return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+		.filter((key) => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
+		.sort();
+}

@@ -112,5 +112,14 @@ export const MIGRATIONS: readonly string[] = [
 		key TEXT PRIMARY KEY,
 		value TEXT NOT NULL
 	);
+	`,
+	// 2: what each device last reported (unsent records, oldest unsent, app version)
+	`
+	ALTER TABLE devices ADD COLUMN last_report_at TEXT;
+	ALTER TABLE devices ADD COLUMN unsent INTEGER;
+	ALTER TABLE devices ADD COLUMN oldest_unsent_at TEXT;
+	ALTER TABLE devices ADD COLUMN app_version TEXT;
+	ALTER TABLE devices ADD COLUMN user_agent TEXT;
+	CREATE INDEX tokens_device ON tokens(device_id);
 	`
 ];

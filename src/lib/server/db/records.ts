@@ -3,6 +3,7 @@ import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
 import { appendChange } from './changes.js';
+import { changedFields } from '../../domain/records/identity.js';
 
 export type ReviewComment = { path?: string; message: string; by: string; at: string };
 export type HistoryEntry = {
@@ -297,11 +298,19 @@ export class RecordRepository {
 		return row?.action === 'return' ? (JSON.parse(row.comments) as ReviewComment[]) : [];
 	}
 
-	history(id: string): (HistoryEntry & { status: RecordStatus; comments: ReviewComment[] })[] {
+	/**
+	 * Every revision: who, when, what action, the status it left, the comments of a decision and,
+	 * for a push, `changed` (the top-level fields that push changed; all filled-in fields for the
+	 * first) — the device's conflict view shows who changed what from it.
+	 */
+	history(
+		id: string
+	): (HistoryEntry & { status: RecordStatus; comments: ReviewComment[]; changed?: string[] })[] {
+		let previous: object | null = null;
 		return (
 			this.db
 				.prepare(
-					'SELECT revision, at, by_user, action, status, comments FROM revisions WHERE record_id = ? ORDER BY revision'
+					'SELECT revision, at, by_user, action, status, comments, content FROM revisions WHERE record_id = ? ORDER BY revision'
 				)
 				.all(id) as {
 				revision: number;
@@ -310,15 +319,23 @@ export class RecordRepository {
 				action: HistoryEntry['action'];
 				status: RecordStatus;
 				comments: string;
+				content: string | null;
 			}[]
-		).map((r) => ({
-			revision: r.revision,
-			at: r.at,
-			by: r.by_user,
-			action: r.action,
-			status: r.status,
-			comments: JSON.parse(r.comments) as ReviewComment[]
-		}));
+		).map((r) => {
+			const entry = {
+				revision: r.revision,
+				at: r.at,
+				by: r.by_user,
+				action: r.action,
+				status: r.status,
+				comments: JSON.parse(r.comments) as ReviewComment[]
+			};
+			if (r.content === null) return entry;
+			const content = JSON.parse(r.content) as object;
+			const changed = changedFields(previous, content);
+			previous = content;
+			return { ...entry, changed };
+		});
 	}
 
 	/** The review queue: records of the counties, optionally of one status, newest first. */

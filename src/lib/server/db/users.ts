@@ -166,6 +166,7 @@ export class UserRepository {
 				new Date(now).toISOString(),
 				now + days * DAY_MS
 			);
+		if (kind === 'device' && deviceId) this.touchDevice(deviceId, userId, 0, false);
 		return token;
 	}
 
@@ -242,14 +243,118 @@ export class UserRepository {
 
 	// ---- devices ----
 
-	touchDevice(deviceId: string, userId: number, pushed: number): void {
+	/** Notes a device's sync (a push), or its sign-in (`synced` false: only registers it). */
+	touchDevice(deviceId: string, userId: number, pushed: number, synced = true): void {
 		const now = new Date().toISOString();
 		this.db
 			.prepare(
-				`INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
-				 ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, last_sync_at = excluded.last_sync_at,
-				 last_pushed = excluded.last_pushed`
+				synced
+					? `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
+					   ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, last_sync_at = excluded.last_sync_at,
+					   last_pushed = excluded.last_pushed`
+					: `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
+					   ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id`
 			)
 			.run(deviceId, userId, now, now, pushed);
 	}
+
+	/** What a device says about itself (unsent work), kept for the city reviewer's device list. */
+	reportDevice(
+		deviceId: string,
+		userId: number,
+		report: { unsent: number; oldestUnsentAt?: string; appVersion?: string; userAgent?: string }
+	): void {
+		const now = new Date().toISOString();
+		this.db
+			.prepare(
+				`INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_report_at, unsent, oldest_unsent_at, app_version, user_agent)
+				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+				 ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, last_report_at = excluded.last_report_at,
+				 last_sync_at = excluded.last_sync_at,
+				 unsent = excluded.unsent, oldest_unsent_at = excluded.oldest_unsent_at,
+				 app_version = coalesce(excluded.app_version, app_version), user_agent = coalesce(excluded.user_agent, user_agent)`
+			)
+			.run(
+				deviceId,
+				userId,
+				now,
+				now,
+				now,
+				report.unsent,
+				report.oldestUnsentAt ?? null,
+				report.appVersion ?? null,
+				report.userAgent ?? null
+			);
+	}
+
+	/**
+	 * The devices a user has signed in on or synced from: last sync, last report, unsent count as
+	 * last reported, and whether a live token remains.
+	 */
+	devicesOf(userId: number, now = Date.now()): DeviceRow[] {
+		const rows = this.db
+			.prepare(
+				`SELECT d.device_id, d.first_seen_at, d.last_sync_at, d.last_pushed, d.last_report_at, d.unsent,
+				        d.oldest_unsent_at, d.app_version, d.user_agent,
+				        (SELECT count(*) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id
+				           AND t.revoked_at IS NULL AND t.expires_at > ?) AS live_tokens,
+				        (SELECT max(revoked_at) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id) AS revoked_at
+				 FROM devices d WHERE d.user_id = ? ORDER BY d.last_sync_at DESC`
+			)
+			.all(now, userId) as {
+			device_id: string;
+			first_seen_at: string;
+			last_sync_at: string;
+			last_pushed: number;
+			last_report_at: string | null;
+			unsent: number | null;
+			oldest_unsent_at: string | null;
+			app_version: string | null;
+			user_agent: string | null;
+			live_tokens: number;
+			revoked_at: string | null;
+		}[];
+		return rows.map((r) => ({
+			deviceId: r.device_id,
+			firstSeenAt: r.first_seen_at,
+			lastSyncAt: r.last_sync_at,
+			lastPushed: r.last_pushed,
+			lastReportAt: r.last_report_at,
+			unsent: r.unsent,
+			oldestUnsentAt: r.oldest_unsent_at,
+			appVersion: r.app_version,
+			userAgent: r.user_agent,
+			signedIn: r.live_tokens > 0,
+			revokedAt: r.live_tokens > 0 ? null : r.revoked_at
+		}));
+	}
+
+	/** Ends every token of one device (a lost or stolen tablet). Returns how many. */
+	revokeDevice(deviceId: string): number {
+		return this.db
+			.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
+			.run(new Date().toISOString(), deviceId).changes;
+	}
+
+	deviceOwner(deviceId: string): number | undefined {
+		const row = this.db.prepare('SELECT user_id FROM devices WHERE device_id = ?').get(deviceId) as
+			{ user_id: number } | undefined;
+		return row?.user_id;
+	}
 }
+
+export type DeviceRow = {
+	deviceId: string;
+	firstSeenAt: string;
+	lastSyncAt: string;
+	lastPushed: number;
+	lastReportAt: string | null;
+	unsent: number | null;
+	oldestUnsentAt: string | null;
+	appVersion: string | null;
+	userAgent: string | null;
+	/** A live token remains: the device can sync. */
+	signedIn: boolean;
+	/** When its last token was revoked, if none is live. */
+	revokedAt: string | null;
+};

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { COUNTY_CODES } from '../domain/codelists/index.js';
+import type { Issue } from '../domain/schemas/common.js';
+import { parseWith } from '../domain/schemas/common.js';
+import { hashPassword } from './auth/password.js';
+import { ROLES, type Principal } from './auth/roles.js';
+import type { DeviceRow, UserRepository, UserRow } from './db/users.js';
+
+/** User management by a city reviewer (issue 5): the UI and the API both come through here. */
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+const password = z
+	.string()
+	.min(MIN_PASSWORD_LENGTH, `密码至少 ${MIN_PASSWORD_LENGTH} 个字符`)
+	.max(200, '密码不能超过 200 个字符');
+const counties = z
+	.array(z.enum(COUNTY_CODES, { error: '旗区代码不存在' }))
+	.max(COUNTY_CODES.length);
+
+export const NewUserSchema = z.strictObject({
+	username: z
+		.string()
+		.trim()
+		.regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名只能用字母、数字、_ . -，2–64 个字符'),
+	role: z.enum(ROLES, { error: '请选择角色' }),
+	counties,
+	displayName: z.string().trim().max(100).optional(),
+	password
+});
+export type NewUser = z.infer<typeof NewUserSchema>;
+
+export const UserChangeSchema = z.strictObject({
+	role: z.enum(ROLES, { error: '请选择角色' }).optional(),
+	counties: counties.optional(),
+	displayName: z.string().trim().max(100).optional(),
+	disabled: z.boolean().optional(),
+	password: password.optional()
+});
+export type UserChange = z.infer<typeof UserChangeSchema>;
+
+export type AdminOutcome<T> =
+	| { ok: true; value: T }
+	| { ok: false; status: 400 | 403 | 404 | 409; error: string; issues?: Issue[] };
+
+export type UserWithDevices = UserRow & { devices: DeviceRow[] };
+
+function mayManage(actor: Principal): boolean {
+	return actor.role === 'city_reviewer';
+}
+
+export function listUsers(
+	users: UserRepository,
+	actor: Principal
+): AdminOutcome<UserWithDevices[]> {
+	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	return { ok: true, value: users.list().map((u) => ({ ...u, devices: users.devicesOf(u.id) })) };
+}
+
+export async function addUser(
+	users: UserRepository,
+	actor: Principal,
+	input: unknown
+): Promise<AdminOutcome<UserRow>> {
+	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	const parsed = parseWith(NewUserSchema, input);
+	if (!parsed.ok)
+		return { ok: false, status: 400, error: '新用户的信息不完整或有误', issues: parsed.issues };
+	const user = parsed.value;
+	if (user.role !== 'city_reviewer' && user.counties.length === 0) {
+		return {
+			ok: false,
+			status: 400,
+			error: '调查员和旗区审核员至少要有一个旗区',
+			issues: [{ path: 'counties', message: '请选择旗区' }]
+		};
+	}
+	if (users.byUsername(user.username))
+		return { ok: false, status: 409, error: `用户名 ${user.username} 已被使用` };
+	const created = users.create({
+		username: user.username,
+		role: user.role,
+		counties: user.counties,
+		passwordHash: await hashPassword(user.password),
+		...(user.displayName ? { displayName: user.displayName } : {})
+	});
+	return { ok: true, value: created };
+}
+
+/**
+ * Changes a user. A new password or disabling ends every login of the user, so a stolen tablet
+ * stops syncing at once.
+ */
+export async function changeUser(
+	users: UserRepository,
+	actor: Principal,
+	username: string,
+	input: unknown
+): Promise<AdminOutcome<UserRow & { endedLogins: number }>> {
+	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	const parsed = parseWith(UserChangeSchema, input);
+	if (!parsed.ok) return { ok: false, status: 400, error: '修改内容有误', issues: parsed.issues };
+	const existing = users.byUsername(username);
+	if (!existing) return { ok: false, status: 404, error: `没有用户 ${username}` };
+	const change = parsed.value;
+	if (
+		existing.id === actor.id &&
+		(change.disabled === true || (change.role && change.role !== 'city_reviewer'))
+	) {
+		return { ok: false, status: 409, error: '不能停用自己，也不能取消自己的市级审核员角色' };
+	}
+	const role = change.role ?? existing.role;
+	const nextCounties = change.counties ?? existing.counties;
+	if (role !== 'city_reviewer' && nextCounties.length === 0) {
+		return {
+			ok: false,
+			status: 400,
+			error: '调查员和旗区审核员至少要有一个旗区',
+			issues: [{ path: 'counties', message: '请选择旗区' }]
+		};
+	}
+	const updated = users.update(existing.id, {
+		...(change.role ? { role: change.role } : {}),
+		...(change.counties ? { counties: change.counties } : {}),
+		...(change.displayName !== undefined ? { displayName: change.displayName || null } : {}),
+		...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+		...(change.password ? { passwordHash: await hashPassword(change.password) } : {})
+	})!;
+	const endedLogins = change.password || change.disabled ? users.revokeUserTokens(existing.id) : 0;
+	return { ok: true, value: { ...updated, endedLogins } };
+}
+
+/** Ends every login of one device: it gets 401 on its next sync and keeps its data. */
+export function revokeDevice(
+	users: UserRepository,
+	actor: Principal,
+	deviceId: string
+): AdminOutcome<{ ended: number }> {
+	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	if (users.deviceOwner(deviceId) === undefined)
+		return { ok: false, status: 404, error: '没有这台设备' };
+	return { ok: true, value: { ended: users.revokeDevice(deviceId) } };
+}
