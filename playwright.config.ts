@@ -30,7 +30,7 @@ export default defineConfig({
 	},
 	webServer: {
 		// The production build, started as contract §4 says.
-		command: 'node build',
+		command: `node ${process.env.BUILD_DIR ?? 'build'}`,
 		url: `http://localhost:${PORT}/`,
 		reuseExistingServer: false,
 		timeout: 60_000,

@@ -21,3 +21,8 @@ export function formatDateTime(iso: string): string {
 export function nowIso(): string {
 	return new Date().toISOString();
 }
+
+/** An instant given in milliseconds since the epoch as an ISO 8601 string (UTC, `Z`). */
+export function isoAt(ms: number): string {
+	return new Date(ms).toISOString();
+}

@@ -9,6 +9,7 @@ export const STATUS_COLOR: Record<DeviceStatus, string> = {
 	已送达: '#0f766e',
 	审核中: '#0f766e',
 	已退回: '#b91c1c',
+	冲突: '#7e22ce',
 	已通过: '#15803d',
 	已公布: '#15803d'
 };

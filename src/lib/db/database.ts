@@ -55,5 +55,14 @@ export class SurveyDatabase extends Dexie {
 				const sites = await tx.table<StoredSite, string>('sites').toArray();
 				await tx.table<SiteIndexRow, string>('siteIndex').bulkPut(indexRows(sites));
 			});
+		// v3: the outbox. A finalized record the server has not acknowledged is queued.
+		this.version(3)
+			.stores({ records: 'id, countyCode, siteCode, localState, updatedAt, outbox' })
+			.upgrade(async (tx) => {
+				await tx
+					.table<StoredRecord, string>('records')
+					.filter((r) => r.localState === 'finalized' && !r.serverStatus && !r.outbox)
+					.modify({ outbox: 'queued' });
+			});
 	}
 }

@@ -127,6 +127,10 @@ export class DeviceStore {
 		});
 	}
 
+	deleteSetting(key: SettingKey): Promise<void> {
+		return this.#run(() => this.db.settings.delete(key));
+	}
+
 	// --- registry -------------------------------------------------------------------------
 
 	/**
@@ -166,6 +170,40 @@ export class DeviceStore {
 					onProgress?.(checked.length + i + chunk, checked.length * 2);
 				}
 				await this.db.settings.put({ key: 'registrySource', value: registrySource });
+			})
+		);
+		return checked.length;
+	}
+
+	/**
+	 * Adds or replaces single sites (registry changes from the server), keeping the per-county
+	 * index in step, in one transaction. Each site is validated first; nothing changes if one
+	 * is invalid.
+	 */
+	async putSites(sites: unknown[]): Promise<number> {
+		if (sites.length === 0) return 0;
+		const { StoredSiteSchema } = await schemas();
+		const { parseWith } = await import('$lib/domain/schemas/common.js');
+		const checked: StoredSite[] = [];
+		for (const [i, site] of sites.entries()) {
+			const result = parseWith(StoredSiteSchema, site);
+			if (!result.ok) throw new ValidationError(`名录变更第 ${i + 1} 条`, result.issues);
+			checked.push(result.value);
+		}
+		const counties = [...new Set(checked.map((s) => s.countyCode))];
+		await this.#run(() =>
+			this.db.transaction('rw', [this.db.sites, this.db.siteIndex, this.db.settings], async () => {
+				await this.db.sites.bulkPut(checked);
+				const inCounties = await this.db.sites.where('countyCode').anyOf(counties).toArray();
+				await this.db.siteIndex.bulkPut(indexRows(inCounties));
+				const source = (await this.db.settings.get('registrySource'))?.value as
+					SettingValue<'registrySource'> | undefined;
+				if (source) {
+					await this.db.settings.put({
+						key: 'registrySource',
+						value: { ...source, count: await this.db.sites.count() }
+					});
+				}
 			})
 		);
 		return checked.length;
@@ -218,6 +256,44 @@ export class DeviceStore {
 		return this.#run(async () => {
 			await this.db.records.put(checked);
 		});
+	}
+
+	/**
+	 * Reads a record, lets `change` make the new row from the stored one, validates it and
+	 * writes it, in one transaction: a change made meanwhile by another writer (the sync engine,
+	 * an open form) is never overwritten with an older copy. `change` returning `undefined`
+	 * writes nothing. Resolves to the row as stored afterwards.
+	 */
+	async updateRecord(
+		id: string,
+		change: (row: StoredRecord) => StoredRecord | undefined
+	): Promise<StoredRecord | undefined> {
+		const { StoredRecordSchema } = await schemas();
+		const { parseWith } = await import('$lib/domain/schemas/common.js');
+		return this.#run(() =>
+			this.db.transaction('rw', this.db.records, async () => {
+				const row = await this.db.records.get(id);
+				if (!row) return undefined;
+				const next = change(structuredClone(row));
+				if (!next) return row;
+				const result = parseWith(StoredRecordSchema, next);
+				if (!result.ok) throw new ValidationError('调查记录', result.issues);
+				await this.db.records.put(result.value);
+				return result.value;
+			})
+		);
+	}
+
+	/** The records waiting in the outbox, oldest change first. */
+	queuedRecords(): Promise<StoredRecord[]> {
+		return this.#run(() => this.db.records.where('outbox').equals('queued').sortBy('updatedAt'));
+	}
+
+	countOutbox(): Promise<{ queued: number; conflict: number }> {
+		return this.#run(async () => ({
+			queued: await this.db.records.where('outbox').equals('queued').count(),
+			conflict: await this.db.records.where('outbox').equals('conflict').count()
+		}));
 	}
 
 	getRecord(id: string): Promise<StoredRecord | undefined> {

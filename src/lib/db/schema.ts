@@ -8,6 +8,22 @@ import { isoDateTime, sha256Hex } from '$lib/domain/schemas/common.js';
 /** Where a record stands on this device. Server states come from the server only. */
 export const LOCAL_STATES = ['draft', 'finalized'] as const;
 
+/**
+ * The record's place in the outbox: `queued` (finalized, waiting to be pushed; the server may
+ * have refused it before, see `syncIssues`), `conflict` (the server holds other content of a
+ * newer revision; nothing is sent until the surveyor decides). Absent: nothing to send.
+ */
+export const OUTBOX_STATES = ['queued', 'conflict'] as const;
+
+/** A reviewer's comment on a record (pull change, contract §3); `path` is a record field path. */
+export const ReviewCommentSchema = z.strictObject({
+	path: z.string().max(200).optional(),
+	message: z.string().max(20_000),
+	by: z.string().max(200),
+	at: isoDateTime
+});
+export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
+
 /** A survey record as the device keeps it: the wire record plus local bookkeeping. */
 export const StoredRecordSchema = z.strictObject({
 	id: z.uuidv4(),
@@ -19,6 +35,24 @@ export const StoredRecordSchema = z.strictObject({
 	/** The server's status once it has acknowledged the record. */
 	serverStatus: z.enum(RECORD_STATUSES).optional(),
 	serverRevision: z.number().int().min(1).optional(),
+	outbox: z.enum(OUTBOX_STATES).optional(),
+	/** The reviewer's comments of the latest decision; kept until the record is pushed again. */
+	serverComments: z.array(ReviewCommentSchema).max(1000).optional(),
+	/** Why the server refused the last push (`rejected`, contract §3), or a local upload refusal. */
+	syncIssues: z
+		.array(z.strictObject({ path: z.string().max(500), message: z.string().max(20_000) }))
+		.max(500)
+		.optional(),
+	/**
+	 * On `conflict`: the server's record (`current` of the push result, with its `status` and
+	 * `revision`) beside the local one, which stays untouched.
+	 */
+	conflict: z
+		.strictObject({
+			current: z.record(z.string(), z.unknown()),
+			at: isoDateTime
+		})
+		.optional(),
 	record: SurveyRecordSchema,
 	/**
 	 * True once the surveyor has taken the location (GNSS, RTK, map or manual). A new record
@@ -45,6 +79,9 @@ export type StoredPhotoBlob = z.infer<typeof StoredPhotoBlobSchema>;
 export const StoredSiteSchema = RegisteredSiteSchema;
 export type StoredSite = z.infer<typeof StoredSiteSchema>;
 
+export const USER_ROLES = ['surveyor', 'county_reviewer', 'city_reviewer'] as const;
+export type SessionUser = z.infer<(typeof SETTINGS)['session']>['user'];
+
 /** Device settings, one row per key; each value is checked by its own schema. */
 export const SETTINGS = {
 	/** The county the team works in (issue: accounts will set this later). */
@@ -56,7 +93,38 @@ export const SETTINGS = {
 		count: z.number().int().min(0),
 		loadedAt: isoDateTime
 	}),
-	surveyor: z.string().max(200)
+	surveyor: z.string().max(200),
+	/** This device's stable identity, sent with login and push (made once, never changed). */
+	deviceId: z.uuid(),
+	/**
+	 * The account logged in on this device. The device works offline with it; `expired` is set
+	 * when the server answered 401 (login expired or token revoked) until the next login.
+	 */
+	session: z.strictObject({
+		token: z.string().min(1).max(4096),
+		user: z.strictObject({
+			username: z.string().min(1).max(200),
+			role: z.enum(USER_ROLES),
+			counties: z.array(z.enum(COUNTY_CODES)).max(COUNTY_CODES.length)
+		}),
+		loggedInAt: isoDateTime,
+		expired: z.boolean().optional()
+	}),
+	/** The pull cursor (`GET /api/sync/pull?since=`), per account. */
+	syncCursor: z.strictObject({ username: z.string().max(200), cursor: z.string().max(2000) }),
+	/** The registry's own cursor (`GET /api/registry?since=`), per account. */
+	registryCursor: z.strictObject({ username: z.string().max(200), cursor: z.string().max(2000) }),
+	/** The last sync run that completed. */
+	lastSync: z.strictObject({ at: isoDateTime }),
+	/** The last backup file exported (src/lib/backup, docs/BACKUP.md). */
+	lastBackup: z.strictObject({
+		at: isoDateTime,
+		fileName: z.string().max(500),
+		records: z.number().int().min(0),
+		photos: z.number().int().min(0)
+	}),
+	/** Remind to back up when unsent data is older than this many days (default 3). */
+	backupReminderDays: z.number().int().min(1).max(60)
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]>;

@@ -4,73 +4,94 @@ import { nowIso } from '$lib/format';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
+/** What the editor shows of a row besides its content: local and server bookkeeping. */
+export type RowMeta = Omit<StoredRecord, 'record' | 'updatedAt' | 'locationTaken'>;
+
 /**
  * One record being edited. Every change is written to the device database at once: while a
  * write is in flight the next one waits and then writes the latest content, so at most one
  * write is queued and nothing typed waits longer than one write (a few milliseconds).
  * `flush()` resolves when the latest content is on disk (pagehide, visibilitychange, leaving).
+ *
+ * Writes go through `DeviceStore.updateRecord`: the editor replaces the content and the local
+ * state only, so what the sync engine wrote meanwhile (server status, comments) is kept.
  */
 export class DraftEditor {
 	readonly #store: DeviceStore;
-	readonly #row: Omit<StoredRecord, 'record' | 'updatedAt' | 'locationTaken'>;
+	readonly #id: string;
 	record: SurveyRecord = $state() as SurveyRecord;
+	/** The row's bookkeeping as last read or written (outbox, server status, comments). */
+	meta = $state.raw<RowMeta>() as RowMeta;
 	saveState = $state<SaveState>('saved');
 	savedAt = $state<string | null>(null);
 	/** The surveyor has taken the location (not the provisional point). */
 	locationTaken = $state(false);
 	saveError = $state('');
 	#writing: Promise<void> | null = null;
-	/** Bumped when the local state changes, so `editable` is re-read by the UI. */
-	#version = $state(0);
 	#dirty = false;
 
 	constructor(store: DeviceStore, row: StoredRecord) {
 		this.#store = store;
+		this.#id = row.id;
 		// eslint-disable-next-line @typescript-eslint/no-unused-vars
 		const { record, updatedAt, locationTaken, ...rest } = row;
-		this.#row = rest;
+		this.meta = rest;
 		this.record = record;
 		this.savedAt = updatedAt;
 		this.locationTaken = row.locationTaken;
 	}
 
 	get id(): string {
-		return this.#row.id;
+		return this.#id;
 	}
 
 	get editable(): boolean {
-		void this.#version;
-		return this.#row.localState === 'draft';
+		return this.meta.localState === 'draft';
 	}
 
-	/** A finalized record may be reopened as a draft until the server has it. */
+	/** A finalized record may be reopened as a draft until the server has acknowledged it. */
 	get canReopen(): boolean {
-		void this.#version;
-		return this.#row.localState === 'finalized' && !this.#row.serverStatus;
+		return this.meta.localState === 'finalized' && this.meta.outbox === 'queued';
 	}
 
-	/** Turns a finalized, unsent record back into a draft. */
+	/**
+	 * Takes what another writer stored (the sync engine acknowledged or pulled a change). The
+	 * content is taken too when this editor has nothing unsaved.
+	 */
+	refresh(row: StoredRecord): void {
+		const { record, updatedAt, locationTaken, ...rest } = row;
+		this.meta = rest;
+		if (!this.#dirty && !this.#writing) {
+			this.record = record;
+			this.locationTaken = locationTaken;
+			this.savedAt = updatedAt;
+		}
+	}
+
+	/** Turns a finalized, unsent record back into a draft (it leaves the outbox). */
 	async reopen(): Promise<void> {
 		if (!this.canReopen) return;
 		await this.flush();
-		await this.#write('draft');
+		await this.#write({ localState: 'draft', outbox: undefined });
 	}
 
 	/** Writes the current content, optionally moving the record to another local state. */
-	async #write(localState = this.#row.localState): Promise<void> {
+	async #write(move?: Pick<StoredRecord, 'localState' | 'outbox'>): Promise<void> {
 		const now = nowIso();
 		const record = { ...$state.snapshot(this.record), updatedAt: now } as SurveyRecord;
-		await this.#store.putRecord({
-			...this.#row,
-			localState,
-			locationTaken: this.locationTaken,
-			record,
-			updatedAt: now
+		const locationTaken = this.locationTaken;
+		const stored = await this.#store.updateRecord(this.#id, (row) => {
+			const next: StoredRecord = { ...row, locationTaken, record, updatedAt: now };
+			if (move) {
+				next.localState = move.localState;
+				if (move.outbox) next.outbox = move.outbox;
+				else delete next.outbox;
+			}
+			return next;
 		});
-		if (localState !== this.#row.localState) {
-			this.#row.localState = localState;
-			this.#version++;
-		}
+		if (!stored) throw new Error('记录已不在本机');
+		const { record: _r, updatedAt: _u, locationTaken: _l, ...rest } = stored;
+		this.meta = rest;
 		this.savedAt = now;
 	}
 
@@ -103,9 +124,9 @@ export class DraftEditor {
 		while (this.#writing) await this.#writing;
 	}
 
-	/** Marks the record finalized (待上传) after a last save. */
+	/** Marks the record finalized (待上传): it joins the outbox after a last save. */
 	async finalize(): Promise<void> {
 		await this.flush();
-		await this.#write('finalized');
+		await this.#write({ localState: 'finalized', outbox: 'queued' });
 	}
 }

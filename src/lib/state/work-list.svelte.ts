@@ -31,7 +31,13 @@ export class WorkList {
 	countsByCounty = $state.raw<Record<string, number>>({});
 	/** The records of the county on this device, newest first. */
 	records = $state.raw<RecordSummary[]>([]);
-	siteStatus = $derived<Record<string, DeviceStatus>>(statusBySite(this.records));
+	/** The record whose photos are being uploaded now (its site shows 上传中). */
+	uploadingRecord = $state<string | null>(null);
+	/** The counties of the logged-in account; null: any county (nobody logged in). */
+	allowedCounties = $state.raw<readonly string[] | null>(null);
+	siteStatus = $derived<Record<string, DeviceStatus>>(
+		statusBySite(this.records, this.uploadingRecord)
+	);
 	/** Sites whose re-check is finalized or further along. */
 	rechecked = $derived(Object.values(this.siteStatus).filter((s) => s !== '草稿').length);
 	newFinds = $derived(this.records.filter((r) => r.kind === '新发现').length);
@@ -56,11 +62,29 @@ export class WorkList {
 		return status ? found.filter((s) => (this.siteStatus[s.code] ?? '未复查') === status) : found;
 	});
 
+	#init: Promise<void> | null = null;
+	#job: Promise<void> | null = null;
+
 	constructor(store: DeviceStore) {
 		this.#store = store;
 	}
 
-	async init(): Promise<void> {
+	/** Reads the saved settings and, on a device without a registry, loads the demo one. */
+	init(): Promise<void> {
+		this.#init ??= this.#initOnce();
+		return this.#init;
+	}
+
+	/**
+	 * Resolves when no registry is being loaded or imported: a registry from the server must
+	 * not be replaced by the demo one a first start was still loading.
+	 */
+	async registryIdle(): Promise<void> {
+		await this.#init;
+		while (this.#job) await this.#job;
+	}
+
+	async #initOnce(): Promise<void> {
 		const [county, source] = await Promise.all([
 			this.#store.getSetting('county'),
 			this.#store.getSetting('registrySource')
@@ -90,6 +114,18 @@ export class WorkList {
 	async #replaceRegistry(
 		run: (progress: (done: number, total: number) => void) => Promise<number>
 	): Promise<void> {
+		const job = this.#replaceRegistryNow(run);
+		this.#job = job;
+		try {
+			await job;
+		} finally {
+			if (this.#job === job) this.#job = null;
+		}
+	}
+
+	async #replaceRegistryNow(
+		run: (progress: (done: number, total: number) => void) => Promise<number>
+	): Promise<void> {
 		this.registryJob = { phase: 'loading', done: 0, total: 1 };
 		try {
 			await run((done, total) => (this.registryJob = { phase: 'loading', done, total }));
@@ -100,6 +136,31 @@ export class WorkList {
 		}
 		this.registrySource = (await this.#store.getSetting('registrySource')) ?? null;
 		await this.refresh();
+	}
+
+	/** After the registry on the device changed (loaded from the server, or site changes). */
+	async registryChanged(): Promise<void> {
+		this.registrySource = (await this.#store.getSetting('registrySource')) ?? null;
+		await this.refresh();
+	}
+
+	/**
+	 * Limits the work to the account's counties: a county outside them is left (for the only
+	 * one, or for the picker when there are several). Null lifts the limit.
+	 */
+	async restrictTo(counties: readonly string[] | null): Promise<void> {
+		this.allowedCounties = counties;
+		if (!counties || !this.initialized) return;
+		const county = this.county;
+		const allowed =
+			county !== null && (county === 'all' ? counties.length > 1 : counties.includes(county));
+		if (allowed) return;
+		if (counties.length === 1) await this.chooseCounty(counties[0]!);
+		else if (county !== null) {
+			this.county = null;
+			this.sites = [];
+			this.records = [];
+		}
 	}
 
 	async chooseCounty(county: string): Promise<void> {

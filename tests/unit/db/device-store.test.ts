@@ -199,12 +199,58 @@ describe('database migrations', () => {
 
 		const upgraded = new DeviceStore(name);
 		await upgraded.open();
-		expect(upgraded.db.verno).toBe(2);
+		expect(upgraded.db.verno).toBe(3);
 		expect((await upgraded.summariesOf('150627')).map((s) => s.code)).toEqual([
 			'150627-0001',
 			'150627-0002'
 		]);
 		expect(await upgraded.getSite('150627-0002')).toMatchObject({ name: '测试150627-0002遗址' });
+		upgraded.close();
+		await upgraded.db.delete();
+	});
+
+	it('upgrades a version-2 device: its finalized, unsent records join the outbox', async () => {
+		const name = 'migrate-v2';
+		const v2 = new Dexie(name);
+		v2.version(2).stores({
+			sites: 'code, countyCode',
+			siteIndex: 'countyCode',
+			records: 'id, countyCode, siteCode, localState, updatedAt',
+			photos: 'key, recordId, sha256',
+			photoBlobs: 'sha256',
+			settings: 'key'
+		});
+		const record = newRecheckDraft(site('150627-0001'), {
+			id: '2f1c9a4e-8b7d-4c3a-9e2f-1a2b3c4d5e6f',
+			now: '2025-06-02T10:00:00+08:00'
+		});
+		const row = (id: string, localState: 'draft' | 'finalized') => ({
+			id,
+			countyCode: '150627',
+			kind: '复查',
+			siteCode: '150627-0001',
+			localState,
+			locationTaken: true,
+			record: { ...record, id },
+			createdAt: record.updatedAt,
+			updatedAt: record.updatedAt
+		});
+		await v2
+			.table('records')
+			.bulkPut([
+				row('2f1c9a4e-8b7d-4c3a-9e2f-000000000001', 'finalized'),
+				row('2f1c9a4e-8b7d-4c3a-9e2f-000000000002', 'draft')
+			]);
+		v2.close();
+
+		const upgraded = new DeviceStore(name);
+		await upgraded.open();
+		expect((await upgraded.queuedRecords()).map((r) => r.id)).toEqual([
+			'2f1c9a4e-8b7d-4c3a-9e2f-000000000001'
+		]);
+		expect((await upgraded.getRecord('2f1c9a4e-8b7d-4c3a-9e2f-000000000002'))?.outbox).toBe(
+			undefined
+		);
 		upgraded.close();
 		await upgraded.db.delete();
 	});

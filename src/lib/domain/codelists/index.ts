@@ -323,6 +323,8 @@ export const DEVICE_STATUSES = [
 	'上传中',
 	'已送达',
 	'已退回',
+	/** The server holds a newer version; the surveyor must decide (device only). */
+	'冲突',
 	'审核中',
 	'已通过',
 	'已公布'

@@ -1,0 +1,493 @@
+import type { DeviceStore, ReviewComment, StoredRecord } from '$lib/db';
+import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
+import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
+import { countyName } from '$lib/domain/codelists/index.js';
+import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
+import type { PullChange, PushResult, RecordChange } from './wire';
+
+/*
+ * The outbox engine: one sync run, in the order the contract needs.
+ *
+ * 1. For each queued record (oldest change first), its photos MUST be on the server before the
+ *    record is pushed: `HEAD` each, `PUT` only those the server answers 404 for. An interrupted
+ *    run therefore re-sends only the photos still missing.
+ * 2. Records whose photos are all up are pushed in batches (≤ 50 records, ≤ 2 MB of JSON).
+ * 3. The pull loop brings review outcomes and registry changes until `more` is false; the
+ *    cursor is stored after every page.
+ * 4. The registry's own changes since its cursor (or the whole registry when none is stored).
+ * 5. A report of the records the device still holds unsent (`POST /api/devices/report`).
+ *
+ * Local data changes ONLY when the server has answered for it: a record leaves the outbox on
+ * `accepted`/`unchanged`, a `conflict` keeps the local content and stores the server's beside
+ * it, a `rejected` record stays queued with the server's issues. A failure of the connection,
+ * the server or the login ends the run with what was acknowledged so far kept.
+ */
+
+/** At most this many records per push (contract §3). */
+export const PUSH_MAX_RECORDS = 50;
+/** At most this many bytes of JSON per push (contract §3: 2 MB), with room for the envelope. */
+export const PUSH_MAX_BYTES = 2_000_000 - 4_096;
+
+export type Counter = { done: number; total: number };
+
+export type SyncProgress = {
+	phase: 'photos' | 'push' | 'pull' | 'registry';
+	records: Counter;
+	photos: Counter;
+	/** The record whose photos are being uploaded (上传中 n/m). */
+	current: ({ recordId: string } & Counter) | null;
+};
+
+export type SyncContext = {
+	store: DeviceStore;
+	api: SyncApi;
+	deviceId: string;
+	/** The logged-in account; cursors are kept per account. */
+	username: string;
+	/** The account's counties, for the label of a registry loaded from the server. */
+	counties: readonly string[];
+	onProgress?: (progress: SyncProgress) => void;
+	/** Called with each record row the run changed. */
+	onRecord?: (row: StoredRecord) => void;
+	/** Called when the registry on the device changed. */
+	onRegistry?: () => void;
+	now?: () => string;
+};
+
+export type SyncSummary = {
+	accepted: number;
+	unchanged: number;
+	rejected: number;
+	conflicts: number;
+	/** Records held back on the device (a photo missing or refused, a record too large). */
+	held: number;
+	photosUploaded: number;
+	changesPulled: number;
+	sitesUpdated: number;
+};
+
+export type SyncOutcome =
+	| ({ ok: true } & SyncSummary)
+	| ({ ok: false; kind: FailureKind; status: number | null; detail: string } & SyncSummary);
+
+/** The record as it is sent: `baseRevision` is the revision the device last had acknowledged. */
+export function wireRecord(row: StoredRecord): SurveyRecord {
+	return { ...row.record, baseRevision: row.serverRevision ?? 0 };
+}
+
+const encoder = new TextEncoder();
+
+export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
+	const now = ctx.now ?? (() => new Date().toISOString());
+	const summary: SyncSummary = {
+		accepted: 0,
+		unchanged: 0,
+		rejected: 0,
+		conflicts: 0,
+		held: 0,
+		photosUploaded: 0,
+		changesPulled: 0,
+		sitesUpdated: 0
+	};
+	const queued = await ctx.store.queuedRecords();
+	const progress: SyncProgress = {
+		phase: 'photos',
+		records: { done: 0, total: queued.length },
+		photos: { done: 0, total: queued.reduce((n, r) => n + uniquePhotos(r.record).length, 0) },
+		current: null
+	};
+	const report = () => ctx.onProgress?.(structuredClone(progress));
+	report();
+
+	const changed = async (
+		id: string,
+		change: (row: StoredRecord) => StoredRecord | undefined
+	): Promise<void> => {
+		let wrote = false;
+		const row = await ctx.store.updateRecord(id, (r) => {
+			const next = change(r);
+			wrote = next !== undefined;
+			return next;
+		});
+		if (row && wrote) ctx.onRecord?.(row);
+	};
+
+	try {
+		// --- 1 + 2: photos, then records in batches ---------------------------------------
+		let batch: { row: StoredRecord; wire: SurveyRecord; bytes: number }[] = [];
+		let batchBytes = 0;
+		const flush = async () => {
+			if (batch.length === 0) return;
+			const sending = batch;
+			batch = [];
+			batchBytes = 0;
+			progress.phase = 'push';
+			report();
+			await pushBatch(ctx, sending, summary, changed, now);
+			progress.records.done += sending.length;
+			progress.phase = 'photos';
+			report();
+		};
+		const uploaded = new Set<string>();
+		for (const row of queued) {
+			const photos = uniquePhotos(row.record);
+			progress.current = { recordId: row.id, done: 0, total: photos.length };
+			report();
+			const problems: { path: string; message: string }[] = [];
+			for (const { sha256, index } of photos) {
+				if (!uploaded.has(sha256)) {
+					const outcome = await uploadPhoto(ctx, row.id, sha256, index);
+					if (typeof outcome === 'object') problems.push(outcome);
+					else {
+						uploaded.add(sha256);
+						if (outcome === 'uploaded') summary.photosUploaded++;
+					}
+				}
+				progress.current.done++;
+				progress.photos.done++;
+				report();
+			}
+			progress.current = null;
+			if (problems.length) {
+				summary.held++;
+				progress.records.done++;
+				await changed(row.id, (r) => ({ ...r, syncIssues: problems }));
+				continue;
+			}
+			const wire = wireRecord(row);
+			const bytes = encoder.encode(JSON.stringify(wire)).length + 1;
+			if (bytes > PUSH_MAX_BYTES) {
+				summary.held++;
+				progress.records.done++;
+				await changed(row.id, (r) => ({
+					...r,
+					syncIssues: [{ path: '', message: '记录超过 2 MB，无法上传：请减少边界的点数或缩短文字' }]
+				}));
+				continue;
+			}
+			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_MAX_BYTES) await flush();
+			batch.push({ row, wire, bytes });
+			batchBytes += bytes;
+		}
+		await flush();
+		progress.current = null;
+
+		// --- 3: pull ------------------------------------------------------------------------
+		progress.phase = 'pull';
+		report();
+		summary.changesPulled = await pull(ctx, changed, summary);
+
+		// --- 4: the registry's own changes -------------------------------------------------
+		progress.phase = 'registry';
+		report();
+		summary.sitesUpdated += await syncRegistry(ctx, now);
+
+		await reportUnsent(ctx);
+		await ctx.store.setSetting('lastSync', { at: now() });
+		return { ok: true, ...summary };
+	} catch (error) {
+		if (error instanceof SyncError) {
+			return {
+				ok: false,
+				kind: error.kind,
+				status: error.status,
+				detail: error.detail,
+				...summary
+			};
+		}
+		throw error;
+	}
+}
+
+function uniquePhotos(record: SurveyRecord): { sha256: string; index: number }[] {
+	const seen = new Set<string>();
+	const out: { sha256: string; index: number }[] = [];
+	record.photos.forEach((p, index) => {
+		if (seen.has(p.sha256)) return;
+		seen.add(p.sha256);
+		out.push({ sha256: p.sha256, index });
+	});
+	return out;
+}
+
+/**
+ * Puts one photo on the server unless it is there. Resolves to what happened, or to a problem
+ * of the record (the bytes are missing on the device, the server refuses them); connection,
+ * server and login failures throw and end the run.
+ */
+async function uploadPhoto(
+	ctx: SyncContext,
+	recordId: string,
+	sha256: string,
+	index: number
+): Promise<'present' | 'uploaded' | { path: string; message: string }> {
+	const label = `照片 Z${String(index + 1).padStart(3, '0')}`;
+	// The bytes are looked up while HEAD is on its way, so a PUT follows its HEAD at once.
+	const local = Promise.all([ctx.store.photoBlob(sha256), ctx.store.photosOf(recordId)]);
+	local.catch(() => undefined);
+	if (await ctx.api.photoStored(sha256)) return 'present';
+	const [blob, metas] = await local;
+	if (!blob) {
+		return {
+			path: `photos.${index}`,
+			message: `${label} 的文件不在本机，无法上传：请删除后重新拍摄`
+		};
+	}
+	const meta = metas.find((p) => p.sha256 === sha256);
+	const type = [meta?.mimeType, blob.type].find((t): t is PhotoMime =>
+		(PHOTO_MIME_TYPES as readonly string[]).includes(t ?? '')
+	);
+	try {
+		await ctx.api.putPhoto(sha256, blob, type ?? 'image/jpeg');
+		return 'uploaded';
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') {
+			return {
+				path: `photos.${index}`,
+				message: `服务器拒收${label}（${error.status}）${error.detail ? `：${error.detail}` : ''}`
+			};
+		}
+		throw error;
+	}
+}
+
+type Sent = { row: StoredRecord; wire: SurveyRecord; bytes: number };
+type Changer = (
+	id: string,
+	change: (row: StoredRecord) => StoredRecord | undefined
+) => Promise<void>;
+
+async function pushBatch(
+	ctx: SyncContext,
+	batch: Sent[],
+	summary: SyncSummary,
+	changed: Changer,
+	now: () => string
+): Promise<void> {
+	let results: PushResult[];
+	try {
+		results = await ctx.api.push(
+			ctx.deviceId,
+			batch.map((b) => b.wire)
+		);
+	} catch (error) {
+		// Over a limit after all (the server counts differently): halve the batch and retry.
+		if (error instanceof SyncError && error.status === 413) {
+			if (batch.length > 1) {
+				const half = Math.ceil(batch.length / 2);
+				await pushBatch(ctx, batch.slice(0, half), summary, changed, now);
+				await pushBatch(ctx, batch.slice(half), summary, changed, now);
+				return;
+			}
+			summary.held++;
+			await changed(batch[0]!.row.id, (r) => ({
+				...r,
+				syncIssues: [{ path: '', message: `服务器认为记录过大，未接收${detail(error)}` }]
+			}));
+			return;
+		}
+		throw error;
+	}
+	for (const [i, sent] of batch.entries()) {
+		// One result per record in request order (contract §3); the id must agree.
+		const result = results[i];
+		if (!result || result.id !== sent.wire.id) {
+			throw new SyncError('server', 200, '服务器的推送结果与所发记录对不上');
+		}
+		await applyResult(result, sent, summary, changed, now);
+	}
+}
+
+function detail(error: SyncError): string {
+	return error.detail ? `：${error.detail}` : '';
+}
+
+async function applyResult(
+	result: PushResult,
+	sent: Sent,
+	summary: SyncSummary,
+	changed: Changer,
+	now: () => string
+): Promise<void> {
+	const sentAt = sent.wire.updatedAt;
+	switch (result.status) {
+		case 'accepted':
+		case 'unchanged': {
+			if (result.status === 'accepted') summary.accepted++;
+			else summary.unchanged++;
+			await changed(sent.row.id, (row) => {
+				const revision = result.revision ?? row.serverRevision;
+				// `unchanged` writes nothing on the server: the status it had stays (a returned
+				// record pushed back without a change is still returned).
+				const status =
+					result.status === 'unchanged' &&
+					row.serverStatus &&
+					row.serverRevision !== undefined &&
+					row.serverRevision === revision
+						? row.serverStatus
+						: 'submitted';
+				const next: StoredRecord = { ...row, serverStatus: status };
+				if (revision !== undefined) next.serverRevision = revision;
+				delete next.conflict;
+				// Only the content that was sent leaves the outbox; a newer edit stays queued.
+				if (row.record.updatedAt === sentAt) {
+					if (row.outbox === 'queued') delete next.outbox;
+					if (revision !== undefined) next.record = { ...row.record, baseRevision: revision };
+					if (status === 'returned') {
+						next.localState = 'draft';
+						next.syncIssues = [
+							{
+								path: '',
+								message: '内容与退回时相同，服务器没有重新提交：请按审核意见修改后再完成'
+							}
+						];
+					} else {
+						delete next.serverComments;
+						delete next.syncIssues;
+					}
+				}
+				return next;
+			});
+			return;
+		}
+		case 'conflict':
+			summary.conflicts++;
+			await changed(sent.row.id, (row) => ({
+				...row,
+				outbox: 'conflict',
+				conflict: { current: result.current ?? {}, at: now() }
+			}));
+			return;
+		case 'rejected':
+			summary.rejected++;
+			await changed(sent.row.id, (row) => ({
+				...row,
+				syncIssues: result.issues?.length
+					? result.issues.map((i) => ({ path: i.path ?? '', message: i.message }))
+					: [{ path: '', message: '服务器拒收，未说明原因' }]
+			}));
+			return;
+	}
+}
+
+function isRecordChange(change: PullChange): change is RecordChange {
+	return change.type === 'record' && 'revision' in change;
+}
+
+function normalizeComments(change: RecordChange, now: string): ReviewComment[] {
+	return (change.comments ?? []).map((c) => {
+		const at = c.at && !Number.isNaN(Date.parse(c.at)) ? new Date(c.at).toISOString() : now;
+		return {
+			...(c.path ? { path: c.path.slice(0, 200) } : {}),
+			message: c.message.slice(0, 20_000),
+			by: (c.by ?? '').slice(0, 200),
+			at
+		};
+	});
+}
+
+/** Applies one review outcome to the local record; an older or known one changes nothing. */
+export function applyRecordChange(
+	row: StoredRecord,
+	change: RecordChange,
+	now: string
+): StoredRecord | undefined {
+	const known = row.serverRevision ?? 0;
+	if (change.revision < known) return undefined;
+	if (change.revision === known && change.status === row.serverStatus) return undefined;
+	const next: StoredRecord = {
+		...row,
+		serverStatus: change.status,
+		serverRevision: change.revision
+	};
+	const comments = normalizeComments(change, now);
+	if (comments.length) next.serverComments = comments;
+	else delete next.serverComments;
+	// Returned: editable again, unless the device already holds a newer version to send.
+	if (change.status === 'returned' && !row.outbox) next.localState = 'draft';
+	return next;
+}
+
+const SITE_KEYS = Object.keys(RegisteredSiteSchema.shape);
+
+/** A registered site with only the fields the device knows (the server may add others). */
+function knownSiteFields(site: Record<string, unknown>): Record<string, unknown> {
+	return Object.fromEntries(Object.entries(site).filter(([k]) => SITE_KEYS.includes(k)));
+}
+
+async function pull(ctx: SyncContext, changed: Changer, summary: SyncSummary): Promise<number> {
+	const stored = await ctx.store.getSetting('syncCursor');
+	let cursor = stored?.username === ctx.username ? stored.cursor : undefined;
+	let count = 0;
+	for (let page = 0; page < 10_000; page++) {
+		const answer = await ctx.api.pull(cursor);
+		const sites: Record<string, unknown>[] = [];
+		const at = new Date().toISOString();
+		for (const change of answer.changes) {
+			count++;
+			if (isRecordChange(change)) {
+				await changed(change.id, (row) => applyRecordChange(row, change, at));
+			} else if (change.type === 'site' && 'site' in change) {
+				sites.push(knownSiteFields(change.site as Record<string, unknown>));
+			}
+		}
+		if (sites.length) {
+			summary.sitesUpdated += await ctx.store.putSites(sites);
+			ctx.onRegistry?.();
+		}
+		const moved = answer.cursor !== cursor;
+		cursor = answer.cursor;
+		await ctx.store.setSetting('syncCursor', { username: ctx.username, cursor });
+		// A server that says `more` without moving its cursor would loop forever.
+		if (!answer.more || !moved) break;
+	}
+	return count;
+}
+
+/**
+ * Tells the server how many records this device holds that it has not acknowledged (drafts,
+ * the outbox, conflicts), so a lost tablet's unsent work is known. Informational: a server
+ * without the endpoint, or any refusal, changes nothing; a lost connection or login still ends
+ * the run like any other call.
+ */
+async function reportUnsent(ctx: SyncContext): Promise<void> {
+	const rows = await ctx.store.recordsOf('all');
+	const unsent = rows.filter((r) => r.localState === 'draft' || r.outbox !== undefined);
+	const oldest = unsent.map((r) => r.updatedAt).sort()[0];
+	try {
+		await ctx.api.report({
+			deviceId: ctx.deviceId,
+			unsent: unsent.length,
+			...(oldest ? { oldestUnsentAt: oldest } : {})
+		});
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return;
+		throw error;
+	}
+}
+
+/**
+ * Brings the registry of the account's counties: only what changed since the stored cursor,
+ * or, when the device has none for this account, the whole registry in place of what it holds.
+ */
+export async function syncRegistry(ctx: SyncContext, now: () => string): Promise<number> {
+	const stored = await ctx.store.getSetting('registryCursor');
+	const since = stored?.username === ctx.username ? stored.cursor : undefined;
+	const answer = await ctx.api.registry(since);
+	const sites = answer.sites.map((s) => knownSiteFields((s ?? {}) as Record<string, unknown>));
+	let count = 0;
+	if (since === undefined) {
+		count = await ctx.store.replaceRegistry(sites, {
+			kind: 'server',
+			label: `服务器名录 · ${ctx.counties.map(countyName).join('、')}`.slice(0, 200),
+			loadedAt: now()
+		});
+		ctx.onRegistry?.();
+	} else if (sites.length) {
+		count = await ctx.store.putSites(sites);
+		ctx.onRegistry?.();
+	}
+	await ctx.store.setSetting('registryCursor', { username: ctx.username, cursor: answer.cursor });
+	return count;
+}

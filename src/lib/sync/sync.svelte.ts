@@ -1,0 +1,349 @@
+import { getContext, setContext } from 'svelte';
+import type { DeviceStore, StoredRecord } from '$lib/db';
+import type { FailureKind, Fetch } from './api';
+import type { SyncOutcome, SyncProgress } from './engine';
+import type { LoginResult, Session } from './session';
+import { backoffDelay } from './backoff';
+import { isoAt } from '$lib/format';
+
+/** Why the last run or login did not complete; `device`: the device's own storage failed. */
+export type SyncFailure = {
+	kind: FailureKind | 'device';
+	status: number | null;
+	detail: string;
+	at: string;
+};
+
+type Events = {
+	/** A record row the sync changed (for an open form). */
+	record: StoredRecord;
+	/** Records changed during a run (for lists). */
+	records: void;
+	/** The registry on the device changed. */
+	registry: void;
+};
+type Listener<K extends keyof Events> = (payload: Events[K]) => void;
+
+export type SyncOptions = {
+	fetch?: Fetch;
+	/** Whether the browser believes it is online (`navigator.onLine`). */
+	online?: () => boolean;
+	now?: () => number;
+};
+
+/**
+ * The device's sync: the account, the outbox counts, runs of the engine, and when to try again.
+ *
+ * A run starts on app start when logged in, on reconnect (`online`), after a record is
+ * finalized, on 立即同步, and when a backoff timer fires. After a failed run the next try
+ * waits `backoffDelay(failures)` (≤ 5 minutes); 立即同步 and reconnecting skip the wait. With
+ * the browser offline no timer runs: the `online` event starts the next run. A 401 stops
+ * retrying until the user logs in again; no data is ever removed.
+ */
+export class SyncState {
+	readonly #store: DeviceStore;
+	readonly #fetch: Fetch | undefined;
+	readonly #online: () => boolean;
+	readonly #now: () => number;
+	session = $state.raw<Session | null>(null);
+	deviceId = $state<string | null>(null);
+	initialized = $state(false);
+	running = $state(false);
+	progress = $state.raw<SyncProgress | null>(null);
+	failure = $state.raw<SyncFailure | null>(null);
+	/** Failed runs in a row. */
+	failures = $state(0);
+	/** When the next automatic try is due (ms since the epoch), while backing off. */
+	nextTryAt = $state<number | null>(null);
+	lastSyncAt = $state<string | null>(null);
+	lastOutcome = $state.raw<SyncOutcome | null>(null);
+	/** Records in the outbox waiting to be sent, and those held by a conflict. */
+	queued = $state(0);
+	conflicts = $state(0);
+	/** Loading the registry of the account after login. */
+	registryLoading = $state(false);
+	#timer: ReturnType<typeof setTimeout> | null = null;
+	#again = false;
+	#current: Promise<void> | null = null;
+	// A plain array, replaced on change: listeners are wiring, not state to render.
+	#listeners: readonly { event: keyof Events; fn: (payload: never) => void }[] = [];
+
+	constructor(store: DeviceStore, options: SyncOptions = {}) {
+		this.#store = store;
+		this.#fetch = options.fetch;
+		this.#online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
+		this.#now = options.now ?? (() => Date.now());
+	}
+
+	/** Logged in with a token the server has not refused. */
+	get loggedIn(): boolean {
+		return !!this.session && !this.session.expired;
+	}
+
+	/** The counties the account may work in; null when nobody is logged in. */
+	get counties(): readonly string[] | null {
+		return this.session?.user.counties ?? null;
+	}
+
+	on<K extends keyof Events>(event: K, listener: Listener<K>): () => void {
+		const entry = { event, fn: listener as (payload: never) => void };
+		this.#listeners = [...this.#listeners, entry];
+		return () => {
+			this.#listeners = this.#listeners.filter((e) => e !== entry);
+		};
+	}
+
+	#emit<K extends keyof Events>(event: K, payload: Events[K]): void {
+		for (const entry of this.#listeners) {
+			if (entry.event === event) (entry.fn as Listener<K>)(payload);
+		}
+	}
+
+	async init(): Promise<void> {
+		const [session, lastSync, deviceId] = await Promise.all([
+			this.#store.getSetting('session'),
+			this.#store.getSetting('lastSync'),
+			this.#store.getSetting('deviceId')
+		]);
+		this.session = session ?? null;
+		this.lastSyncAt = lastSync?.at ?? null;
+		this.deviceId = deviceId ?? null;
+		await this.refreshCounts();
+		this.initialized = true;
+	}
+
+	/**
+	 * Wires the browser: a run on reconnect, none while offline, and one shortly after start
+	 * when logged in. Returns the function that unwires it.
+	 */
+	start(): () => void {
+		const onOnline = () => void this.syncNow();
+		const onOffline = () => this.#clearTimer();
+		window.addEventListener('online', onOnline);
+		window.addEventListener('offline', onOffline);
+		// After start-up, so the first sync never competes with the work list.
+		const first = setTimeout(async () => {
+			if (!this.initialized) await this.init();
+			if (this.loggedIn && this.#online()) void this.syncNow();
+		}, 1_500);
+		return () => {
+			clearTimeout(first);
+			this.#clearTimer();
+			window.removeEventListener('online', onOnline);
+			window.removeEventListener('offline', onOffline);
+		};
+	}
+
+	async refreshCounts(): Promise<void> {
+		const counts = await this.#store.countOutbox();
+		this.queued = counts.queued;
+		this.conflicts = counts.conflict;
+	}
+
+	/** After a record was finalized or reopened: counts again, and sends it when it can. */
+	async queueChanged(): Promise<void> {
+		await this.refreshCounts();
+		if (this.loggedIn && this.#online() && this.nextTryAt === null) void this.syncNow();
+	}
+
+	async login(username: string, password: string): Promise<LoginResult> {
+		const { login } = await import('./session');
+		const result = await login(this.#store, username.trim(), password, { fetch: this.#fetch });
+		if (!result.ok) return result;
+		this.session = result.session;
+		this.deviceId = (await this.#store.getSetting('deviceId')) ?? null;
+		this.failure = null;
+		this.failures = 0;
+		this.#clearTimer();
+		await this.loadRegistry();
+		void this.syncNow();
+		return result;
+	}
+
+	/**
+	 * Loads the registry of the account's counties from the server (the whole of it when the
+	 * device holds none from this account yet, else the changes). A failure is shown and the
+	 * next sync run tries again.
+	 */
+	async loadRegistry(): Promise<boolean> {
+		const session = this.session;
+		if (!session || session.expired) return false;
+		this.registryLoading = true;
+		try {
+			const [{ SyncApi, SyncError }, { syncRegistry }] = await Promise.all([
+				import('./api'),
+				import('./engine')
+			]);
+			try {
+				await syncRegistry(
+					{
+						store: this.#store,
+						api: new SyncApi({ fetch: this.#fetch, token: session.token }),
+						deviceId: this.deviceId ?? '',
+						username: session.user.username,
+						counties: session.user.counties,
+						onRegistry: () => this.#emit('registry', undefined)
+					},
+					() => isoAt(this.#now())
+				);
+				return true;
+			} catch (error) {
+				if (error instanceof SyncError) {
+					await this.#failed({ kind: error.kind, status: error.status, detail: error.detail });
+					return false;
+				}
+				throw error;
+			}
+		} catch (error) {
+			this.failure = this.#failure({ kind: 'device', status: null, detail: String(error) });
+			return false;
+		} finally {
+			this.registryLoading = false;
+		}
+	}
+
+	/** Signs out: the token goes, every record, photo and the registry stay on the device. */
+	async logout(): Promise<void> {
+		const { logout } = await import('./session');
+		this.#clearTimer();
+		await logout(this.#store, { fetch: this.#fetch });
+		this.session = null;
+		this.failure = null;
+		this.failures = 0;
+	}
+
+	/** Runs now, whatever the backoff says (立即同步, reconnect). Resolves when it is done. */
+	syncNow(): Promise<void> {
+		this.#clearTimer();
+		if (this.#current) {
+			// A run is going: one more follows it, so what was queued meanwhile is sent too.
+			this.#again = true;
+			return this.#current;
+		}
+		this.#current = this.#run().finally(() => {
+			this.#current = null;
+		});
+		return this.#current;
+	}
+
+	/** Resolves when no run is going (at once when none is). */
+	async settled(): Promise<void> {
+		while (this.#current) await this.#current;
+	}
+
+	async #run(): Promise<void> {
+		do {
+			this.#again = false;
+			await this.#once();
+		} while (this.#again && this.loggedIn && this.failure === null);
+	}
+
+	async #once(): Promise<void> {
+		const session = this.session;
+		if (!session || session.expired) return;
+		if (!this.#online()) {
+			// Offline: no timer; the `online` event starts the next run.
+			this.failure = this.#failure({ kind: 'offline', status: null, detail: '' });
+			await this.refreshCounts();
+			return;
+		}
+		this.running = true;
+		try {
+			const deviceId =
+				this.deviceId ?? (await (await import('./session')).ensureDeviceId(this.#store));
+			this.deviceId = deviceId;
+			const [{ SyncApi }, { runSync }] = await Promise.all([import('./api'), import('./engine')]);
+			let changedRecords = false;
+			const run = () =>
+				runSync({
+					store: this.#store,
+					api: new SyncApi({ fetch: this.#fetch, token: session.token }),
+					deviceId,
+					username: session.user.username,
+					counties: session.user.counties,
+					onProgress: (progress) => (this.progress = progress),
+					onRecord: (row) => {
+						changedRecords = true;
+						this.#emit('record', row);
+					},
+					onRegistry: () => this.#emit('registry', undefined),
+					now: () => isoAt(this.#now())
+				});
+			// One run at a time across the tabs of this browser, where the browser can tell.
+			const locks = globalThis.navigator?.locks;
+			const outcome = locks
+				? await locks.request('ordos-survey-sync', { ifAvailable: true }, (lock) =>
+						lock ? run() : null
+					)
+				: await run();
+			if (changedRecords) this.#emit('records', undefined);
+			if (!outcome) return;
+			this.lastOutcome = outcome;
+			if (outcome.ok) {
+				this.failure = null;
+				this.failures = 0;
+				this.nextTryAt = null;
+				this.lastSyncAt = isoAt(this.#now());
+			} else {
+				await this.#failed(outcome);
+			}
+		} catch (error) {
+			// The device's own storage failed (quota, a closed database): tried again later.
+			await this.#failed({ kind: 'device', status: null, detail: (error as Error)?.message ?? '' });
+		} finally {
+			this.running = false;
+			this.progress = null;
+			await this.refreshCounts().catch(() => undefined);
+		}
+	}
+
+	#failure(f: Omit<SyncFailure, 'at'>): SyncFailure {
+		return { ...f, at: isoAt(this.#now()) };
+	}
+
+	async #failed(f: Omit<SyncFailure, 'at'>): Promise<void> {
+		this.failure = this.#failure(f);
+		if (f.kind === 'auth') {
+			// Refused login: nothing is retried until the user logs in again.
+			const { expireSession } = await import('./session');
+			this.session = await expireSession(this.#store);
+			this.#clearTimer();
+			return;
+		}
+		this.failures++;
+		if (f.kind === 'offline' && !this.#online()) return;
+		this.#schedule(backoffDelay(this.failures));
+	}
+
+	#schedule(delay: number): void {
+		this.#clearTimer();
+		this.nextTryAt = this.#now() + delay;
+		this.#timer = setTimeout(() => {
+			this.#timer = null;
+			this.nextTryAt = null;
+			void this.syncNow();
+		}, delay);
+	}
+
+	#clearTimer(): void {
+		if (this.#timer) clearTimeout(this.#timer);
+		this.#timer = null;
+		this.nextTryAt = null;
+	}
+
+	/** For tests. */
+	reset(): void {
+		this.#clearTimer();
+		this.session = null;
+		this.failure = null;
+		this.failures = 0;
+		this.progress = null;
+		this.running = false;
+		this.lastOutcome = null;
+		this.#again = false;
+	}
+}
+
+const KEY = Symbol('sync');
+export const provideSync = (sync: SyncState) => setContext(KEY, sync);
+export const useSync = () => getContext<SyncState>(KEY);

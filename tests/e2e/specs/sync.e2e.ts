@@ -1,0 +1,214 @@
+import { createHash } from 'node:crypto';
+import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
+import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
+import {
+	demoRegistry,
+	expect,
+	goOffline,
+	recordIdOf,
+	storedRecord,
+	test,
+	waitForServiceWorker
+} from '../fixtures';
+
+const PHOTOS = [
+	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
+	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
+];
+const COUNTY = '150627';
+const PASSWORD = 'ordos-demo';
+
+/** A bearer token of a demo account, through the API. */
+async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
+	const response = await request.post('/api/auth/login', {
+		data: { username, password: PASSWORD }
+	});
+	expect(response.status()).toBe(200);
+	return ((await response.json()) as { token: string }).token;
+}
+
+/** The record as the server holds it, read by the county's reviewer. */
+async function serverRecord(
+	request: APIRequestContext,
+	token: string,
+	id: string
+): Promise<{
+	record: { photos: { sha256: string }[]; description?: string };
+	status: string;
+	revision: number;
+}> {
+	const response = await request.get(`/api/records/${id}`, {
+		headers: { authorization: `Bearer ${token}` }
+	});
+	expect(response.status()).toBe(200);
+	return response.json();
+}
+
+/** Logs in on the device as the county's surveyor: the registry then comes from the server. */
+async function logIn(page: Page): Promise<void> {
+	await page.goto('/');
+	await waitForServiceWorker(page);
+	await page.getByTestId('account').click();
+	await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+	await page.getByTestId('login-username').fill(`surveyor-${COUNTY}`);
+	await page.getByTestId('login-password').fill('wrong-password');
+	await page.getByTestId('login-submit').click();
+	await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不对，请重新输入。');
+	await page.getByTestId('login-password').fill(PASSWORD);
+	await page.getByTestId('login-submit').click();
+	// The account, with the registry of its county from the server.
+	await expect(page.getByTestId('account-card')).toBeVisible();
+	await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
+	await expect(page.getByTestId('account-registry')).toContainText('伊金霍洛旗');
+	await page.getByRole('link', { name: '去工作台' }).click();
+	// Home, in the account's only county.
+	await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+	await expect(page.getByTestId('account')).toHaveText(`surveyor-${COUNTY}`);
+	await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
+	await expect(page.getByText(/服务器名录 · 伊金霍洛旗/)).toBeVisible();
+}
+
+/** Re-checks a site of the county: the location typed in, two photos, every warning explained. */
+async function recheck(page: Page, site: RegisteredSite): Promise<string> {
+	await page.goto(`/sites/${site.code}`);
+	await expect(page.getByTestId('site-name')).toHaveText(site.name);
+	await page.getByTestId('start-recheck').click();
+	await expect(page).toHaveURL(/\/records\//);
+	const id = recordIdOf(page);
+
+	await page.getByTestId('step-location').click();
+	await page.getByTestId('manual-mode-decimal').click();
+	await page.getByTestId('manual-lat').fill(String(site.location.lat));
+	await page.getByTestId('manual-lon').fill(String(site.location.lon));
+	await page.getByTestId('manual-apply').click();
+	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
+
+	await page.getByTestId('step-photos').click();
+	await page.getByTestId('photo-files').setInputFiles(PHOTOS);
+	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
+
+	await page.getByTestId('step-people').click();
+	await page.getByTestId('input-surveyors').fill('张三');
+	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
+
+	await finish(page);
+	return id;
+}
+
+/** 检查与完成: every warning explained, then 完成. */
+async function finish(page: Page): Promise<void> {
+	await page.getByTestId('step-review').click();
+	await expect(page.getByTestId('qc-summary')).toBeVisible();
+	await expect(page.getByTestId('qc-error')).toHaveCount(0);
+	const notes = page.locator('[data-testid^="qc-note-"]');
+	for (let i = 0; i < (await notes.count()); i++) {
+		if (!(await notes.nth(i).inputValue())) await notes.nth(i).fill('现场核实，情况属实');
+	}
+	await page.getByTestId('finalize').click();
+	await expect(page).not.toHaveURL(/\/records\//);
+}
+
+/** The device's status of a record on the sync screen. */
+function syncRow(page: Page, id: string) {
+	return page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
+}
+
+async function online(context: BrowserContext): Promise<void> {
+	await context.setOffline(false);
+}
+
+test('a record captured offline reaches the server with its photos once online', async ({
+	page,
+	context,
+	request
+}) => {
+	const site = demoRegistry().find((s) => s.countyCode === COUNTY)!;
+	await logIn(page);
+
+	await goOffline(context);
+	const id = await recheck(page, site);
+	await expect(page.getByTestId('pending-sync')).toHaveText(/待上传 1/);
+	await page.goto('/sync');
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '待上传');
+	await expect(page.getByTestId('sync-error')).toHaveAttribute('data-kind', 'offline');
+
+	// Back online, the device sends it by itself (the `online` event).
+	await online(context);
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+	await expect(page.getByTestId('pending-sync')).toHaveText(/待上传 0/);
+	await expect(page.getByTestId('last-sync')).toContainText('上次同步');
+
+	const { row } = await storedRecord(page, id);
+	expect(row).toMatchObject({ serverStatus: 'submitted', serverRevision: 1 });
+
+	// The county reviewer reads the record and its photos through the API.
+	const token = await tokenOf(request, `reviewer-${COUNTY}`);
+	const held = await serverRecord(request, token, id);
+	expect(held).toMatchObject({ status: 'submitted', revision: 1 });
+	expect(held.record.photos).toHaveLength(2);
+	const { blobs } = await storedRecord(page, id);
+	for (const photo of held.record.photos) {
+		const response = await request.get(`/api/photos/${photo.sha256}`, {
+			headers: { authorization: `Bearer ${token}` }
+		});
+		expect(response.status()).toBe(200);
+		const bytes = await response.body();
+		expect(createHash('sha256').update(bytes).digest('hex')).toBe(photo.sha256);
+		expect(bytes.toString('base64')).toBe(blobs[photo.sha256]);
+	}
+});
+
+test('a returned record shows the reviewer’s comment, is fixed and submitted again', async ({
+	page,
+	request
+}) => {
+	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[1]!;
+	await logIn(page);
+	const id = await recheck(page, site);
+	await page.goto('/sync');
+	await page.getByTestId('sync-now').click();
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+
+	// The county reviewer returns it with a comment on 简介.
+	const token = await tokenOf(request, `reviewer-${COUNTY}`);
+	const comment = '简介过于简略，请补充遗址的形制、规模和保存状况。';
+	const decision = await request.post(`/api/records/${id}/decision`, {
+		headers: { authorization: `Bearer ${token}` },
+		data: { decision: 'return', revision: 1, comments: [{ path: 'description', message: comment }] }
+	});
+	expect(decision.status()).toBe(200);
+	expect(await decision.json()).toMatchObject({ status: 'returned', revision: 2 });
+
+	// 立即同步 brings the outcome: 已退回, editable, with the comment beside 简介.
+	await page.getByTestId('sync-now').click();
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已退回');
+	await syncRow(page, id).click();
+	await expect(page.getByTestId('record-status')).toHaveAttribute('data-status', '已退回');
+	await expect(page.getByTestId('review-comments')).toContainText(comment);
+	await page.getByTestId('review-comments').getByRole('button', { name: '去修改' }).click();
+	await expect(page).toHaveURL(/step=condition/);
+	const field = page.locator('[data-field="description"]');
+	await expect(field.getByTestId('field-comment')).toContainText(comment);
+	await expect(field.getByTestId('field-comment')).toContainText(`reviewer-${COUNTY}`);
+
+	// Fixed, finalized, sent: back to 已送达, revision 3 on the server.
+	const description = page.getByTestId('input-description');
+	await description.fill(
+		`${await description.inputValue()}遗址平面呈长方形，东西长约80米，南北宽约50米，地表散见陶片，东部受风沙侵蚀。`
+	);
+	await finish(page);
+	await page.goto('/sync');
+	await page.getByTestId('sync-now').click();
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+
+	const held = await serverRecord(request, token, id);
+	expect(held).toMatchObject({ status: 'submitted', revision: 3 });
+	expect(held.record.description).toContain('东西长约80米');
+	const { row } = await storedRecord(page, id);
+	expect(row).toMatchObject({
+		serverStatus: 'submitted',
+		serverRevision: 3,
+		localState: 'finalized'
+	});
+	expect((row as { serverComments?: unknown }).serverComments).toBeUndefined();
+});

@@ -1,0 +1,224 @@
+/**
+ * A fake of the review server's HTTP API (contract §3), as a `fetch`: the only place a fake
+ * server is used. It keeps records, photos, a change feed and the registry in memory, checks
+ * the bearer token, and logs every request so tests can assert the engine's order. Hooks let
+ * a test fail a call (no network, 5xx, 401) at a chosen point.
+ */
+import { createHash } from 'node:crypto';
+import type { RegisteredSite } from '$lib/domain/schemas/site';
+import type { SurveyRecord } from '$lib/domain/schemas/survey-record';
+
+export type Logged = { method: string; path: string; query: string; body?: unknown };
+
+type ServerRecord = { record: SurveyRecord; status: string; revision: number; key: string };
+
+/** What to do with a request instead of answering it: throw (no network) or a status. */
+export type Interference = 'offline' | number | undefined;
+
+function contentKey(record: SurveyRecord): string {
+	// eslint-disable-next-line @typescript-eslint/no-unused-vars
+	const { updatedAt, baseRevision, ...rest } = record;
+	const sort = (v: unknown): unknown =>
+		Array.isArray(v)
+			? v.map(sort)
+			: v && typeof v === 'object'
+				? Object.fromEntries(
+						Object.keys(v as object)
+							.sort()
+							.map((k) => [k, sort((v as Record<string, unknown>)[k])])
+					)
+				: v;
+	return JSON.stringify(sort(rest));
+}
+
+const json = (status: number, body: unknown) =>
+	new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+export class FakeServer {
+	readonly log: Logged[] = [];
+	readonly photos = new Map<string, Uint8Array>();
+	readonly records = new Map<string, ServerRecord>();
+	readonly changes: { seq: number; change: object }[] = [];
+	sites: { seq: number; site: RegisteredSite }[] = [];
+	tokens = new Set(['token-1']);
+	users: Record<string, { password: string; role: string; counties: string[] }> = {
+		'surveyor-150627': { password: 'ordos-demo', role: 'surveyor', counties: ['150627'] }
+	};
+	failures = 0;
+	pageSize = 500;
+	readonly reports: object[] = [];
+	#seq = 0;
+	/** Called before each request is answered; its answer overrides the normal one. */
+	interfere: (req: Logged, index: number) => Interference = () => undefined;
+	/** Called while a request is being handled (after interference), e.g. to look at the device. */
+	during: (req: Logged) => Promise<void> | void = () => undefined;
+
+	constructor(sites: RegisteredSite[] = []) {
+		for (const site of sites) this.addSite(site);
+	}
+
+	addSite(site: RegisteredSite): void {
+		const seq = ++this.#seq;
+		this.sites = this.sites.filter((s) => s.site.code !== site.code);
+		this.sites.push({ seq, site });
+		this.changes.push({ seq, change: { type: 'site', site, at: new Date().toISOString() } });
+	}
+
+	/** A reviewer's decision on a stored record. */
+	decide(id: string, status: string, comments: { path?: string; message: string }[] = []): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.status = status;
+		stored.revision++;
+		const at = '2025-06-03T09:00:00.000Z';
+		this.changes.push({
+			seq: ++this.#seq,
+			change: {
+				type: 'record',
+				id,
+				status,
+				revision: stored.revision,
+				comments: comments.map((c) => ({ ...c, by: 'reviewer-150627', at })),
+				at
+			}
+		});
+	}
+
+	requests(method?: string): Logged[] {
+		return method ? this.log.filter((r) => r.method === method) : this.log;
+	}
+
+	/** The pushes (`POST /api/sync/push`) received. */
+	pushes(): Logged[] {
+		return this.log.filter((r) => r.method === 'POST' && r.path === '/api/sync/push');
+	}
+
+	/** `method path` of every request, e.g. `PUT /api/photos/ab…`. */
+	trace(): string[] {
+		return this.log.map((r) => `${r.method} ${r.path}`);
+	}
+
+	readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+		const url = new URL(String(input), 'http://server.test');
+		const method = (init.method ?? 'GET').toUpperCase();
+		let body: unknown;
+		if (typeof init.body === 'string') body = JSON.parse(init.body);
+		else if (init.body instanceof Blob) body = new Uint8Array(await init.body.arrayBuffer());
+		const req: Logged = { method, path: url.pathname, query: url.search, body };
+		const index = this.log.push(req) - 1;
+		const interference = this.interfere(req, index);
+		if (interference === 'offline') throw new TypeError('Failed to fetch');
+		if (typeof interference === 'number')
+			return json(interference, { error: `模拟 ${interference}` });
+		await this.during(req);
+		return this.#answer(req, new Headers(init.headers));
+	};
+
+	#answer(req: Logged, headers: Headers): Response {
+		if (req.path === '/api/auth/login') {
+			const { username, password, deviceId } = req.body as Record<string, string | undefined>;
+			const user = this.users[username ?? ''];
+			if (this.failures >= 10) return json(429, { error: '尝试过多' });
+			if (!user || user.password !== password || !deviceId) {
+				this.failures++;
+				return json(401, { error: '用户名或密码不正确' });
+			}
+			const token = `token-${this.tokens.size + 1}`;
+			this.tokens.add(token);
+			return json(200, {
+				token,
+				user: { username, role: user.role, counties: user.counties, demo: true }
+			});
+		}
+		const auth = headers.get('authorization') ?? '';
+		if (!this.tokens.has(auth.replace(/^Bearer /, ''))) return json(401, { error: '请先登录' });
+		if (req.path === '/api/auth/logout') return new Response(null, { status: 204 });
+		if (req.path === '/api/devices/report') {
+			this.reports.push(req.body as object);
+			return new Response(null, { status: 204 });
+		}
+
+		const photo = /^\/api\/photos\/([0-9a-f]{64})$/.exec(req.path);
+		if (photo) {
+			const sha = photo[1]!;
+			if (req.method === 'HEAD')
+				return new Response(null, { status: this.photos.has(sha) ? 200 : 404 });
+			if (req.method === 'PUT') {
+				const bytes = req.body as Uint8Array;
+				if (createHash('sha256').update(bytes).digest('hex') !== sha) {
+					return json(400, { error: 'SHA-256 不符' });
+				}
+				if (this.photos.has(sha)) return new Response(null, { status: 200 });
+				this.photos.set(sha, bytes);
+				return new Response(null, { status: 201 });
+			}
+		}
+		if (req.path === '/api/sync/push' && req.method === 'POST') {
+			const { records } = req.body as { deviceId: string; records: SurveyRecord[] };
+			if (records.length > 50 || JSON.stringify(req.body).length > 2 * 1024 * 1024) {
+				return json(413, { error: '超过上限' });
+			}
+			return json(200, { results: records.map((r) => this.#push(r)) });
+		}
+		if (req.path === '/api/sync/pull') {
+			const since = Number(new URLSearchParams(req.query).get('since') ?? 0);
+			const after = this.changes.filter((c) => c.seq > since);
+			const page = after.slice(0, this.pageSize);
+			const more = after.length > page.length;
+			const cursor = page.length ? page.at(-1)!.seq : Math.max(since, this.#seq);
+			return json(200, { changes: page.map((c) => c.change), cursor: String(cursor), more });
+		}
+		if (req.path === '/api/registry') {
+			const since = Number(new URLSearchParams(req.query).get('since') ?? 0);
+			return json(200, {
+				sites: this.sites.filter((s) => s.seq > since).map((s) => s.site),
+				cursor: String(this.#seq)
+			});
+		}
+		return json(404, { error: 'not found' });
+	}
+
+	#push(record: SurveyRecord): object {
+		const missing = record.photos.filter((p) => !this.photos.has(p.sha256));
+		if (missing.length) {
+			return {
+				id: record.id,
+				status: 'rejected',
+				issues: missing.map((p) => ({
+					path: `photos.${record.photos.indexOf(p)}`,
+					message: '服务器还没有这张照片'
+				}))
+			};
+		}
+		const key = contentKey(record);
+		const previous = this.records.get(record.id);
+		if (previous && previous.key === key) {
+			return { id: record.id, status: 'unchanged', revision: previous.revision, findings: [] };
+		}
+		if (previous && ['county_approved', 'accepted', 'published'].includes(previous.status)) {
+			return { id: record.id, status: 'rejected', issues: [{ path: '', message: '已锁定' }] };
+		}
+		if (previous && record.baseRevision !== previous.revision) {
+			return {
+				id: record.id,
+				status: 'conflict',
+				revision: previous.revision,
+				current: { ...previous.record, status: previous.status, revision: previous.revision }
+			};
+		}
+		const revision = (previous?.revision ?? 0) + 1;
+		this.records.set(record.id, { record, status: 'submitted', revision, key });
+		this.changes.push({
+			seq: ++this.#seq,
+			change: {
+				type: 'record',
+				id: record.id,
+				status: 'submitted',
+				revision,
+				comments: [],
+				at: record.updatedAt
+			}
+		});
+		return { id: record.id, status: 'accepted', revision, findings: [] };
+	}
+}

@@ -1,0 +1,139 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DeviceStore } from '$lib/db';
+import { runSync } from '$lib/sync/engine';
+import { DraftEditor } from '$lib/state/draft.svelte';
+import { recordStatus } from '$lib/records/status';
+import { makeSite } from '../../fixtures/builders';
+import { FakeServer } from './fake-server';
+import { closeStore, context, openStore, queuedRecord } from './device';
+
+let store: DeviceStore;
+let server: FakeServer;
+beforeEach(async () => {
+	store = await openStore();
+	server = new FakeServer([makeSite()]);
+});
+afterEach(() => closeStore(store));
+
+describe('a returned record', () => {
+	it('comes back editable with its comments, and its fix returns it to submitted', async () => {
+		const row = await queuedRecord(store, 1, { photos: 1 });
+		await runSync(context(store, server));
+		expect(recordStatus((await store.getRecord(row.id))!)).toBe('已送达');
+
+		server.decide(row.id, 'returned', [
+			{ path: 'description', message: '简介过于简略，请补充形制与保存状况' },
+			{ message: '请补拍一张全景照片' }
+		]);
+		await runSync(context(store, server));
+
+		const returned = (await store.getRecord(row.id))!;
+		expect(returned).toMatchObject({
+			localState: 'draft',
+			serverStatus: 'returned',
+			serverRevision: 2
+		});
+		expect(returned.outbox).toBeUndefined();
+		expect(recordStatus(returned)).toBe('已退回');
+		expect(returned.serverComments).toEqual([
+			{
+				path: 'description',
+				message: '简介过于简略，请补充形制与保存状况',
+				by: 'reviewer-150627',
+				at: '2025-06-03T09:00:00.000Z'
+			},
+			{ message: '请补拍一张全景照片', by: 'reviewer-150627', at: '2025-06-03T09:00:00.000Z' }
+		]);
+
+		// The surveyor fixes it; the comments stay while it is edited.
+		const draft = new DraftEditor(store, returned);
+		expect(draft.editable).toBe(true);
+		draft.record.description = `${row.record.description}台基夯土，夯层厚8至12厘米。`;
+		draft.changed();
+		await draft.flush();
+		expect((await store.getRecord(row.id))?.serverComments).toHaveLength(2);
+		await draft.finalize();
+		const queued = (await store.getRecord(row.id))!;
+		expect(queued).toMatchObject({
+			localState: 'finalized',
+			outbox: 'queued',
+			serverStatus: 'returned'
+		});
+		expect(recordStatus(queued)).toBe('待上传');
+
+		server.log.length = 0;
+		const outcome = await runSync(context(store, server));
+
+		expect(outcome).toMatchObject({ ok: true, accepted: 1 });
+		const sent = server.pushes()[0]!.body as { records: { baseRevision: number }[] };
+		expect(sent.records[0]!.baseRevision).toBe(2);
+		expect(server.records.get(row.id)).toMatchObject({ status: 'submitted', revision: 3 });
+		const after = (await store.getRecord(row.id))!;
+		expect(after).toMatchObject({ serverStatus: 'submitted', serverRevision: 3 });
+		expect(after.serverComments).toBeUndefined();
+		expect(after.outbox).toBeUndefined();
+		expect(recordStatus(after)).toBe('已送达');
+	});
+
+	it('pushed back without a change stays returned and says why', async () => {
+		const row = await queuedRecord(store, 1, { photos: 0 });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ path: 'name', message: '名称有误' }]);
+		await runSync(context(store, server));
+
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+		await draft.finalize();
+		const outcome = await runSync(context(store, server));
+
+		expect(outcome).toMatchObject({ ok: true, unchanged: 1 });
+		const after = (await store.getRecord(row.id))!;
+		expect(after).toMatchObject({
+			localState: 'draft',
+			serverStatus: 'returned',
+			serverRevision: 2
+		});
+		expect(after.serverComments).toHaveLength(1);
+		expect(after.syncIssues?.[0]?.message).toMatch(/内容与退回时相同/);
+		expect(server.records.get(row.id)?.status).toBe('returned');
+	});
+
+	it('an older outcome pulled late changes nothing', async () => {
+		const row = await queuedRecord(store, 1, { photos: 0 });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ message: '请补充' }]);
+		await runSync(context(store, server));
+		// A stale feed entry (revision 1, submitted) arrives again, e.g. after a cursor reset.
+		await store.deleteSetting('syncCursor');
+		await runSync(context(store, server));
+		expect(await store.getRecord(row.id)).toMatchObject({
+			localState: 'draft',
+			serverStatus: 'returned',
+			serverRevision: 2
+		});
+	});
+
+	it('a form open on the record keeps what the sync wrote when it saves', async () => {
+		const row = await queuedRecord(store, 1, { photos: 0 });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ path: 'description', message: '请补充' }]);
+		await runSync(context(store, server));
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+
+		// A later return (another comment) arrives while the form is open …
+		await store.updateRecord(row.id, (r) => ({
+			...r,
+			serverRevision: 4,
+			serverComments: [{ message: '再次退回', by: 'city', at: '2025-06-04T09:00:00.000Z' }]
+		}));
+		draft.record.name = '改过的名称';
+		draft.changed();
+		await draft.flush();
+
+		// … and the form's save keeps it.
+		const stored = (await store.getRecord(row.id))!;
+		expect(stored.record.name).toBe('改过的名称');
+		expect(stored.serverRevision).toBe(4);
+		expect(stored.serverComments?.[0]?.message).toBe('再次退回');
+	});
+});
