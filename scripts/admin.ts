@@ -11,6 +11,8 @@
  *   npm run admin -- backup <empty-dir>           consistent backup of DATA_DIR, also while the server runs
  *   npm run admin -- restore <backup-dir>         into an empty DATA_DIR (server stopped)
  *   npm run admin -- check [--remove-orphans]     every named photo present with the right hash; orphans
+ *   npm run admin -- import <backup.zip> [--as <username>] [--format json]
+ *                                                 a device's backup file, as a push from that device
  *
  * The database is DATA_DIR/survey.sqlite (DATA_DIR defaults to ./data; `--data-dir` overrides).
  * It may run while the server runs (SQLite WAL). A password comes from stdin with
@@ -166,6 +168,15 @@ async function dataCommand(
 async function main(argv: string[]): Promise<void> {
 	const { words, options } = parse(argv);
 	const [area, command, username] = words;
+	if (area === 'import') {
+		const dataDir = resolve(
+			typeof options['data-dir'] === 'string'
+				? options['data-dir']
+				: process.env.DATA_DIR || './data'
+		);
+		const { importCommand } = await import('./admin-import.js');
+		return importCommand(words[1], options, dataDir, bar);
+	}
 	if (area === 'backup' || area === 'restore' || area === 'check') {
 		const dataDir = resolve(
 			typeof options['data-dir'] === 'string'

@@ -162,7 +162,7 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		});
 
 		await page.goto('/sync');
-		await expect(page.getByTestId('sync-queued')).toContainText(String(RECORDS));
+		await expect(page.getByTestId('sync-queued')).toHaveText(`待上传 ${RECORDS} 条`);
 		await page.getByTestId('sync-now').click();
 		// the progress bar shows while photos go up
 		await expect(page.getByRole('progressbar').first()).toBeVisible();
@@ -178,7 +178,7 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		await expect(page.getByTestId('sync-error')).toBeVisible({ timeout: 30_000 });
 		await server.start();
 		await page.getByTestId('sync-now').click();
-		await expect(page.getByTestId('sync-queued')).toContainText('0', { timeout: 180_000 });
+		await expect(page.getByTestId('sync-queued')).toHaveText('待上传 0 条', { timeout: 180_000 });
 
 		// the server holds exactly the 50 records and the 150 photos
 		const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });

@@ -1,0 +1,323 @@
+import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { demoRegistry, waitForServiceWorker } from '../fixtures';
+import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
+
+const PORT = Number(process.env.E2E_BACKUP_PORT ?? 4193);
+const COUNTY = '150627';
+const SURVEYOR = `surveyor-${COUNTY}`;
+const RECORDS = 30;
+const PHOTOS_PER_RECORD = 3;
+const SHOTS = process.env.SHOTS_DIR ?? '/tmp/shots-backup';
+
+test.use({ baseURL: `http://localhost:${PORT}` });
+
+/** Puts `count` finalized, queued 复查 with 3 distinct JPEGs each into the device database. */
+async function injectQueued(page: Page, count: number): Promise<string[]> {
+	const sites = demoRegistry()
+		.filter((s) => s.countyCode === COUNTY)
+		.slice(0, count);
+	const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg').toString('base64');
+	return page.evaluate(
+		async ({ sites, jpeg, perRecord }) => {
+			const base = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
+			const hex = (buffer: ArrayBuffer) =>
+				[...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const open = indexedDB.open('ordos-survey');
+				open.onsuccess = () => resolve(open.result);
+				open.onerror = () => reject(open.error);
+			});
+			const kinds = ['全景', '近景', '环境'] as const;
+			const all: string[] = [];
+			const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
+			for (const [i, site] of sites.entries()) {
+				const id = crypto.randomUUID();
+				const at = new Date(Date.now() - (sites.length - i) * 60_000).toISOString();
+				const photos = [];
+				for (let p = 0; p < perRecord; p++) {
+					// bytes after the JPEG's end marker make each photo distinct and still a JPEG
+					const tail = new TextEncoder().encode(`#${id}#${p}`);
+					const bytes = new Uint8Array(base.length + tail.length);
+					bytes.set(base);
+					bytes.set(tail, base.length);
+					const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+					all.push(sha256);
+					photos.push({ sha256, kind: kinds[p] });
+					tx.objectStore('photos').put({
+						key: `${id}:${sha256}`,
+						recordId: id,
+						sha256,
+						kind: kinds[p],
+						number: p + 1,
+						mimeType: 'image/jpeg',
+						bytes: bytes.length,
+						width: 1600,
+						height: 1200,
+						createdAt: at
+					});
+					tx.objectStore('photoBlobs').put({
+						sha256,
+						blob: new Blob([bytes], { type: 'image/jpeg' })
+					});
+				}
+				const record = {
+					id,
+					schemaVersion: 1,
+					kind: '复查',
+					siteCode: site.code,
+					countyCode: site.countyCode,
+					baseRevision: 0,
+					name: site.name,
+					changeType: '无变更',
+					category: site.category,
+					subcategory: site.subcategory,
+					condition: site.condition,
+					description: `${site.description}（备份测试第 ${i + 1} 条）`,
+					location: {
+						lat: site.location.lat,
+						lon: site.location.lon,
+						source: 'gnss',
+						accuracyM: 4,
+						samples: 10
+					},
+					photos,
+					surveyors: ['测试员'],
+					surveyedOn: at.slice(0, 10),
+					updatedAt: at
+				};
+				tx.objectStore('records').put({
+					id,
+					countyCode: site.countyCode,
+					kind: '复查',
+					siteCode: site.code,
+					localState: 'finalized',
+					outbox: 'queued',
+					locationTaken: true,
+					record,
+					// started four days ago: older than the reminder's three days
+					createdAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
+					updatedAt: at
+				});
+			}
+			await new Promise<void>((resolve, reject) => {
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+			return all;
+		},
+		{ sites, jpeg, perRecord: PHOTOS_PER_RECORD }
+	);
+}
+
+/** How many rows each store of the device database holds. */
+async function deviceCounts(page: Page): Promise<Record<string, number>> {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const out: Record<string, number> = {};
+		for (const store of ['records', 'photos', 'photoBlobs']) {
+			out[store] = await new Promise<number>((resolve, reject) => {
+				const req = db.transaction(store).objectStore(store).count();
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+		}
+		db.close();
+		return out;
+	});
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+	mkdirSync(SHOTS, { recursive: true });
+	for (const [w, h] of [
+		[1280, 800],
+		[800, 1280]
+	] as const) {
+		await page.setViewportSize({ width: w, height: h });
+		await page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), fullPage: true });
+	}
+	await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+function cliImport(dataDir: string, file: string) {
+	const run = spawnSync(
+		process.execPath,
+		['--import', 'tsx', 'scripts/admin.ts', 'import', file, '--format', 'json'],
+		{ env: { ...process.env, DATA_DIR: dataDir }, encoding: 'utf8', timeout: 120_000 }
+	);
+	expect(run.stderr).not.toMatch(/admin:/);
+	expect(run.status).toBe(0);
+	return JSON.parse(run.stdout) as {
+		as: string;
+		counts: Record<string, number>;
+		photos: { stored: number; present: number; failed: unknown[] };
+	};
+}
+
+/**
+ * A tablet in the field (logged in, offline) holds 30 unsent records with 90 photos. It exports a
+ * backup through the UI; the file is imported twice with the command-line tool; the same file
+ * restores onto a fresh browser profile, whose records then sync as unchanged.
+ */
+test('a backup of 30 records and 90 photos: exported, imported twice, restored on a new device', async ({
+	page,
+	context,
+	browser
+}) => {
+	test.setTimeout(240_000);
+	const server = new ServerProcess(PORT);
+	await server.start();
+	const work = mkdtempSync(join(tmpdir(), 'backup-e2e-'));
+	try {
+		// --- the tablet: logged in, then out in the field with no network ---------------------
+		await page.goto('/');
+		await waitForServiceWorker(page);
+		await page.goto('/login');
+		await page.getByTestId('login-username').fill(SURVEYOR);
+		await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
+		await page.getByTestId('login-submit').click();
+		await expect(page.getByTestId('account-card')).toBeVisible();
+		await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
+		await context.setOffline(true);
+		const hashes = await injectQueued(page, RECORDS);
+		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
+
+		// unsent for more than three days, never backed up: every screen reminds
+		await page.goto('/');
+		await expect(page.getByTestId('backup-reminder')).toContainText('超过 3 天');
+		await page.goto('/sync');
+		await expect(page.getByTestId('backup-reminder')).toBeVisible();
+		mkdirSync(SHOTS, { recursive: true });
+		await page.screenshot({ path: join(SHOTS, 'reminder-sync-1280x800.png') });
+		// the home screen links to the backup screen
+		await page.goto('/');
+		await page.getByTestId('entry-backup').click();
+		await expect(page).toHaveURL(/\/backup$/);
+		await expect(page.getByRole('heading', { name: '备份与恢复' })).toBeVisible();
+		await expect(page.getByTestId('backup-reminder')).toBeHidden();
+		await expect(page.getByTestId('backup-page-reminder')).toContainText('超过 3 天');
+		await expect(page.getByTestId('backup-unsent')).toContainText('30 条记录，90 张照片');
+		await expect(page.getByTestId('backup-last')).toHaveText('还没有备份过');
+
+		// a tablet's browser has no save-file picker: the zip is offered as a download
+		await page.evaluate(() =>
+			Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true })
+		);
+		const downloading = page.waitForEvent('download');
+		await page.getByTestId('backup-export').click();
+		const download = await downloading;
+		expect(download.suggestedFilename()).toMatch(
+			/^四普备份-伊金霍洛旗-[0-9a-f]{8}-\d{8}-\d{4}\.zip$/
+		);
+		const file = join(work, download.suggestedFilename());
+		await download.saveAs(file);
+		await expect(page.getByTestId('backup-done')).toContainText('30 条记录、90 张照片');
+		await expect(page.getByTestId('backup-last')).toContainText('上次备份');
+		await expect(page.getByTestId('backup-page-reminder')).toBeHidden();
+		// 90 photos of about 0.4 MB each, STORED
+		expect(statSync(file).size).toBeGreaterThan(90 * 300_000);
+		await shoot(page, 'backup-exported');
+		// backed up: the reminder is gone
+		await page.goto('/sync');
+		await expect(page.getByTestId('sync-backup-link')).toBeVisible();
+		await expect(page.getByTestId('backup-reminder')).toBeHidden();
+
+		// --- the city imports the file twice with the command-line tool ----------------------
+		const first = cliImport(server.dataDir, file);
+		expect(first.as).toBe(SURVEYOR);
+		expect(first.counts).toMatchObject({ accepted: RECORDS, rejected: 0, skipped: 0 });
+		expect(first.photos).toEqual({ stored: RECORDS * PHOTOS_PER_RECORD, present: 0, failed: [] });
+		const second = cliImport(server.dataDir, file);
+		expect(second.counts).toMatchObject({ accepted: 0, unchanged: RECORDS, skipped: 0 });
+		expect(second.photos).toEqual({ stored: 0, present: RECORDS * PHOTOS_PER_RECORD, failed: [] });
+
+		const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
+		try {
+			const records = db.prepare('SELECT status, revision FROM records').all() as {
+				status: string;
+				revision: number;
+			}[];
+			expect(records).toHaveLength(RECORDS);
+			expect(records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
+			const photos = (db.prepare('SELECT sha256 FROM photos').all() as { sha256: string }[]).map(
+				(p) => p.sha256
+			);
+			expect(photos.sort()).toEqual([...hashes].sort());
+		} finally {
+			db.close();
+		}
+
+		// --- a replacement tablet: a new browser profile restores the file ------------------
+		const fresh = await browser.newContext({
+			baseURL: `http://localhost:${PORT}`,
+			locale: 'zh-CN',
+			timezoneId: 'Asia/Shanghai',
+			viewport: { width: 1280, height: 800 }
+		});
+		try {
+			const tablet = await fresh.newPage();
+			await tablet.goto('/backup');
+			await expect(tablet.getByTestId('backup-unsent')).toHaveText(
+				'所有记录都已被服务器确认，没有需要备份的数据。'
+			);
+			await tablet.getByTestId('backup-restore-file').setInputFiles(file);
+			await expect(tablet.getByTestId('restore-done')).toContainText(
+				'已恢复 30 条记录，写入照片 90 张。',
+				{ timeout: 60_000 }
+			);
+			await expect(tablet.getByTestId('restore-summary')).toContainText(SURVEYOR);
+			expect(await deviceCounts(tablet)).toEqual({
+				records: RECORDS,
+				photos: RECORDS * PHOTOS_PER_RECORD,
+				photoBlobs: RECORDS * PHOTOS_PER_RECORD
+			});
+			await expect(tablet.getByTestId('backup-unsent')).toContainText('30 条记录，90 张照片');
+			await shoot(tablet, 'backup-restored');
+
+			// the records are in its list, waiting to be sent
+			await tablet.goto('/sync');
+			await expect(tablet.getByTestId('sync-record')).toHaveCount(RECORDS);
+			await expect(tablet.locator('[data-testid="sync-record"][data-status="待上传"]')).toHaveCount(
+				RECORDS
+			);
+			await expect(tablet.getByTestId('sync-queued')).toHaveText('待上传 30 条');
+
+			// logging in sends them: the server had them from the import, so nothing changes
+			await tablet.goto('/login');
+			await tablet.getByTestId('login-username').fill(SURVEYOR);
+			await tablet.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
+			await tablet.getByTestId('login-submit').click();
+			await expect(tablet.getByTestId('account-card')).toBeVisible();
+			await tablet.goto('/sync');
+			await expect(tablet.getByTestId('sync-queued')).toHaveText('待上传 0 条', {
+				timeout: 120_000
+			});
+			// acknowledged as the server holds them: 已送达, still revision 1 (unchanged, no conflict)
+			await expect(tablet.locator('[data-testid="sync-record"][data-status="已送达"]')).toHaveCount(
+				RECORDS
+			);
+			const after = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
+			try {
+				const rows = after.prepare('SELECT revision FROM records').all() as { revision: number }[];
+				expect(rows).toHaveLength(RECORDS);
+				expect(rows.every((r) => r.revision === 1)).toBe(true);
+			} finally {
+				after.close();
+			}
+		} finally {
+			await fresh.close();
+		}
+	} finally {
+		await server.stop();
+		rmSync(work, { recursive: true, force: true });
+	}
+});
