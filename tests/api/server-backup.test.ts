@@ -115,7 +115,7 @@ describe('server backup while a sync runs', () => {
 		const victim = photosInBackup[0]!;
 		const path = join(restoredDir, 'photos', victim.slice(0, 2), victim);
 		const bytes = readFileSync(path);
-		bytes[bytes.length - 1] ^= 0xff;
+		bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
 		writeFileSync(path, bytes);
 		const dirty = await admin(['check'], { DATA_DIR: restoredDir });
 		expect(dirty.code).toBe(1);
