@@ -4,6 +4,7 @@ import { PhotoMetaSchema } from '$lib/domain/schemas/photo.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 import { SurveyRecordSchema } from '$lib/domain/schemas/survey-record.js';
 import { isoDateTime, sha256Hex } from '$lib/domain/schemas/common.js';
+import { MAX_MARGIN_MB, MIN_MARGIN_MB } from '$lib/storage/space';
 
 /** Where a record stands on this device. Server states come from the server only. */
 export const LOCAL_STATES = ['draft', 'finalized'] as const;
@@ -52,6 +53,21 @@ export const StoredRecordSchema = z.strictObject({
 			current: z.record(z.string(), z.unknown()),
 			at: isoDateTime
 		})
+		.optional(),
+	/**
+	 * Conflicts the surveyor resolved, oldest first: the device's version and the server's as
+	 * they stood, and the choice per differing field, so neither version is lost by merging.
+	 */
+	resolvedConflicts: z
+		.array(
+			z.strictObject({
+				mine: SurveyRecordSchema,
+				server: z.record(z.string(), z.unknown()),
+				choices: z.record(z.string(), z.enum(['mine', 'server'])),
+				at: isoDateTime
+			})
+		)
+		.max(50)
 		.optional(),
 	record: SurveyRecordSchema,
 	/**
@@ -124,7 +140,12 @@ export const SETTINGS = {
 		photos: z.number().int().min(0)
 	}),
 	/** Remind to back up when unsent data is older than this many days (default 3). */
-	backupReminderDays: z.number().int().min(1).max(60)
+	backupReminderDays: z.number().int().min(1).max(60),
+	/**
+	 * Free space (MB) a write MUST leave on the device: a photo that would leave less is not
+	 * started (src/lib/storage/space.ts; default 200).
+	 */
+	storageMarginMb: z.number().int().min(MIN_MARGIN_MB).max(MAX_MARGIN_MB)
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]>;

@@ -1,8 +1,9 @@
 import { getContext, setContext } from 'svelte';
 import { DeviceStore } from '$lib/db';
+import { DEFAULT_MARGIN_MB, checkSpace, mbToBytes, type SpaceCheck } from '$lib/storage/space';
 
-/** Below this much free space the app warns before any photo (issue: storage pressure). */
-export const LOW_STORAGE_BYTES = 200 * 1024 * 1024;
+/** The default margin: below this much free space no photo is started (issue 5.3). */
+export const LOW_STORAGE_BYTES = mbToBytes(DEFAULT_MARGIN_MB);
 
 export type StorageInfo = { usage: number; quota: number };
 
@@ -16,6 +17,10 @@ export class DeviceState {
 	secure = $state(true);
 	storage = $state<StorageInfo | null>(null);
 	persisted = $state<boolean | null>(null);
+	/** The surveyor closed the warning that persistent storage was refused (until restart). */
+	persistNoticeClosed = $state(false);
+	/** Free space a write must leave, in MB (setting `storageMarginMb`). */
+	marginMb = $state(DEFAULT_MARGIN_MB);
 	dbNotice = $state<'reconnected' | 'failed' | null>(null);
 	dbError = $state('');
 	updateReady = $state(false);
@@ -34,7 +39,25 @@ export class DeviceState {
 
 	get storageLow(): boolean {
 		const free = this.freeBytes;
-		return free !== null && free < LOW_STORAGE_BYTES;
+		return free !== null && free < this.marginBytes;
+	}
+
+	get marginBytes(): number {
+		return mbToBytes(this.marginMb);
+	}
+
+	/**
+	 * Whether a write of at most `needed` bytes may start, from a fresh estimate: never one
+	 * that would leave less than the margin free. Call it before every large write.
+	 */
+	async checkSpace(needed: number): Promise<SpaceCheck> {
+		await this.refreshStorage();
+		return checkSpace(this.storage, needed, this.marginBytes);
+	}
+
+	async setMarginMb(mb: number): Promise<void> {
+		await this.store.setSetting('storageMarginMb', mb);
+		this.marginMb = mb;
 	}
 
 	/** Wires browser events; returns the function that unwires them. */
@@ -60,6 +83,8 @@ export class DeviceState {
 	}
 
 	async #initStorage() {
+		const margin = await this.store.getSetting('storageMarginMb').catch(() => undefined);
+		if (margin !== undefined) this.marginMb = margin;
 		const storage = navigator.storage;
 		if (storage?.persisted) {
 			let persisted = await storage.persisted();
@@ -93,6 +118,8 @@ export class DeviceState {
 	reset(): void {
 		this.storage = null;
 		this.persisted = null;
+		this.persistNoticeClosed = false;
+		this.marginMb = DEFAULT_MARGIN_MB;
 		this.dbNotice = null;
 		this.updateReady = false;
 		this.openForms = 0;

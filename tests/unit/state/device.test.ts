@@ -28,4 +28,28 @@ describe('DeviceState', () => {
 		expect(device.storageLow).toBe(true);
 		expect(device.freeBytes).toBe(LOW_STORAGE_BYTES - 1);
 	});
+
+	it('keeps the margin set on the device and refuses a write that would eat into it', async () => {
+		const store = new DeviceStore('device-state-3');
+		const device = new DeviceState(store);
+		const MB = 1024 * 1024;
+		const estimate = vi.fn(async () => ({ usage: 100 * MB, quota: 400 * MB }));
+		vi.stubGlobal('navigator', { storage: { estimate } });
+		try {
+			expect(await device.checkSpace(50 * MB)).toEqual({ ok: true, free: 300 * MB });
+			await device.setMarginMb(260);
+			expect(device.storageLow).toBe(false);
+			expect(await device.checkSpace(50 * MB)).toEqual({
+				ok: false,
+				free: 300 * MB,
+				needed: 50 * MB,
+				margin: 260 * MB
+			});
+			expect(await store.getSetting('storageMarginMb')).toBe(260);
+			await expect(device.setMarginMb(10)).rejects.toThrow(/storageMarginMb/);
+			expect(device.marginMb).toBe(260);
+		} finally {
+			vi.unstubAllGlobals();
+		}
+	});
 });

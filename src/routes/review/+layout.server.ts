@@ -1,0 +1,42 @@
+import { redirect } from '@sveltejs/kit';
+import type { LayoutServerLoad } from './$types';
+import { app } from '$lib/server/instance';
+import type { Role } from '$lib/server/auth/roles';
+
+export type ReviewUser = {
+	username: string;
+	displayName: string | null;
+	role: Role;
+	counties: string[];
+	demo: boolean;
+};
+
+/**
+ * Every review page needs a signed-in reviewer; the login page alone is open. A surveyor is signed
+ * in but gets no review page (the layout says why). Form actions check the user themselves: a
+ * layout load does not guard them.
+ */
+export const load: LayoutServerLoad = ({ locals, url }) => {
+	const server = app();
+	const principal = locals.user;
+	const stored = principal ? server.users.byId(principal.id) : undefined;
+	const user: ReviewUser | null =
+		principal && stored
+			? {
+					username: principal.username,
+					displayName: stored.displayName,
+					role: principal.role,
+					counties: principal.counties,
+					demo: principal.demo
+				}
+			: null;
+	const onLogin = url.pathname === '/review/login';
+	if (!user && !onLogin) {
+		redirect(303, `/review/login?next=${encodeURIComponent(url.pathname + url.search)}`);
+	}
+	return {
+		user,
+		demo: server.demo,
+		reviewer: user !== null && user.role !== 'surveyor'
+	};
+};
