@@ -17,8 +17,12 @@ export function recordStatus(row: StatusRow, uploading = false): DeviceStatus {
 	return '待上传';
 }
 
-/** The status as words, with the photo count while uploading: 上传中 2/5. */
+/**
+ * The status as words, with the photo count while uploading (上传中 2/5); a conflict says that
+ * it waits for the surveyor (冲突 待处理).
+ */
 export function statusText(status: DeviceStatus, upload?: { done: number; total: number }): string {
+	if (status === '冲突') return '冲突 待处理';
 	return status === '上传中' && upload ? `上传中 ${upload.done}/${upload.total}` : status;
 }
 

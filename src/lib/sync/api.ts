@@ -4,8 +4,10 @@ import {
 	LoginResponseSchema,
 	PullResponseSchema,
 	PushResponseSchema,
+	RecordResponseSchema,
 	RegistryResponseSchema,
 	type LoginResponse,
+	type RecordResponse,
 	type PullChange,
 	type PushResult
 } from './wire';
@@ -178,6 +180,12 @@ export class SyncApi {
 			body: JSON.stringify(body),
 			contentType: 'application/json'
 		});
+	}
+
+	/** `GET /api/records/{id}`: the server's record with its status, revision and history. */
+	async record(id: string): Promise<RecordResponse> {
+		const response = await this.#call('GET', `/api/records/${encodeURIComponent(id)}`);
+		return this.#json(response, RecordResponseSchema);
 	}
 
 	async pull(since?: string): Promise<{ changes: PullChange[]; cursor: string; more: boolean }> {

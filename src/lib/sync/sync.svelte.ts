@@ -3,6 +3,7 @@ import type { DeviceStore, StoredRecord } from '$lib/db';
 import type { FailureKind, Fetch } from './api';
 import type { SyncOutcome, SyncProgress } from './engine';
 import type { LoginResult, Session } from './session';
+import type { RecordResponse } from './wire';
 import { backoffDelay } from './backoff';
 import { isoAt } from '$lib/format';
 
@@ -158,6 +159,17 @@ export class SyncState {
 		await this.loadRegistry();
 		void this.syncNow();
 		return result;
+	}
+
+	/**
+	 * The server's record with its history (`GET /api/records/{id}`), for resolving a conflict.
+	 * Throws a `SyncError` (`auth` when nobody is logged in, `offline` without a connection).
+	 */
+	async fetchRecord(id: string): Promise<RecordResponse> {
+		const { SyncApi, SyncError } = await import('./api');
+		const session = this.session;
+		if (!session || session.expired) throw new SyncError('auth', null, '');
+		return new SyncApi({ fetch: this.#fetch, token: session.token }).record(id);
 	}
 
 	/**

@@ -73,6 +73,23 @@ export const PullResponseSchema = z.looseObject({
 	more: z.boolean()
 });
 
+/** `GET /api/records/{id}`: one record with its status, revision and history. */
+export const RecordResponseSchema = z.looseObject({
+	record: z.record(z.string(), z.unknown()),
+	status: z.string(),
+	revision: z.number().int().min(1),
+	history: z.array(
+		z.looseObject({
+			revision: z.number().int(),
+			at: z.string(),
+			by: z.string(),
+			action: z.string(),
+			changed: z.array(z.string()).optional()
+		})
+	)
+});
+export type RecordResponse = z.infer<typeof RecordResponseSchema>;
+
 export const ErrorBodySchema = z.looseObject({
 	error: z.string(),
 	issues: z.array(IssueSchema).optional()

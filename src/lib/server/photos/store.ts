@@ -97,9 +97,9 @@ export class PhotoStore {
 					hash.update(chunk);
 					await file.write(chunk);
 				}
-			} catch (error) {
-				// adapter-node cut the body at BODY_SIZE_LIMIT
-				if (!over) throw error;
+			} catch {
+				// adapter-node cut the body at BODY_SIZE_LIMIT, or the client went away mid-way
+				if (!over) throw new PhotoStoreError(400, '照片上传中断，未保存：请重新上传');
 			}
 			if (over) throw new PhotoStoreError(413, `照片超过 ${PHOTO_MAX_BYTES / 1024 / 1024} MB 上限`);
 			if (size === 0) throw new PhotoStoreError(400, '照片内容为空');

@@ -1,0 +1,323 @@
+import { mkdirSync } from 'node:fs';
+import type { APIRequestContext, Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
+import { demoRegistry, expect, recordIdOf, test, waitForServiceWorker } from '../fixtures';
+import { E2E_DEMO_PASSWORD } from '../server-process';
+
+const COUNTY = '150627';
+const SURVEYOR = `surveyor-${COUNTY}`;
+const SHOTS = '/tmp/shots-conflict';
+const PHOTOS = [
+	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
+	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
+];
+
+/** A second device: a browser context of its own, with the project's settings. */
+async function device(browser: Browser, info: TestInfo): Promise<BrowserContext> {
+	const use = info.project.use;
+	return browser.newContext({
+		baseURL: use.baseURL,
+		viewport: use.viewport ?? { width: 1280, height: 800 },
+		locale: use.locale,
+		timezoneId: use.timezoneId
+	});
+}
+
+async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
+	const response = await request.post('/api/auth/login', {
+		data: { username, password: E2E_DEMO_PASSWORD }
+	});
+	expect(response.status()).toBe(200);
+	return ((await response.json()) as { token: string }).token;
+}
+
+type Held = {
+	record: { description?: string; condition?: string; photos: { sha256: string }[] };
+	status: string;
+	revision: number;
+};
+
+async function serverRecord(request: APIRequestContext, token: string, id: string): Promise<Held> {
+	const response = await request.get(`/api/records/${id}`, {
+		headers: { authorization: `Bearer ${token}` }
+	});
+	expect(response.status()).toBe(200);
+	return response.json();
+}
+
+async function logIn(page: Page): Promise<void> {
+	await page.goto('/');
+	await waitForServiceWorker(page);
+	await page.goto('/login');
+	await page.getByTestId('login-username').fill(SURVEYOR);
+	await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
+	await page.getByTestId('login-submit').click();
+	await expect(page.getByTestId('account-card')).toBeVisible();
+	await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
+}
+
+/** 检查与完成: every warning explained, then 完成. */
+async function finish(page: Page): Promise<void> {
+	await page.getByTestId('step-review').click();
+	await expect(page.getByTestId('qc-summary')).toBeVisible();
+	await expect(page.getByTestId('qc-error')).toHaveCount(0);
+	const notes = page.locator('[data-testid^="qc-note-"]');
+	for (let i = 0; i < (await notes.count()); i++) {
+		if (!(await notes.nth(i).inputValue())) await notes.nth(i).fill('现场核实，情况属实');
+	}
+	await page.getByTestId('finalize').click();
+	await expect(page).not.toHaveURL(/\/records\//);
+}
+
+/** Re-checks a site: the location typed in, two photos, every warning explained. */
+async function recheck(page: Page, site: RegisteredSite): Promise<string> {
+	await page.goto(`/sites/${site.code}`);
+	await page.getByTestId('start-recheck').click();
+	await expect(page).toHaveURL(/\/records\//);
+	const id = recordIdOf(page);
+	await page.getByTestId('step-location').click();
+	await page.getByTestId('manual-mode-decimal').click();
+	await page.getByTestId('manual-lat').fill(String(site.location.lat));
+	await page.getByTestId('manual-lon').fill(String(site.location.lon));
+	await page.getByTestId('manual-apply').click();
+	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
+	await page.getByTestId('step-photos').click();
+	await page.getByTestId('photo-files').setInputFiles(PHOTOS);
+	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
+	await page.getByTestId('step-people').click();
+	await page.getByTestId('input-surveyors').fill('张三');
+	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
+	await finish(page);
+	return id;
+}
+
+function syncRow(page: Page, id: string) {
+	return page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
+}
+
+async function syncNow(page: Page, id: string, status: string): Promise<void> {
+	await page.goto('/sync');
+	await page.getByTestId('sync-now').click();
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', status);
+}
+
+type Copy = { row: unknown; photos: unknown[]; blobs: { sha256: string; base64: string }[] };
+
+/** One record with its photos, read from a device's IndexedDB (as a backup file carries it). */
+async function exportRecord(page: Page, id: string): Promise<Copy> {
+	return page.evaluate(async (recordId) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const all = <T>(store: string, query?: IDBKeyRange) =>
+			new Promise<T[]>((resolve, reject) => {
+				const req = db.transaction(store).objectStore(store).getAll(query);
+				req.onsuccess = () => resolve(req.result as T[]);
+				req.onerror = () => reject(req.error);
+			});
+		const [row] = await all<{ record: { photos: { sha256: string }[] } }>(
+			'records',
+			IDBKeyRange.bound(recordId, recordId)
+		);
+		const photos = await all('photos', IDBKeyRange.bound(`${recordId}:`, `${recordId}:\uffff`));
+		const blobs = [];
+		for (const { sha256 } of row!.record.photos) {
+			const [stored] = await all<{ blob: Blob }>('photoBlobs', IDBKeyRange.bound(sha256, sha256));
+			const bytes = new Uint8Array(await stored!.blob.arrayBuffer());
+			let text = '';
+			for (const b of bytes) text += String.fromCharCode(b);
+			blobs.push({ sha256, base64: btoa(text) });
+		}
+		db.close();
+		return { row, photos, blobs };
+	}, id);
+}
+
+/** Puts a record read by `exportRecord` on another device, as restoring a backup would. */
+async function importRecord(page: Page, copy: Copy): Promise<void> {
+	await page.evaluate(async ({ row, photos, blobs }) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		await new Promise<void>((resolve, reject) => {
+			const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
+			tx.objectStore('records').put(row);
+			for (const photo of photos) tx.objectStore('photos').put(photo);
+			for (const { sha256, base64 } of blobs) {
+				const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+				tx.objectStore('photoBlobs').put({
+					sha256,
+					blob: new Blob([bytes], { type: 'image/jpeg' })
+				});
+			}
+			tx.oncomplete = () => resolve();
+			tx.onerror = () => reject(tx.error);
+		});
+		db.close();
+	}, copy);
+}
+
+/**
+ * Two devices of the same county edit the same returned record offline: A the condition, B the
+ * description. A syncs first; B's push meets A's revision and is a conflict. B resolves it field
+ * by field — 简介 from its own version, 保存现状 from the server's — and the server ends with
+ * exactly that.
+ */
+test('two devices edit one record offline; the second resolves the conflict field by field', async ({
+	browser,
+	request
+}, info) => {
+	test.setTimeout(180_000);
+	mkdirSync(SHOTS, { recursive: true });
+	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[5]!;
+	const contextA = await device(browser, info);
+	const contextB = await device(browser, info);
+	const a = await contextA.newPage();
+	const b = await contextB.newPage();
+	const reviewer = await tokenOf(request, `reviewer-${COUNTY}`);
+
+	// Device A records the re-check and sends it: revision 1.
+	await logIn(a);
+	const id = await recheck(a, site);
+	await syncNow(a, id, '已送达');
+	const original = await serverRecord(request, reviewer, id);
+	expect(original).toMatchObject({ status: 'submitted', revision: 1 });
+
+	// Device B holds the same record, acknowledged as revision 1 (restored from A's backup).
+	await logIn(b);
+	await importRecord(b, await exportRecord(a, id));
+
+	// The reviewer returns it (revision 2); both devices bring the outcome and may edit it.
+	const returned = await request.post(`/api/records/${id}/decision`, {
+		headers: { authorization: `Bearer ${reviewer}` },
+		data: { decision: 'return', revision: 1, comments: [{ message: '请核实保存现状与简介。' }] }
+	});
+	expect(returned.status()).toBe(200);
+	await syncNow(a, id, '已退回');
+	await syncNow(b, id, '已退回');
+
+	// Both offline: A changes the condition, B the description, each through the form.
+	await contextA.setOffline(true);
+	await contextB.setOffline(true);
+	const conditionA = original.record.condition === '差' ? '较好' : '差';
+	await a.goto(`/records/${id}?step=condition`);
+	await a
+		.getByTestId('input-condition')
+		.getByRole('button', { name: conditionA, exact: true })
+		.click();
+	await finish(a);
+	const descriptionB = `${original.record.description ?? ''}B 机补记：台地东缘新见夯土断面一处，长约6米。`;
+	await b.goto(`/records/${id}?step=condition`);
+	await b.getByTestId('input-description').fill(descriptionB);
+	await finish(b);
+
+	// A comes back first: accepted as revision 3.
+	await contextA.setOffline(false);
+	await syncNow(a, id, '已送达');
+	expect(await serverRecord(request, reviewer, id)).toMatchObject({
+		revision: 3,
+		record: { condition: conditionA, description: original.record.description }
+	});
+
+	// B comes back: a conflict, shown in the list until decided; nothing was written.
+	await contextB.setOffline(false);
+	await syncNow(b, id, '冲突');
+	await expect(syncRow(b, id)).toContainText('冲突 待处理');
+	await expect(b.getByTestId('sync-conflicts')).toBeVisible();
+	expect((await serverRecord(request, reviewer, id)).revision).toBe(3);
+
+	// Offline, the screen works from the server version stored with the conflict.
+	await contextB.setOffline(true);
+	await syncRow(b, id).click();
+	await expect(b).toHaveURL(new RegExp(`/records/${id}/conflict$`));
+	await expect(b.getByTestId('conflict-history')).toHaveAttribute('data-state', 'offline');
+	await expect(b.getByTestId('conflict-field')).toHaveCount(2);
+	await b.screenshot({ path: `${SHOTS}/conflict-offline-1280x800.png`, fullPage: true });
+
+	// Back online, the open screen reads the server's history by itself.
+	await contextB.setOffline(false);
+	await expect(b.getByTestId('conflict-history')).toHaveCount(0);
+	await expect(b.getByTestId('conflict-changed-by').first()).toContainText(`由 ${SURVEYOR} 于`);
+
+	// From the record page: who changed what, and when, from the server's history.
+	await b.goto(`/records/${id}`);
+	await expect(b.getByTestId('record-status')).toHaveAttribute('data-status', '冲突');
+	await b.getByTestId('open-conflict').click();
+	await expect(b).toHaveURL(new RegExp(`/records/${id}/conflict$`));
+	await expect(b.getByTestId('conflict-history')).toHaveCount(0);
+	const fields = b.getByTestId('conflict-field');
+	await expect(fields).toHaveCount(2);
+	const condition = b.locator('[data-testid="conflict-field"][data-field="condition"]');
+	const description = b.locator('[data-testid="conflict-field"][data-field="description"]');
+	await expect(condition.getByTestId('conflict-server-value')).toHaveText(conditionA);
+	await expect(condition.getByTestId('conflict-mine-value')).toHaveText(original.record.condition!);
+	await expect(condition.getByTestId('conflict-changed-by')).toContainText(`由 ${SURVEYOR} 于`);
+	await expect(condition.getByTestId('conflict-changed-by')).toContainText('（第 3 版）');
+	await expect(description.getByTestId('conflict-mine-value')).toContainText('B 机补记');
+	await expect(description.getByTestId('conflict-changed-by')).toContainText('（第 1 版）');
+
+	// Nothing is chosen for the surveyor: saving waits for a choice on every field.
+	const save = b.getByTestId('conflict-save');
+	await expect(save).toBeDisabled();
+	// Another screen's notice (persistent storage refused in a test browser) is not the subject.
+	const gotIt = b.getByRole('button', { name: '知道了' });
+	if (await gotIt.isVisible()) await gotIt.click();
+	await b.screenshot({ path: `${SHOTS}/conflict-1280x800.png`, fullPage: true });
+	await description.getByTestId('choose-mine').click();
+	await expect(save).toBeDisabled();
+	await condition.getByTestId('choose-server').click();
+	await expect(b.getByTestId('conflict-progress')).toHaveText('已选 2/2 项');
+	await b.setViewportSize({ width: 800, height: 1280 });
+	await b.getByTestId('conflict-title').scrollIntoViewIfNeeded();
+	await b.screenshot({ path: `${SHOTS}/conflict-800x1280.png`, fullPage: true });
+	await b.setViewportSize({ width: 1280, height: 800 });
+	await expect(save).toBeEnabled();
+	await save.click();
+	await expect(b).toHaveURL(new RegExp(`/records/${id}$`));
+
+	// Sent with the server's revision as base: accepted as revision 4, exactly the choices.
+	await syncNow(b, id, '已送达');
+	const merged = await serverRecord(request, reviewer, id);
+	expect(merged).toMatchObject({
+		status: 'submitted',
+		revision: 4,
+		record: { description: descriptionB, condition: conditionA }
+	});
+	expect(merged.record.photos).toEqual(original.record.photos);
+
+	// Nothing lost: B keeps its own version from before the merge.
+	const kept = await b.evaluate(async (recordId) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const row = await new Promise<Record<string, unknown>>((resolve, reject) => {
+			const req = db.transaction('records').objectStore('records').get(recordId);
+			req.onsuccess = () => resolve(req.result as Record<string, unknown>);
+			req.onerror = () => reject(req.error);
+		});
+		db.close();
+		return row;
+	}, id);
+	expect(kept).toMatchObject({
+		serverRevision: 4,
+		serverStatus: 'submitted',
+		resolvedConflicts: [
+			{
+				mine: { description: descriptionB, condition: original.record.condition },
+				server: { condition: conditionA, revision: 3 },
+				choices: { description: 'mine', condition: 'server' }
+			}
+		]
+	});
+	expect(kept).not.toHaveProperty('conflict');
+	expect(kept).not.toHaveProperty('outbox');
+
+	await contextA.close();
+	await contextB.close();
+});
