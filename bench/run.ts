@@ -1,86 +1,52 @@
 /**
- * `npm run bench`: the performance figures of the field app, measured against the production
- * build in Debian's Chromium. Every figure is measured side by side with its baseline in the
- * same run and reported as a ratio: CPU-throttled (4×, standing in for a tablet) against
- * unthrottled, and each against its target. Prints a table and writes bench/results/latest.json.
+ * `npm run bench`: the performance figures, each measured side by side with its baseline in the
+ * same run and reported as a ratio, and each against its target. Prints a table and writes
+ * bench/results/latest.json.
  *
- * Needs a build (`npm run build`); starts its own server on a free port with a temporary DATA_DIR.
+ * - `app`: the field app, against the production build in Debian's Chromium: CPU-throttled (4×,
+ *   standing in for a tablet) against unthrottled.
+ * - `server` (bench/server.ts): push ingest, photo upload and 200 devices at once through the
+ *   production server, against raw SQLite inserts, a bare http server and sequential sessions.
+ *
+ * `npm run bench -- --only server` (or `--only app`, or BENCH_ONLY) runs one part; the rows of the
+ * other part stay in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
+ * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
+ * missing, and starts its own servers on free ports with temporary DATA_DIRs.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
+import { median, p95, row, startProductionServer, stopProcess, type Row } from './common';
+import { serverFigures } from './server';
+
+const PARTS = ['app', 'server'] as const;
+type Part = (typeof PARTS)[number];
+const args = process.argv.slice(2);
+const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
+const only = (
+	onlyAt < 0
+		? process.env.BENCH_ONLY
+		: args[onlyAt]!.includes('=')
+			? args[onlyAt]!.slice('--only='.length)
+			: args[onlyAt + 1]
+) as Part | undefined;
+if (only !== undefined && !PARTS.includes(only)) {
+	console.error(`--only takes one of: ${PARTS.join(', ')}`);
+	process.exit(2);
+}
+const BUILD_DIR = process.env.BUILD_DIR ?? 'build';
 
 const THROTTLE = 4;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const PHOTO_RUNS = Number(process.env.BENCH_PHOTO_RUNS ?? RUNS);
 const PHOTO_12MP = 'tests/fixtures/photos/site-dongsheng-12mp.jpg';
 
-type Row = {
-	id: string;
-	what: string;
-	unit: string;
-	value: number;
-	baseline: number;
-	baselineLabel: string;
-	ratio: number;
-	target?: number;
-	meets?: boolean;
-	note?: string;
-};
-
 const rows: Row[] = [];
 const tmp = mkdtempSync(join(tmpdir(), 'survey-bench-'));
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const srv = createServer();
-		srv.listen(0, '127.0.0.1', () => {
-			const address = srv.address();
-			srv.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-		});
-	});
-}
-
-async function startServer(): Promise<{ origin: string; proc: ChildProcess }> {
-	const port = await freePort();
-	const origin = `http://localhost:${port}`;
-	const proc = spawn('node', ['build'], {
-		env: {
-			...process.env,
-			PORT: String(port),
-			HOST: '127.0.0.1',
-			ORIGIN: origin,
-			DATA_DIR: join(tmp, 'data'),
-			SEED_DEMO: '1',
-			BODY_SIZE_LIMIT: '25M'
-		},
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	for (let i = 0; i < 100; i++) {
-		try {
-			if ((await fetch(origin)).ok) return { origin, proc };
-		} catch {
-			/* not up yet */
-		}
-		await new Promise((r) => setTimeout(r, 200));
-	}
-	throw new Error('server did not start');
-}
-
-const median = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	const mid = Math.floor(s.length / 2);
-	return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const p95 = (xs: number[]) => {
-	const s = [...xs].sort((a, b) => a - b);
-	return s[Math.min(s.length - 1, Math.ceil(s.length * 0.95) - 1)]!;
-};
 
 async function throttle(page: Page, rate: number) {
 	const cdp = await page.context().newCDPSession(page);
@@ -346,23 +312,21 @@ async function initialJs(browser: Browser, origin: string) {
 	};
 }
 
-function add(row: Omit<Row, 'ratio' | 'meets'> & { lowerIsBetter?: boolean }) {
-	const ratio = row.baseline ? row.value / row.baseline : NaN;
-	const meets = row.target === undefined ? undefined : row.value <= row.target;
-	rows.push({ ...row, ratio, meets });
+function add(r: Omit<Row, 'ratio' | 'meets'>) {
+	rows.push(row(r));
 }
 
-async function main() {
-	if (!existsSync('build/index.js')) {
-		console.log('No build found: running npm run build');
-		execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
-	}
+/** The field app's figures, against the production build in Chromium. */
+async function appFigures() {
 	const big = join(tmp, 'registry-20000.json');
 	execFileSync('npx', ['tsx', 'scripts/generate-demo.ts', '--count', '20000', '--out', big], {
 		stdio: 'inherit'
 	});
 
-	const { origin, proc } = await startServer();
+	const { origin, proc } = await startProductionServer({
+		buildDir: BUILD_DIR,
+		dataDir: join(tmp, 'data')
+	});
 	const browser = await chromium.launch({
 		executablePath: CHROMIUM_PATH,
 		args: CHROMIUM_ARGS
@@ -491,28 +455,76 @@ async function main() {
 		});
 	} finally {
 		await browser.close();
-		proc.kill('SIGTERM');
+		await stopProcess(proc);
+	}
+}
+
+const fmt = (n: number) =>
+	Number.isFinite(n) ? (n >= 100 || Number.isInteger(n) ? n.toFixed(0) : n.toFixed(1)) : '—';
+const targetOf = (r: Row) =>
+	r.targetText ??
+	(r.target === undefined
+		? '—'
+		: `${r.better === 'higher' ? '≥' : '≤'} ${fmt(r.target)} ${r.unit}`);
+
+async function main() {
+	if (!existsSync(join(BUILD_DIR, 'index.js'))) {
+		console.log(`No build in ${BUILD_DIR}: running npm run build`);
+		execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
+	}
+	const parts: Part[] = only ? [only] : [...PARTS];
+	type Tagged = Row & { part?: Part };
+	const fresh: Tagged[] = [];
+	try {
+		if (parts.includes('app')) {
+			await appFigures();
+			fresh.push(...rows.map((r) => ({ ...r, part: 'app' as const })));
+		}
+		if (parts.includes('server')) {
+			if (process.env.BENCH_VERBOSE) console.log('  server…');
+			const serverRows = await serverFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...serverRows.map((r) => ({ ...r, part: 'server' as const })));
+		}
+	} finally {
 		rmSync(tmp, { recursive: true, force: true });
 	}
 
-	const fmt = (n: number) => (Number.isFinite(n) ? (n >= 100 ? n.toFixed(0) : n.toFixed(1)) : '—');
 	console.log('\n| figure | value | baseline | ratio | target | meets |');
 	console.log('| --- | ---: | ---: | ---: | ---: | :---: |');
-	for (const r of rows) {
+	for (const r of fresh) {
 		console.log(
-			`| ${r.what} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineLabel}) | ${r.ratio.toFixed(2)} | ${r.target === undefined ? '—' : `≤ ${r.target} ${r.unit}`} | ${r.meets === undefined ? '—' : r.meets ? 'yes' : 'NO'} |`
+			`| ${r.what} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineLabel}) | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—'} | ${targetOf(r)} | ${r.meets === undefined ? '—' : r.meets ? 'yes' : 'NO'} |`
 		);
 	}
 	mkdirSync('bench/results', { recursive: true });
+	const file = 'bench/results/latest.json';
+	// A partial run keeps the other part's rows (and when they were measured) from the last run.
+	type Result = { at: string; parts?: Partial<Record<Part, string>>; rows: Row[] };
+	let previous: Result | undefined;
+	try {
+		previous = JSON.parse(readFileSync(file, 'utf8')) as Result;
+	} catch {
+		previous = undefined;
+	}
+	const at = new Date().toISOString();
+	const kept = ((previous?.rows ?? []) as Tagged[]).filter((r) => !parts.includes(r.part ?? 'app'));
+	const partsAt: Partial<Record<Part, string>> = {
+		...(previous?.parts ?? (previous ? { app: previous.at } : {}))
+	};
+	for (const part of parts) partsAt[part] = at;
+	const all = [...kept, ...fresh].sort(
+		(a, b) => PARTS.indexOf(a.part ?? 'app') - PARTS.indexOf(b.part ?? 'app')
+	);
 	const result = {
-		at: new Date().toISOString(),
-		machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+		at,
+		parts: partsAt,
+		machine: { cpus: cpus().length, node: process.version },
 		throttle: THROTTLE,
 		runs: RUNS,
-		rows
+		rows: all
 	};
-	writeFileSync('bench/results/latest.json', JSON.stringify(result, null, 2));
-	console.log('\nwritten bench/results/latest.json');
+	writeFileSync(file, JSON.stringify(result, null, 2));
+	console.log(`\nwritten ${file}`);
 }
 
 main().catch((error) => {

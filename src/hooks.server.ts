@@ -51,11 +51,14 @@ const headers: Handle = async ({ event, resolve }) => {
 };
 
 const i18n: Handle = ({ event, resolve }) =>
-	paraglideMiddleware(event.request, ({ request, locale }) => {
-		event.request = request;
-		return resolve(event, {
-			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
-		});
-	});
+	// the API speaks JSON and photo bytes: no locale to find, and no request body to clone
+	event.url.pathname.startsWith('/api/')
+		? resolve(event)
+		: paraglideMiddleware(event.request, ({ request, locale }) => {
+				event.request = request;
+				return resolve(event, {
+					transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
+				});
+			});
 
 export const handle = sequence(headers, auth, i18n);

@@ -49,9 +49,14 @@ describe('accepted', () => {
 				by: 'surveyor-150627',
 				action: 'push',
 				status: 'submitted',
-				comments: []
+				comments: [],
+				// the first push "changes" every field it fills in
+				changed: expect.arrayContaining(['kind', 'location', 'name', 'photos', 'siteCode'])
 			}
 		]);
+		const changed = (stored.body.history as unknown as { changed: string[] }[])[0]!.changed;
+		expect(changed).not.toContain('updatedAt');
+		expect(changed).not.toContain('baseRevision');
 	});
 
 	it('returns the findings of an incomplete record and still stores it', async () => {

@@ -147,52 +147,35 @@ export class RecordRepository {
 		const revision = (previous?.revision ?? 0) + 1;
 		const content = JSON.stringify(record);
 		const name = record.name?.trim() || null;
-		if (previous) {
-			this.db
-				.prepare(
-					`UPDATE records SET county_code = ?, kind = ?, site_code = ?, name = ?, category = ?, lat = ?, lon = ?,
-					 status = ?, revision = ?, content = ?, content_key = ?, updated_at = ? WHERE id = ?`
-				)
-				.run(
-					record.countyCode,
-					record.kind,
-					record.siteCode || null,
-					name,
-					record.category || null,
-					record.location.lat,
-					record.location.lon,
-					input.status,
-					revision,
-					content,
-					input.contentKey,
-					at,
-					record.id
-				);
-			this.db.prepare('DELETE FROM record_photos WHERE record_id = ?').run(record.id);
-		} else {
-			this.db
-				.prepare(
-					`INSERT INTO records (id, county_code, kind, site_code, name, category, lat, lon, status, revision,
-					 owner_id, content, content_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-				)
-				.run(
-					record.id,
-					record.countyCode,
-					record.kind,
-					record.siteCode || null,
-					name,
-					record.category || null,
-					record.location.lat,
-					record.location.lon,
-					input.status,
-					revision,
-					input.ownerId,
-					content,
-					input.contentKey,
-					at,
-					at
-				);
-		}
+		// one statement for a new record and the next revision of a known one; the owner and the
+		// first arrival stay those of the first push
+		this.db
+			.prepare(
+				`INSERT INTO records (id, county_code, kind, site_code, name, category, lat, lon, status, revision,
+				 owner_id, content, content_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				 ON CONFLICT(id) DO UPDATE SET county_code = excluded.county_code, kind = excluded.kind,
+				 site_code = excluded.site_code, name = excluded.name, category = excluded.category, lat = excluded.lat,
+				 lon = excluded.lon, status = excluded.status, revision = excluded.revision, content = excluded.content,
+				 content_key = excluded.content_key, updated_at = excluded.updated_at`
+			)
+			.run(
+				record.id,
+				record.countyCode,
+				record.kind,
+				record.siteCode || null,
+				name,
+				record.category || null,
+				record.location.lat,
+				record.location.lon,
+				input.status,
+				revision,
+				input.ownerId,
+				content,
+				input.contentKey,
+				at,
+				at
+			);
+		if (previous) this.db.prepare('DELETE FROM record_photos WHERE record_id = ?').run(record.id);
 		const photo = this.db.prepare(
 			'INSERT OR IGNORE INTO record_photos (record_id, sha256) VALUES (?, ?)'
 		);

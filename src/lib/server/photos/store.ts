@@ -7,6 +7,8 @@ export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
 export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
 export type PhotoType = (typeof PHOTO_TYPES)[number];
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+/** Bytes gathered before each write to the temporary file. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** Does `head` start like a file of `type`? (magic numbers) */
 export function looksLike(type: PhotoType, head: Uint8Array): boolean {
@@ -78,6 +80,15 @@ export class PhotoStore {
 		let head = new Uint8Array(0);
 		let done = false;
 		let over = false;
+		let pending: Uint8Array[] = [];
+		let pendingBytes = 0;
+		const flush = async () => {
+			if (pendingBytes === 0) return;
+			const batch = pending.length === 1 ? pending[0]! : Buffer.concat(pending);
+			pending = [];
+			pendingBytes = 0;
+			await file.write(batch);
+		};
 		try {
 			try {
 				for await (const chunk of body) {
@@ -95,8 +106,12 @@ export class PhotoStore {
 						head = joined.subarray(0, 12);
 					}
 					hash.update(chunk);
-					await file.write(chunk);
+					// fewer, larger writes: the body arrives in 64 KB pieces
+					pending.push(chunk);
+					pendingBytes += chunk.byteLength;
+					if (pendingBytes >= WRITE_BATCH_BYTES) await flush();
 				}
+				await flush();
 			} catch {
 				// adapter-node cut the body at BODY_SIZE_LIMIT, or the client went away mid-way
 				if (!over) throw new PhotoStoreError(400, '照片上传中断，未保存：请重新上传');
