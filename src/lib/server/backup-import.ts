@@ -29,7 +29,7 @@ import {
 	type ImportStatus
 } from '../backup/format.js';
 import { BackupFormatError, openBackupZip, readManifest } from '../backup/zip-read.js';
-import type { UserRepository } from './db/users.js';
+import { principalOf, type UserRepository } from './db/users.js';
 import type { PhotoStore } from './photos/store.js';
 import { PhotoStoreError } from './photos/store.js';
 import type { Principal } from './auth/roles.js';
@@ -87,14 +87,7 @@ function principalFor(
 			`服务器上没有账号 ${username}${options.as ? '' : '（备份文件中记录的账号）'}：请用 --as 指定一个账号`
 		);
 	}
-	return {
-		id: user.id,
-		username: user.username,
-		role: user.role,
-		counties: user.counties as Principal['counties'],
-		demo: user.demo,
-		tokenId: 0
-	};
+	return principalOf(user);
 }
 
 /** Imports the backup zip at `path` (a file on disk). */

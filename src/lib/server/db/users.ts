@@ -52,6 +52,18 @@ function toUser(raw: RawUser): UserRow {
 	};
 }
 
+/** The user as a request's Principal; `tokenId` 0 when no token is involved (CLI, import). */
+export function principalOf(user: UserRow, tokenId = 0): Principal {
+	return {
+		id: user.id,
+		username: user.username,
+		role: user.role,
+		counties: user.counties as Principal['counties'],
+		demo: user.demo,
+		tokenId
+	};
+}
+
 export const hashToken = (token: string): string =>
 	createHash('sha256').update(token).digest('hex');
 
@@ -193,15 +205,7 @@ export class UserRepository {
 				.prepare('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?')
 				.run(new Date(now).toISOString(), now + days * DAY_MS, row.token_id);
 		}
-		const user = toUser(row);
-		return {
-			id: user.id,
-			username: user.username,
-			role: user.role,
-			counties: user.counties as Principal['counties'],
-			demo: user.demo,
-			tokenId: row.token_id
-		};
+		return principalOf(toUser(row), row.token_id);
 	}
 
 	revokeToken(tokenId: number): void {
