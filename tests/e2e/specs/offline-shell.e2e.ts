@@ -19,6 +19,8 @@ test('after one online visit the field app works offline: county, search, site o
 	const yijin = page.getByRole('button', { name: /伊金霍洛旗/ });
 	await expect(yijin).toContainText(/\d+ 处/);
 	await expect(yijin).not.toContainText(/ 0 处/);
+	// a demo server and a generated registry: every page says so
+	await expect(page.getByTestId('demo-banner')).toContainText('演示账号');
 
 	await goOffline(context);
 
@@ -27,6 +29,7 @@ test('after one online visit the field app works offline: county, search, site o
 	const response = await page.reload();
 	expect(response?.fromServiceWorker()).toBe(true);
 	await expect(page.getByTestId('connectivity')).toHaveText(/离线/);
+	await expect(page.getByTestId('demo-banner')).toBeVisible();
 	// No county chosen yet on this device, so the work list sends the surveyor to choose one.
 	await expect(page).toHaveURL(/\/$/);
 	await expect(page.getByRole('heading', { name: '选择旗区' })).toBeVisible();
