@@ -112,3 +112,122 @@ export async function offlineInCounty(
 export function recordIdOf(page: Page): string {
 	return new URL(page.url()).pathname.split('/records/')[1]!;
 }
+
+/**
+ * Puts `count` finalized 复查 of the county's registered sites (from the `first`-th on) into the
+ * device database exactly as the form leaves them: queued for upload, each with
+ * `photosPerRecord` distinct real JPEGs (全景, 近景, 环境). `startedDaysAgo` back-dates when
+ * they were started (the backup reminder counts from it). Returns their ids and photo hashes.
+ */
+export async function queueRechecks(
+	page: Page,
+	county: string,
+	options: { count: number; photosPerRecord: number; first?: number; startedDaysAgo?: number }
+): Promise<{ ids: string[]; hashes: string[] }> {
+	const first = options.first ?? 0;
+	const sites = demoRegistry()
+		.filter((s) => s.countyCode === county)
+		.slice(first, first + options.count);
+	const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg').toString('base64');
+	return page.evaluate(
+		async ({ sites, jpeg, perRecord, startedDaysAgo }) => {
+			const base = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
+			const hex = (buffer: ArrayBuffer) =>
+				[...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
+			const db = await new Promise<IDBDatabase>((resolve, reject) => {
+				const open = indexedDB.open('ordos-survey');
+				open.onsuccess = () => resolve(open.result);
+				open.onerror = () => reject(open.error);
+			});
+			const kinds = ['全景', '近景', '环境'] as const;
+			const ids: string[] = [];
+			const hashes: string[] = [];
+			const rows: { record: object; photos: object[]; blobs: object[] }[] = [];
+			for (const [i, site] of sites.entries()) {
+				const id = crypto.randomUUID();
+				ids.push(id);
+				const at = new Date(Date.now() - (sites.length - i) * 60_000).toISOString();
+				const photos: { sha256: string; kind: (typeof kinds)[number] }[] = [];
+				const metas: object[] = [];
+				const blobs: object[] = [];
+				for (let p = 0; p < perRecord; p++) {
+					// bytes after the JPEG's end marker make each photo distinct and still a JPEG
+					const tail = new TextEncoder().encode(`#${id}#${p}`);
+					const bytes = new Uint8Array(base.length + tail.length);
+					bytes.set(base);
+					bytes.set(tail, base.length);
+					const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
+					hashes.push(sha256);
+					photos.push({ sha256, kind: kinds[p]! });
+					metas.push({
+						key: `${id}:${sha256}`,
+						recordId: id,
+						sha256,
+						kind: kinds[p],
+						number: p + 1,
+						mimeType: 'image/jpeg',
+						bytes: bytes.length,
+						width: 1600,
+						height: 1200,
+						createdAt: at
+					});
+					blobs.push({ sha256, blob: new Blob([bytes], { type: 'image/jpeg' }) });
+				}
+				const record = {
+					id,
+					schemaVersion: 1,
+					kind: '复查',
+					siteCode: site.code,
+					countyCode: site.countyCode,
+					baseRevision: 0,
+					name: site.name,
+					changeType: '无变更',
+					category: site.category,
+					subcategory: site.subcategory,
+					condition: site.condition,
+					description: `${site.description}（第 ${i + 1} 条）`,
+					location: {
+						lat: site.location.lat,
+						lon: site.location.lon,
+						source: 'gnss',
+						accuracyM: 4,
+						samples: 10
+					},
+					photos,
+					surveyors: ['测试员'],
+					surveyedOn: at.slice(0, 10),
+					updatedAt: at
+				};
+				rows.push({
+					record: {
+						id,
+						countyCode: site.countyCode,
+						kind: '复查',
+						siteCode: site.code,
+						localState: 'finalized',
+						outbox: 'queued',
+						locationTaken: true,
+						record,
+						createdAt: new Date(Date.now() - startedDaysAgo * 86_400_000).toISOString(),
+						updatedAt: at
+					},
+					photos: metas,
+					blobs
+				});
+			}
+			await new Promise<void>((resolve, reject) => {
+				const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
+				for (const row of rows) {
+					tx.objectStore('records').put(row.record);
+					for (const photo of row.photos) tx.objectStore('photos').put(photo);
+					for (const blob of row.blobs) tx.objectStore('photoBlobs').put(blob);
+				}
+				tx.oncomplete = () => resolve();
+				tx.onerror = () => reject(tx.error);
+			});
+			db.close();
+			return { ids, hashes };
+		},
+		{ sites, jpeg, perRecord: options.photosPerRecord, startedDaysAgo: options.startedDaysAgo ?? 0 }
+	);
+}

@@ -28,7 +28,6 @@ export class SurveyServer {
 	readonly photos: PhotoRepository;
 	readonly photoStore: PhotoStore;
 	readonly counties: CountyCollection;
-	#demo: boolean | undefined;
 
 	constructor(readonly options: ServerOptions) {
 		this.db = openDatabase(options.dataDir);
@@ -48,10 +47,12 @@ export class SurveyServer {
 		}
 	}
 
-	/** Whether demo accounts exist (every page then says so). */
+	/**
+	 * Whether enabled demo accounts exist (every page then says so). Read each time: a city
+	 * reviewer may disable them while the server runs.
+	 */
 	get demo(): boolean {
-		this.#demo ??= this.users.hasDemoUsers();
-		return this.#demo;
+		return this.users.hasDemoUsers();
 	}
 
 	close(): void {

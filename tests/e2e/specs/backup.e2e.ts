@@ -1,10 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { demoRegistry, waitForServiceWorker } from '../fixtures';
+import { queueRechecks, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
 const PORT = Number(process.env.E2E_BACKUP_PORT ?? 4193);
@@ -18,101 +18,13 @@ test.use({ baseURL: `http://localhost:${PORT}` });
 
 /** Puts `count` finalized, queued 复查 with 3 distinct JPEGs each into the device database. */
 async function injectQueued(page: Page, count: number): Promise<string[]> {
-	const sites = demoRegistry()
-		.filter((s) => s.countyCode === COUNTY)
-		.slice(0, count);
-	const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg').toString('base64');
-	return page.evaluate(
-		async ({ sites, jpeg, perRecord }) => {
-			const base = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
-			const hex = (buffer: ArrayBuffer) =>
-				[...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-			const db = await new Promise<IDBDatabase>((resolve, reject) => {
-				const open = indexedDB.open('ordos-survey');
-				open.onsuccess = () => resolve(open.result);
-				open.onerror = () => reject(open.error);
-			});
-			const kinds = ['全景', '近景', '环境'] as const;
-			const all: string[] = [];
-			const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
-			for (const [i, site] of sites.entries()) {
-				const id = crypto.randomUUID();
-				const at = new Date(Date.now() - (sites.length - i) * 60_000).toISOString();
-				const photos = [];
-				for (let p = 0; p < perRecord; p++) {
-					// bytes after the JPEG's end marker make each photo distinct and still a JPEG
-					const tail = new TextEncoder().encode(`#${id}#${p}`);
-					const bytes = new Uint8Array(base.length + tail.length);
-					bytes.set(base);
-					bytes.set(tail, base.length);
-					const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
-					all.push(sha256);
-					photos.push({ sha256, kind: kinds[p] });
-					tx.objectStore('photos').put({
-						key: `${id}:${sha256}`,
-						recordId: id,
-						sha256,
-						kind: kinds[p],
-						number: p + 1,
-						mimeType: 'image/jpeg',
-						bytes: bytes.length,
-						width: 1600,
-						height: 1200,
-						createdAt: at
-					});
-					tx.objectStore('photoBlobs').put({
-						sha256,
-						blob: new Blob([bytes], { type: 'image/jpeg' })
-					});
-				}
-				const record = {
-					id,
-					schemaVersion: 1,
-					kind: '复查',
-					siteCode: site.code,
-					countyCode: site.countyCode,
-					baseRevision: 0,
-					name: site.name,
-					changeType: '无变更',
-					category: site.category,
-					subcategory: site.subcategory,
-					condition: site.condition,
-					description: `${site.description}（备份测试第 ${i + 1} 条）`,
-					location: {
-						lat: site.location.lat,
-						lon: site.location.lon,
-						source: 'gnss',
-						accuracyM: 4,
-						samples: 10
-					},
-					photos,
-					surveyors: ['测试员'],
-					surveyedOn: at.slice(0, 10),
-					updatedAt: at
-				};
-				tx.objectStore('records').put({
-					id,
-					countyCode: site.countyCode,
-					kind: '复查',
-					siteCode: site.code,
-					localState: 'finalized',
-					outbox: 'queued',
-					locationTaken: true,
-					record,
-					// started four days ago: older than the reminder's three days
-					createdAt: new Date(Date.now() - 4 * 86_400_000).toISOString(),
-					updatedAt: at
-				});
-			}
-			await new Promise<void>((resolve, reject) => {
-				tx.oncomplete = () => resolve();
-				tx.onerror = () => reject(tx.error);
-			});
-			db.close();
-			return all;
-		},
-		{ sites, jpeg, perRecord: PHOTOS_PER_RECORD }
-	);
+	// started four days ago: older than the reminder's three days
+	const { hashes } = await queueRechecks(page, COUNTY, {
+		count,
+		photosPerRecord: PHOTOS_PER_RECORD,
+		startedDaysAgo: 4
+	});
+	return hashes;
 }
 
 /** How many rows each store of the device database holds. */

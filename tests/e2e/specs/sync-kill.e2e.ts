@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { demoRegistry, waitForServiceWorker } from '../fixtures';
+import { queueRechecks, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
 const PORT = Number(process.env.E2E_KILL_PORT ?? 4191);
@@ -32,109 +31,10 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		await expect(page.getByTestId('account-card')).toBeVisible();
 
 		// 50 re-checks of registered sites, 3 distinct photos each, queued as if finalized
-		const sites = demoRegistry()
-			.filter((s) => s.countyCode === COUNTY)
-			.slice(0, RECORDS);
-		const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg').toString(
-			'base64'
-		);
-		const hashes = await page.evaluate(
-			async ({ sites, jpeg, perRecord }) => {
-				const base = Uint8Array.from(atob(jpeg), (c) => c.charCodeAt(0));
-				const hex = (buffer: ArrayBuffer) =>
-					[...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
-				const db = await new Promise<IDBDatabase>((resolve, reject) => {
-					const open = indexedDB.open('ordos-survey');
-					open.onsuccess = () => resolve(open.result);
-					open.onerror = () => reject(open.error);
-				});
-				const now = new Date().toISOString();
-				const kinds = ['全景', '近景', '环境'] as const;
-				const all: string[] = [];
-				const rows: { record: unknown; photos: unknown[]; blobs: unknown[] }[] = [];
-				for (const [i, site] of sites.entries()) {
-					const id = crypto.randomUUID();
-					const photos = [];
-					const blobs = [];
-					for (let p = 0; p < perRecord; p++) {
-						// bytes after the JPEG's end marker make each photo distinct and still a JPEG
-						const tail = new TextEncoder().encode(`#${id}#${p}`);
-						const bytes = new Uint8Array(base.length + tail.length);
-						bytes.set(base);
-						bytes.set(tail, base.length);
-						const sha256 = hex(await crypto.subtle.digest('SHA-256', bytes));
-						all.push(sha256);
-						photos.push({
-							key: `${id}:${sha256}`,
-							recordId: id,
-							sha256,
-							kind: kinds[p],
-							number: p + 1,
-							mimeType: 'image/jpeg',
-							bytes: bytes.length,
-							width: 1600,
-							height: 1200,
-							createdAt: now
-						});
-						blobs.push({ sha256, blob: new Blob([bytes], { type: 'image/jpeg' }) });
-					}
-					const record = {
-						id,
-						schemaVersion: 1,
-						kind: '复查',
-						siteCode: site.code,
-						countyCode: site.countyCode,
-						baseRevision: 0,
-						name: site.name,
-						changeType: '无变更',
-						category: site.category,
-						subcategory: site.subcategory,
-						condition: site.condition,
-						description: `${site.description}（第 ${i + 1} 条）`,
-						location: {
-							lat: site.location.lat,
-							lon: site.location.lon,
-							source: 'gnss',
-							accuracyM: 4,
-							samples: 10
-						},
-						photos: photos.map((p) => ({ sha256: p.sha256, kind: p.kind })),
-						surveyors: ['测试员'],
-						surveyedOn: now.slice(0, 10),
-						updatedAt: now
-					};
-					rows.push({
-						record: {
-							id,
-							countyCode: site.countyCode,
-							kind: '复查',
-							siteCode: site.code,
-							localState: 'finalized',
-							outbox: 'queued',
-							locationTaken: true,
-							record,
-							createdAt: now,
-							updatedAt: now
-						},
-						photos,
-						blobs
-					});
-				}
-				await new Promise<void>((resolve, reject) => {
-					const tx = db.transaction(['records', 'photos', 'photoBlobs'], 'readwrite');
-					for (const row of rows) {
-						tx.objectStore('records').put(row.record);
-						for (const photo of row.photos) tx.objectStore('photos').put(photo);
-						for (const blob of row.blobs) tx.objectStore('photoBlobs').put(blob);
-					}
-					tx.oncomplete = () => resolve();
-					tx.onerror = () => reject(tx.error);
-				});
-				db.close();
-				return all;
-			},
-			{ sites, jpeg, perRecord: PHOTOS_PER_RECORD }
-		);
+		const { hashes } = await queueRechecks(page, COUNTY, {
+			count: RECORDS,
+			photosPerRecord: PHOTOS_PER_RECORD
+		});
 		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
 
 		// every photo PUT, when it was sent, and how it ended
