@@ -30,14 +30,8 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		await page.getByTestId('login-submit').click();
 		await expect(page.getByTestId('account-card')).toBeVisible();
 
-		// 50 re-checks of registered sites, 3 distinct photos each, queued as if finalized
-		const { hashes } = await queueRechecks(page, COUNTY, {
-			count: RECORDS,
-			photosPerRecord: PHOTOS_PER_RECORD
-		});
-		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
-
-		// every photo PUT, when it was sent, and how it ended
+		// every photo PUT, when it was sent, and how it ended; listened to before anything is
+		// queued, since the device may start syncing as soon as records are waiting
 		type Put = { sha: string; sentAt: number; status?: number; endedAt?: number; failed?: boolean };
 		const puts: Put[] = [];
 		const shaOf = (url: string) =>
@@ -60,6 +54,13 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		page.on('requestfailed', (request) => {
 			if (request.method() === 'PUT') ended(shaOf(request.url()), (p) => (p.failed = true));
 		});
+
+		// 50 re-checks of registered sites, 3 distinct photos each, queued as if finalized
+		const { hashes } = await queueRechecks(page, COUNTY, {
+			count: RECORDS,
+			photosPerRecord: PHOTOS_PER_RECORD
+		});
+		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
 
 		await page.goto('/sync');
 		await expect(page.getByTestId('sync-queued')).toHaveText(`待上传 ${RECORDS} 条`);
