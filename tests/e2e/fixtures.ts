@@ -1,4 +1,11 @@
-import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import {
+	test as base,
+	expect,
+	type Browser,
+	type BrowserContext,
+	type Page,
+	type TestInfo
+} from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
 import type { CountyCollection } from '../../src/lib/domain/geometry/counties';
@@ -14,6 +21,17 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
 				})
 			);
 		}
+	});
+}
+
+/** Another device: a browser context (a profile) of its own, with the project's settings. */
+export async function newDevice(browser: Browser, info: TestInfo): Promise<BrowserContext> {
+	const use = info.project.use;
+	return browser.newContext({
+		baseURL: use.baseURL,
+		viewport: use.viewport ?? { width: 1280, height: 800 },
+		locale: use.locale,
+		timezoneId: use.timezoneId
 	});
 }
 

@@ -4,7 +4,14 @@ import type { z } from 'zod';
 import { SurveyDatabase } from './database';
 import { indexRows } from './database';
 import type { SiteSummary } from '$lib/domain/registry/search.js';
-import type { SettingKey, SettingValue, StoredPhoto, StoredRecord, StoredSite } from './schema';
+import type {
+	SettingKey,
+	SettingValue,
+	StoredPhoto,
+	StoredPhotoBlob,
+	StoredRecord,
+	StoredSite
+} from './schema';
 
 export { SurveyDatabase } from './database';
 export type * from './schema';
@@ -280,6 +287,36 @@ export class DeviceStore {
 				if (!result.ok) throw new ValidationError('调查记录', result.issues);
 				await this.db.records.put(result.value);
 				return result.value;
+			})
+		);
+	}
+
+	/**
+	 * Stores a record the device did not hold (one fetched from the server) with its photos, in
+	 * one transaction, unless a row with its id appeared meanwhile: that row is left as it is.
+	 */
+	async addRecord(
+		row: StoredRecord,
+		photos: { meta: Omit<StoredPhoto, 'key'>; blob: Blob }[]
+	): Promise<'added' | 'present'> {
+		const { StoredRecordSchema, StoredPhotoSchema, StoredPhotoBlobSchema } = await schemas();
+		const checked = await validated('调查记录', StoredRecordSchema, row);
+		const metas: StoredPhoto[] = [];
+		const blobs: StoredPhotoBlob[] = [];
+		for (const { meta, blob } of photos) {
+			const key = `${meta.recordId}:${meta.sha256}`;
+			metas.push(await validated('照片信息', StoredPhotoSchema, { ...meta, key }));
+			blobs.push(await validated('照片', StoredPhotoBlobSchema, { sha256: meta.sha256, blob }));
+		}
+		return this.#run(() =>
+			this.db.transaction('rw', [this.db.records, this.db.photos, this.db.photoBlobs], async () => {
+				if (await this.db.records.get(checked.id)) return 'present';
+				for (const blob of blobs) {
+					if (!(await this.db.photoBlobs.get(blob.sha256))) await this.db.photoBlobs.put(blob);
+				}
+				await this.db.photos.bulkPut(metas);
+				await this.db.records.put(checked);
+				return 'added';
 			})
 		);
 	}

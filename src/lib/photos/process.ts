@@ -127,6 +127,32 @@ async function readExif(bytes: Uint8Array<ArrayBuffer>) {
 	}
 }
 
+/**
+ * What the device keeps about a photo it did not take itself (one fetched from the server): its
+ * type from the bytes, its size and its EXIF. Stored photos are upright (`processPhoto`), so the
+ * size is read as it is. Rejects with a Chinese message when the bytes are not an image.
+ */
+export async function describePhoto(
+	blob: Blob
+): Promise<{ mimeType: PhotoMimeType; width: number; height: number; exif: PhotoExif }> {
+	let bytes: Uint8Array<ArrayBuffer>;
+	try {
+		bytes = new Uint8Array(await blob.arrayBuffer());
+	} catch (error) {
+		throw new Error(MSG.unreadable, { cause: error });
+	}
+	const type = sniffType(bytes);
+	if (type === null || type === 'heic') throw new Error(MSG.notImage);
+	const { exif } = await readExif(bytes);
+	let size = type === 'image/jpeg' ? readJpegSize(bytes) : null;
+	if (!size) {
+		const decoded = await decode(new Blob([bytes], { type }));
+		size = { width: decoded.width, height: decoded.height };
+		decoded.close();
+	}
+	return { mimeType: type, ...size, exif };
+}
+
 type Decoded = { source: CanvasImageSource; width: number; height: number; close(): void };
 
 /** Decodes with the EXIF orientation applied (the way browsers display the file). */

@@ -150,6 +150,19 @@ export class SyncApi {
 		return response.status !== 404;
 	}
 
+	/** `GET /api/photos/{sha256}`: the photo's bytes, typed as the server stored them. */
+	async photo(sha256: string): Promise<Blob> {
+		const response = await this.#call('GET', `/api/photos/${sha256}`, {
+			timeoutMs: this.#photoTimeoutMs
+		});
+		try {
+			return await response.blob();
+		} catch (error) {
+			// The body broke off mid-way: as good as no answer.
+			throw new SyncError('offline', response.status, (error as Error)?.message ?? '');
+		}
+	}
+
 	/** `PUT /api/photos/{sha256}` with the raw bytes. */
 	async putPhoto(sha256: string, bytes: Blob, type: PhotoMime): Promise<'stored' | 'already'> {
 		const response = await this.#call('PUT', `/api/photos/${sha256}`, {

@@ -1,10 +1,11 @@
-import type { DeviceStore, ReviewComment, StoredRecord } from '$lib/db';
+import type { DeviceStore, ReviewComment, StoredPhoto, StoredRecord } from '$lib/db';
+import { parseWith } from '$lib/domain/schemas/common.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
-import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
-import type { PullChange, PushResult, RecordChange } from './wire';
+import type { PullChange, PushResult, RecordChange, WireComments } from './wire';
 
 /*
  * The outbox engine: one sync run, in the order the contract needs.
@@ -14,7 +15,8 @@ import type { PullChange, PushResult, RecordChange } from './wire';
  *    run therefore re-sends only the photos still missing.
  * 2. Records whose photos are all up are pushed in batches (≤ 50 records, ≤ 2 MB of JSON).
  * 3. The pull loop brings review outcomes and registry changes until `more` is false; the
- *    cursor is stored after every page.
+ *    cursor is stored after every page. A record returned to this account that the device does
+ *    not hold (a replacement tablet) is fetched with its photos and stored as an editable draft.
  * 4. The registry's own changes since its cursor (or the whole registry when none is stored).
  * 5. A report of the records the device still holds unsent (`POST /api/devices/report`).
  *
@@ -64,6 +66,8 @@ export type SyncSummary = {
 	held: number;
 	photosUploaded: number;
 	changesPulled: number;
+	/** Returned records fetched from the server because the device did not hold them. */
+	recordsFetched: number;
 	sitesUpdated: number;
 };
 
@@ -88,6 +92,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 		held: 0,
 		photosUploaded: 0,
 		changesPulled: 0,
+		recordsFetched: 0,
 		sitesUpdated: 0
 	};
 	const queued = await ctx.store.queuedRecords();
@@ -375,8 +380,8 @@ function isRecordChange(change: PullChange): change is RecordChange {
 	return change.type === 'record' && 'revision' in change;
 }
 
-function normalizeComments(change: RecordChange, now: string): ReviewComment[] {
-	return (change.comments ?? []).map((c) => {
+function normalizeComments(comments: WireComments, now: string): ReviewComment[] {
+	return (comments ?? []).map((c) => {
 		const at = c.at && !Number.isNaN(Date.parse(c.at)) ? new Date(c.at).toISOString() : now;
 		return {
 			...(c.path ? { path: c.path.slice(0, 200) } : {}),
@@ -401,7 +406,7 @@ export function applyRecordChange(
 		serverStatus: change.status,
 		serverRevision: change.revision
 	};
-	const comments = normalizeComments(change, now);
+	const comments = normalizeComments(change.comments, now);
 	if (comments.length) next.serverComments = comments;
 	else delete next.serverComments;
 	// Returned: editable again, unless the device already holds a newer version to send.
@@ -427,7 +432,13 @@ async function pull(ctx: SyncContext, changed: Changer, summary: SyncSummary): P
 		for (const change of answer.changes) {
 			count++;
 			if (isRecordChange(change)) {
-				await changed(change.id, (row) => applyRecordChange(row, change, at));
+				if (change.status === 'returned' && !(await ctx.store.getRecord(change.id))) {
+					const row = await fetchReturned(ctx, change.id, at);
+					if (row) {
+						summary.recordsFetched++;
+						ctx.onRecord?.(row);
+					}
+				} else await changed(change.id, (row) => applyRecordChange(row, change, at));
 			} else if (change.type === 'site' && 'site' in change) {
 				sites.push(knownSiteFields(change.site as Record<string, unknown>));
 			}
@@ -443,6 +454,85 @@ async function pull(ctx: SyncContext, changed: Changer, summary: SyncSummary): P
 		if (!answer.more || !moved) break;
 	}
 	return count;
+}
+
+/**
+ * A record returned to this account that the device does not hold (a replacement tablet, the
+ * app installed again, a record imported from a lost tablet's backup file): fetched with its
+ * photos and stored as an editable draft with the reviewer's comments, so it can be fixed here.
+ * Only while the server still holds it `returned`: a record that has moved on needs nothing
+ * from this device. A photo the server cannot give (or gives damaged) is left out; the record
+ * then says so when it is sent again. Resolves to the stored row, or null when nothing was stored.
+ */
+async function fetchReturned(
+	ctx: SyncContext,
+	id: string,
+	now: string
+): Promise<StoredRecord | null> {
+	let answer;
+	try {
+		answer = await ctx.api.record(id);
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return null;
+		throw error;
+	}
+	if (answer.status !== 'returned') return null;
+	const parsed = parseWith(SurveyRecordSchema, answer.record);
+	// A record this version of the app cannot read stays on the server, for a newer app.
+	if (!parsed.ok || parsed.value.id !== id) return null;
+	const record = parsed.value;
+
+	const { describePhoto, sha256Hex } = await import('$lib/photos/process');
+	const photos: { meta: Omit<StoredPhoto, 'key'>; blob: Blob }[] = [];
+	for (const { sha256, index } of uniquePhotos(record)) {
+		let blob = await ctx.store.photoBlob(sha256);
+		if (!blob) {
+			try {
+				blob = await ctx.api.photo(sha256);
+			} catch (error) {
+				if (error instanceof SyncError && error.kind === 'refused') continue;
+				throw error;
+			}
+			if ((await sha256Hex(blob)) !== sha256) continue;
+		}
+		let described;
+		try {
+			described = await describePhoto(blob);
+		} catch {
+			continue;
+		}
+		const photo = record.photos[index]!;
+		photos.push({
+			meta: {
+				...photo,
+				recordId: id,
+				number: index + 1,
+				mimeType: described.mimeType,
+				bytes: blob.size,
+				width: described.width,
+				height: described.height,
+				...(Object.keys(described.exif).length ? { exif: described.exif } : {}),
+				createdAt: photo.takenAt || now
+			},
+			blob: blob.type === described.mimeType ? blob : new Blob([blob], { type: described.mimeType })
+		});
+	}
+	const comments = normalizeComments(answer.comments, now);
+	const row: StoredRecord = {
+		id,
+		countyCode: record.countyCode,
+		kind: record.kind,
+		siteCode: record.siteCode || '',
+		localState: 'draft',
+		serverStatus: 'returned',
+		serverRevision: answer.revision,
+		...(comments.length ? { serverComments: comments } : {}),
+		record,
+		locationTaken: true,
+		createdAt: now,
+		updatedAt: record.updatedAt
+	};
+	return (await ctx.store.addRecord(row, photos)) === 'added' ? row : null;
 }
 
 /**

@@ -37,21 +37,25 @@ export const PushResultSchema = z.looseObject({
 export type PushResult = z.infer<typeof PushResultSchema>;
 export const PushResponseSchema = z.looseObject({ results: z.array(PushResultSchema) });
 
+/** A reviewer's comment as the server sends it (pull changes, `GET /api/records/{id}`). */
+const WireCommentsSchema = z
+	.array(
+		z.looseObject({
+			path: z.string().nullish(),
+			message: z.string(),
+			by: z.string().nullish(),
+			at: z.string().nullish()
+		})
+	)
+	.nullish();
+export type WireComments = z.infer<typeof WireCommentsSchema>;
+
 const RecordChangeSchema = z.looseObject({
 	type: z.literal('record'),
 	id: z.string(),
 	status: z.enum(RECORD_STATUSES),
 	revision: z.number().int().min(1),
-	comments: z
-		.array(
-			z.looseObject({
-				path: z.string().nullish(),
-				message: z.string(),
-				by: z.string().nullish(),
-				at: z.string().nullish()
-			})
-		)
-		.nullish(),
+	comments: WireCommentsSchema,
 	at: z.string()
 });
 const SiteChangeSchema = z.looseObject({
@@ -86,7 +90,9 @@ export const RecordResponseSchema = z.looseObject({
 			action: z.string(),
 			changed: z.array(z.string()).optional()
 		})
-	)
+	),
+	/** The comments of the decision that returned it, while it is `returned`. */
+	comments: WireCommentsSchema
 });
 export type RecordResponse = z.infer<typeof RecordResponseSchema>;
 

@@ -1,7 +1,14 @@
 import { mkdirSync } from 'node:fs';
-import type { APIRequestContext, Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
+import type { APIRequestContext, Page } from '@playwright/test';
 import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
-import { demoRegistry, expect, recordIdOf, test, waitForServiceWorker } from '../fixtures';
+import {
+	demoRegistry,
+	expect,
+	newDevice,
+	recordIdOf,
+	test,
+	waitForServiceWorker
+} from '../fixtures';
 import { E2E_DEMO_PASSWORD } from '../server-process';
 
 const COUNTY = '150627';
@@ -11,17 +18,6 @@ const PHOTOS = [
 	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
 	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
 ];
-
-/** A second device: a browser context of its own, with the project's settings. */
-async function device(browser: Browser, info: TestInfo): Promise<BrowserContext> {
-	const use = info.project.use;
-	return browser.newContext({
-		baseURL: use.baseURL,
-		viewport: use.viewport ?? { width: 1280, height: 800 },
-		locale: use.locale,
-		timezoneId: use.timezoneId
-	});
-}
 
 async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
 	const response = await request.post('/api/auth/login', {
@@ -174,8 +170,8 @@ test('two devices edit one record offline; the second resolves the conflict fiel
 	test.setTimeout(180_000);
 	mkdirSync(SHOTS, { recursive: true });
 	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[5]!;
-	const contextA = await device(browser, info);
-	const contextB = await device(browser, info);
+	const contextA = await newDevice(browser, info);
+	const contextB = await newDevice(browser, info);
 	const a = await contextA.newPage();
 	const b = await contextB.newPage();
 	const reviewer = await tokenOf(request, `reviewer-${COUNTY}`);

@@ -5,6 +5,7 @@ import {
 	demoRegistry,
 	expect,
 	goOffline,
+	newDevice,
 	recordIdOf,
 	storedRecord,
 	test,
@@ -211,4 +212,82 @@ test('a returned record shows the reviewer’s comment, is fixed and submitted a
 		localState: 'finalized'
 	});
 	expect((row as { serverComments?: unknown }).serverComments).toBeUndefined();
+});
+
+test('a record returned after its tablet was lost reaches the new tablet with its photos, and is fixed there', async ({
+	page,
+	request,
+	browser
+}, info) => {
+	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[2]!;
+	await logIn(page);
+	const id = await recheck(page, site);
+	await page.goto('/sync');
+	await page.getByTestId('sync-now').click();
+	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+	const sent = await serverRecord(request, await tokenOf(request, `reviewer-${COUNTY}`), id);
+
+	// The first tablet is lost. The county reviewer returns the record.
+	const token = await tokenOf(request, `reviewer-${COUNTY}`);
+	const comment = '请补充遗址的保存状况，并说明东侧冲沟的位置。';
+	const decision = await request.post(`/api/records/${id}/decision`, {
+		headers: { authorization: `Bearer ${token}` },
+		data: { decision: 'return', revision: 1, comments: [{ path: 'description', message: comment }] }
+	});
+	expect(decision.status()).toBe(200);
+
+	// A new tablet (a browser profile of its own): the surveyor logs in, the sync brings it.
+	const context = await newDevice(browser, info);
+	try {
+		const tablet = await context.newPage();
+		const puts: string[] = [];
+		tablet.on('request', (r) => {
+			if (r.method() === 'PUT') puts.push(r.url());
+		});
+		await logIn(tablet);
+		await tablet.goto('/sync');
+		await tablet.getByTestId('sync-now').click();
+		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已退回');
+
+		// On its page: 已退回, the comment, and both photos with their bytes.
+		await syncRow(tablet, id).click();
+		await expect(tablet.getByTestId('record-status')).toHaveAttribute('data-status', '已退回');
+		await expect(tablet.getByTestId('review-comments')).toContainText(comment);
+		await tablet.getByTestId('step-photos').click();
+		const tiles = tablet.getByTestId('photo-tile');
+		await expect(tiles).toHaveCount(2);
+		for (const img of await tiles.locator('img').all()) {
+			await expect
+				.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
+				.toBeGreaterThan(0);
+		}
+		const { row, blobs } = await storedRecord(tablet, id);
+		expect(row).toMatchObject({ localState: 'draft', serverStatus: 'returned', serverRevision: 2 });
+		expect(Object.keys(blobs).sort()).toEqual(sent.record.photos.map((p) => p.sha256).sort());
+		for (const [sha, base64] of Object.entries(blobs)) {
+			expect(createHash('sha256').update(Buffer.from(base64, 'base64')).digest('hex')).toBe(sha);
+		}
+		await tablet.screenshot({
+			path: info.outputPath('returned-on-new-tablet.png'),
+			fullPage: true
+		});
+
+		// Fixed on the new tablet and sent: revision 3, and no photo uploaded again.
+		await tablet.getByTestId('step-condition').click();
+		const description = tablet.getByTestId('input-description');
+		await description.fill(
+			`${await description.inputValue()}遗址整体保存较好，东侧有一条南北向冲沟，长约30米。`
+		);
+		await finish(tablet);
+		await tablet.goto('/sync');
+		await tablet.getByTestId('sync-now').click();
+		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已送达');
+		const held = await serverRecord(request, token, id);
+		expect(held).toMatchObject({ status: 'submitted', revision: 3 });
+		expect(held.record.description).toContain('南北向冲沟');
+		expect(held.record.photos).toEqual(sent.record.photos);
+		expect(puts).toEqual([]);
+	} finally {
+		await context.close();
+	}
 });

@@ -33,12 +33,22 @@ export function photoBytes(size = 2048): { bytes: Uint8Array<ArrayBuffer>; sha25
 export async function queuedRecord(
 	store: DeviceStore,
 	index: number,
-	options: { photos?: number; row?: Partial<StoredRecord>; updatedAt?: string } = {}
+	options: {
+		photos?: number;
+		/** The photos' bytes (real images), instead of `photos` random ones. */
+		photoFiles?: Uint8Array<ArrayBuffer>[];
+		row?: Partial<StoredRecord>;
+		updatedAt?: string;
+	} = {}
 ): Promise<StoredRecord> {
 	const id = uuid(index);
 	const updatedAt =
 		options.updatedAt ?? `2025-06-02T10:${String(index % 60).padStart(2, '0')}:00+08:00`;
-	const photos = Array.from({ length: options.photos ?? 2 }, () => photoBytes());
+	const photos =
+		options.photoFiles?.map((bytes) => ({
+			bytes,
+			sha256: createHash('sha256').update(bytes).digest('hex')
+		})) ?? Array.from({ length: options.photos ?? 2 }, () => photoBytes());
 	const base = perfectNewFind({}, id);
 	const record = {
 		...base,

@@ -10,7 +10,14 @@ import type { SurveyRecord } from '$lib/domain/schemas/survey-record';
 
 export type Logged = { method: string; path: string; query: string; body?: unknown };
 
-type ServerRecord = { record: SurveyRecord; status: string; revision: number; key: string };
+type ServerRecord = {
+	record: SurveyRecord;
+	status: string;
+	revision: number;
+	key: string;
+	/** The comments of the decision that returned it. */
+	comments?: object[];
+};
 
 /** What to do with a request instead of answering it: throw (no network) or a status. */
 export type Interference = 'offline' | number | undefined;
@@ -71,6 +78,8 @@ export class FakeServer {
 		stored.status = status;
 		stored.revision++;
 		const at = '2025-06-03T09:00:00.000Z';
+		stored.comments =
+			status === 'returned' ? comments.map((c) => ({ ...c, by: 'reviewer-150627', at })) : [];
 		this.changes.push({
 			seq: ++this.#seq,
 			change: {
@@ -143,6 +152,15 @@ export class FakeServer {
 			const sha = photo[1]!;
 			if (req.method === 'HEAD')
 				return new Response(null, { status: this.photos.has(sha) ? 200 : 404 });
+			if (req.method === 'GET') {
+				const bytes = this.photos.get(sha);
+				return bytes
+					? new Response(new Blob([bytes as Uint8Array<ArrayBuffer>]), {
+							status: 200,
+							headers: { 'content-type': 'image/jpeg' }
+						})
+					: json(404, { error: '没有这张照片' });
+			}
 			if (req.method === 'PUT') {
 				const bytes = req.body as Uint8Array;
 				if (createHash('sha256').update(bytes).digest('hex') !== sha) {
@@ -152,6 +170,19 @@ export class FakeServer {
 				this.photos.set(sha, bytes);
 				return new Response(null, { status: 201 });
 			}
+		}
+		const one = /^\/api\/records\/([^/]+)$/.exec(req.path);
+		if (one && req.method === 'GET') {
+			const stored = this.records.get(decodeURIComponent(one[1]!));
+			if (!stored) return json(404, { error: '没有这条记录' });
+			return json(200, {
+				record: stored.record,
+				status: stored.status,
+				revision: stored.revision,
+				findings: [],
+				history: [],
+				comments: stored.status === 'returned' ? (stored.comments ?? []) : []
+			});
 		}
 		if (req.path === '/api/sync/push' && req.method === 'POST') {
 			const { records } = req.body as { deviceId: string; records: SurveyRecord[] };

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceStore } from '$lib/db';
 import { runSync } from '$lib/sync/engine';
@@ -6,7 +7,7 @@ import { DraftEditor } from '$lib/state/draft.svelte';
 import { recordStatus } from '$lib/records/status';
 import { makeSite } from '../../fixtures/builders';
 import { FakeServer } from './fake-server';
-import { closeStore, context, openStore, queuedRecord } from './device';
+import { closeStore, context, openStore, photoBytes, queuedRecord } from './device';
 
 let store: DeviceStore;
 let server: FakeServer;
@@ -135,5 +136,125 @@ describe('a returned record', () => {
 		expect(stored.record.name).toBe('改过的名称');
 		expect(stored.serverRevision).toBe(4);
 		expect(stored.serverComments?.[0]?.message).toBe('再次退回');
+	});
+});
+
+describe('a returned record the device does not hold (a replacement tablet)', () => {
+	const jpeg = (path: string) => new Uint8Array(readFileSync(`tests/fixtures/photos/${path}`));
+	let replacement: DeviceStore;
+	beforeEach(async () => {
+		replacement = await openStore();
+	});
+	afterEach(() => closeStore(replacement));
+
+	it('is fetched with its photos, editable with the comments, and sent again without a PUT', async () => {
+		const files = [jpeg('site-dongsheng-1600x1200.jpg'), jpeg('site-hangjin-1600x1200.jpg')];
+		const row = await queuedRecord(store, 3, { photoFiles: files });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ path: 'description', message: '请补充形制' }]);
+
+		server.log.length = 0;
+		const outcome = await runSync(context(replacement, server));
+
+		expect(outcome).toMatchObject({ ok: true, recordsFetched: 1 });
+		const fetched = (await replacement.getRecord(row.id))!;
+		expect(fetched).toMatchObject({
+			localState: 'draft',
+			serverStatus: 'returned',
+			serverRevision: 2,
+			siteCode: '',
+			countyCode: row.countyCode
+		});
+		expect(fetched.record).toEqual(row.record);
+		expect(fetched.serverComments).toEqual([
+			{
+				path: 'description',
+				message: '请补充形制',
+				by: 'reviewer-150627',
+				at: '2025-06-03T09:00:00.000Z'
+			}
+		]);
+		expect(recordStatus(fetched)).toBe('已退回');
+		const photos = await replacement.photosOf(row.id);
+		expect(photos.map((p) => [p.number, p.sha256, p.mimeType, p.width, p.height])).toEqual(
+			row.record.photos.map((p, i) => [i + 1, p.sha256, 'image/jpeg', 1600, 1200])
+		);
+		for (const [i, p] of row.record.photos.entries()) {
+			const blob = await replacement.photoBlob(p.sha256);
+			expect(new Uint8Array(await blob!.arrayBuffer())).toEqual(files[i]);
+		}
+		expect(server.trace().filter((t) => t.startsWith('GET /api/photos/'))).toHaveLength(2);
+
+		// A second run fetches nothing again.
+		server.log.length = 0;
+		expect(await runSync(context(replacement, server))).toMatchObject({ recordsFetched: 0 });
+		expect(server.trace().filter((t) => t.startsWith('GET /api/'))).not.toContainEqual(
+			expect.stringMatching(/records|photos/)
+		);
+
+		// Fixed on the replacement tablet and sent: revision 3, no photo sent again.
+		const draft = new DraftEditor(replacement, fetched);
+		expect(draft.editable).toBe(true);
+		draft.record.description = `${row.record.description}台基夯土。`;
+		draft.changed();
+		await draft.flush();
+		await draft.finalize();
+		server.log.length = 0;
+		expect(await runSync(context(replacement, server))).toMatchObject({ ok: true, accepted: 1 });
+		expect(server.requests('PUT')).toEqual([]);
+		const sent = server.pushes()[0]!.body as { records: { baseRevision: number }[] };
+		expect(sent.records[0]!.baseRevision).toBe(2);
+		expect(server.records.get(row.id)).toMatchObject({ status: 'submitted', revision: 3 });
+	});
+
+	it('is not fetched once it has moved on (sent again from the first tablet)', async () => {
+		const row = await queuedRecord(store, 4, { photos: 1 });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ message: '请补充' }]);
+		await runSync(context(store, server));
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+		draft.record.name = '改过的名称';
+		draft.changed();
+		await draft.flush();
+		await draft.finalize();
+		await runSync(context(store, server));
+		expect(server.records.get(row.id)?.status).toBe('submitted');
+
+		const outcome = await runSync(context(replacement, server));
+		expect(outcome).toMatchObject({ ok: true, recordsFetched: 0 });
+		expect(await replacement.getRecord(row.id)).toBeUndefined();
+	});
+
+	it('keeps the record when a photo cannot be read on the device (the server still holds it)', async () => {
+		const good = jpeg('site-dongsheng-1600x1200.jpg');
+		const row = await queuedRecord(store, 5, { photoFiles: [good, photoBytes().bytes] });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ message: '请补充' }]);
+		// the second photo is not an image the device can read
+		const outcome = await runSync(context(replacement, server));
+		expect(outcome).toMatchObject({ ok: true, recordsFetched: 1 });
+		const photos = await replacement.photosOf(row.id);
+		expect(photos.map((p) => p.sha256)).toEqual([row.record.photos[0]!.sha256]);
+		expect((await replacement.getRecord(row.id))?.record).toEqual(row.record);
+	});
+
+	it('a connection lost while fetching stores nothing, and the next run fetches it', async () => {
+		const row = await queuedRecord(store, 6, {
+			photoFiles: [jpeg('site-dongsheng-1600x1200.jpg')]
+		});
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ message: '请补充' }]);
+		server.interfere = (req) =>
+			req.method === 'GET' && req.path.startsWith('/api/photos/') ? 'offline' : undefined;
+		const failed = await runSync(context(replacement, server));
+		expect(failed).toMatchObject({ ok: false, kind: 'offline', recordsFetched: 0 });
+		expect(await replacement.getRecord(row.id)).toBeUndefined();
+
+		server.interfere = () => undefined;
+		expect(await runSync(context(replacement, server))).toMatchObject({
+			ok: true,
+			recordsFetched: 1
+		});
+		expect(await replacement.photosOf(row.id)).toHaveLength(1);
 	});
 });
