@@ -1,45 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import type { APIRequestContext, Page } from '@playwright/test';
-import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
-import {
-	demoRegistry,
-	expect,
-	newDevice,
-	recordIdOf,
-	test,
-	waitForServiceWorker
-} from '../fixtures';
+import type { Page } from '@playwright/test';
+import { demoRegistry, expect, newDevice, test, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD } from '../server-process';
+import { finish, recheck, serverRecord, syncRow, tokenOf } from '../record-helpers';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;
 const SHOTS = '/tmp/shots-conflict';
-const PHOTOS = [
-	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
-	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
-];
-
-async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
-	const response = await request.post('/api/auth/login', {
-		data: { username, password: E2E_DEMO_PASSWORD }
-	});
-	expect(response.status()).toBe(200);
-	return ((await response.json()) as { token: string }).token;
-}
-
-type Held = {
-	record: { description?: string; condition?: string; photos: { sha256: string }[] };
-	status: string;
-	revision: number;
-};
-
-async function serverRecord(request: APIRequestContext, token: string, id: string): Promise<Held> {
-	const response = await request.get(`/api/records/${id}`, {
-		headers: { authorization: `Bearer ${token}` }
-	});
-	expect(response.status()).toBe(200);
-	return response.json();
-}
 
 async function logIn(page: Page): Promise<void> {
 	await page.goto('/');
@@ -50,45 +17,6 @@ async function logIn(page: Page): Promise<void> {
 	await page.getByTestId('login-submit').click();
 	await expect(page.getByTestId('account-card')).toBeVisible();
 	await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
-}
-
-/** 检查与完成: every warning explained, then 完成. */
-async function finish(page: Page): Promise<void> {
-	await page.getByTestId('step-review').click();
-	await expect(page.getByTestId('qc-summary')).toBeVisible();
-	await expect(page.getByTestId('qc-error')).toHaveCount(0);
-	const notes = page.locator('[data-testid^="qc-note-"]');
-	for (let i = 0; i < (await notes.count()); i++) {
-		if (!(await notes.nth(i).inputValue())) await notes.nth(i).fill('现场核实，情况属实');
-	}
-	await page.getByTestId('finalize').click();
-	await expect(page).not.toHaveURL(/\/records\//);
-}
-
-/** Re-checks a site: the location typed in, two photos, every warning explained. */
-async function recheck(page: Page, site: RegisteredSite): Promise<string> {
-	await page.goto(`/sites/${site.code}`);
-	await page.getByTestId('start-recheck').click();
-	await expect(page).toHaveURL(/\/records\//);
-	const id = recordIdOf(page);
-	await page.getByTestId('step-location').click();
-	await page.getByTestId('manual-mode-decimal').click();
-	await page.getByTestId('manual-lat').fill(String(site.location.lat));
-	await page.getByTestId('manual-lon').fill(String(site.location.lon));
-	await page.getByTestId('manual-apply').click();
-	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-files').setInputFiles(PHOTOS);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
-	await page.getByTestId('step-people').click();
-	await page.getByTestId('input-surveyors').fill('张三');
-	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
-	await finish(page);
-	return id;
-}
-
-function syncRow(page: Page, id: string) {
-	return page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
 }
 
 async function syncNow(page: Page, id: string, status: string): Promise<void> {

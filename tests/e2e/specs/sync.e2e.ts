@@ -1,49 +1,18 @@
 import { createHash } from 'node:crypto';
-import type { APIRequestContext, BrowserContext, Page } from '@playwright/test';
-import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
+import type { BrowserContext, Page } from '@playwright/test';
 import {
 	demoRegistry,
 	expect,
 	goOffline,
 	newDevice,
-	recordIdOf,
 	storedRecord,
 	test,
 	waitForServiceWorker
 } from '../fixtures';
+import { recheck, finish, serverRecord, syncRow, tokenOf } from '../record-helpers';
+import { DEMO_PASSWORD } from '../review-helpers';
 
-const PHOTOS = [
-	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
-	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
-];
 const COUNTY = '150627';
-const PASSWORD = 'ordos-demo';
-
-/** A bearer token of a demo account, through the API. */
-async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
-	const response = await request.post('/api/auth/login', {
-		data: { username, password: PASSWORD }
-	});
-	expect(response.status()).toBe(200);
-	return ((await response.json()) as { token: string }).token;
-}
-
-/** The record as the server holds it, read by the county's reviewer. */
-async function serverRecord(
-	request: APIRequestContext,
-	token: string,
-	id: string
-): Promise<{
-	record: { photos: { sha256: string }[]; description?: string };
-	status: string;
-	revision: number;
-}> {
-	const response = await request.get(`/api/records/${id}`, {
-		headers: { authorization: `Bearer ${token}` }
-	});
-	expect(response.status()).toBe(200);
-	return response.json();
-}
 
 /** Logs in on the device as the county's surveyor: the registry then comes from the server. */
 async function logIn(page: Page): Promise<void> {
@@ -55,7 +24,7 @@ async function logIn(page: Page): Promise<void> {
 	await page.getByTestId('login-password').fill('wrong-password');
 	await page.getByTestId('login-submit').click();
 	await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不对，请重新输入。');
-	await page.getByTestId('login-password').fill(PASSWORD);
+	await page.getByTestId('login-password').fill(DEMO_PASSWORD);
 	await page.getByTestId('login-submit').click();
 	// The account, with the registry of its county from the server.
 	await expect(page.getByTestId('account-card')).toBeVisible();
@@ -67,51 +36,6 @@ async function logIn(page: Page): Promise<void> {
 	await expect(page.getByTestId('account')).toHaveText(`surveyor-${COUNTY}`);
 	await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
 	await expect(page.getByText(/服务器名录 · 伊金霍洛旗/)).toBeVisible();
-}
-
-/** Re-checks a site of the county: the location typed in, two photos, every warning explained. */
-async function recheck(page: Page, site: RegisteredSite): Promise<string> {
-	await page.goto(`/sites/${site.code}`);
-	await expect(page.getByTestId('site-name')).toHaveText(site.name);
-	await page.getByTestId('start-recheck').click();
-	await expect(page).toHaveURL(/\/records\//);
-	const id = recordIdOf(page);
-
-	await page.getByTestId('step-location').click();
-	await page.getByTestId('manual-mode-decimal').click();
-	await page.getByTestId('manual-lat').fill(String(site.location.lat));
-	await page.getByTestId('manual-lon').fill(String(site.location.lon));
-	await page.getByTestId('manual-apply').click();
-	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
-
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-files').setInputFiles(PHOTOS);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
-
-	await page.getByTestId('step-people').click();
-	await page.getByTestId('input-surveyors').fill('张三');
-	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
-
-	await finish(page);
-	return id;
-}
-
-/** 检查与完成: every warning explained, then 完成. */
-async function finish(page: Page): Promise<void> {
-	await page.getByTestId('step-review').click();
-	await expect(page.getByTestId('qc-summary')).toBeVisible();
-	await expect(page.getByTestId('qc-error')).toHaveCount(0);
-	const notes = page.locator('[data-testid^="qc-note-"]');
-	for (let i = 0; i < (await notes.count()); i++) {
-		if (!(await notes.nth(i).inputValue())) await notes.nth(i).fill('现场核实，情况属实');
-	}
-	await page.getByTestId('finalize').click();
-	await expect(page).not.toHaveURL(/\/records\//);
-}
-
-/** The device's status of a record on the sync screen. */
-function syncRow(page: Page, id: string) {
-	return page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
 }
 
 async function online(context: BrowserContext): Promise<void> {
