@@ -132,6 +132,13 @@ export class TestServer {
 				SEED_DEMO: '1',
 				DEMO_PASSWORD,
 				BODY_SIZE_LIMIT: '25M',
+				// Node's fetch (undici) reuses an idle connection until shortly before the server's
+				// keep-alive timeout (5 s by default), by timers that run late while a test works the
+				// CPU. A POST sent on a connection the server is closing fails with no answer, and
+				// fetch does not retry a POST (the known "other side closed" race; CI saw it once on
+				// the first POST of an import). With a long server timeout no idle gap in a test
+				// comes near it.
+				KEEP_ALIVE_TIMEOUT: '120',
 				...env
 			},
 			stdio: ['ignore', 'pipe', 'pipe']

@@ -38,7 +38,9 @@ export class ServerProcess {
 				DATA_DIR: this.dataDir,
 				SEED_DEMO: '1',
 				DEMO_PASSWORD: E2E_DEMO_PASSWORD,
-				BODY_SIZE_LIMIT: '25M'
+				BODY_SIZE_LIMIT: '25M',
+				// as in tests/api/harness.ts: Node's fetch must never reuse a connection being closed
+				KEEP_ALIVE_TIMEOUT: '120'
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		});

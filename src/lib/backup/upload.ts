@@ -28,9 +28,10 @@ export type UploadOptions = {
 export class UploadError extends Error {
 	constructor(
 		readonly status: number | null,
-		message: string
+		message: string,
+		options?: ErrorOptions
 	) {
-		super(message);
+		super(message, options);
 		this.name = 'UploadError';
 	}
 }
@@ -60,7 +61,7 @@ export async function uploadBackup(file: Blob, options: UploadOptions = {}): Pro
 			});
 		} catch (error) {
 			if ((error as Error)?.name === 'AbortError') throw error;
-			throw new UploadError(null, '无法连接服务器：请检查网络后重试');
+			throw new UploadError(null, '无法连接服务器：请检查网络后重试', { cause: error });
 		}
 	};
 	const json = (body: unknown): RequestInit => ({

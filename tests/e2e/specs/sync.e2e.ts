@@ -169,9 +169,11 @@ test('a record returned after its tablet was lost reaches the new tablet with it
 			if (r.method() === 'PUT') puts.push(r.url());
 		});
 		await logIn(tablet);
-		await tablet.goto('/sync');
-		await tablet.getByTestId('sync-now').click();
+		// The sync that follows the login fetched it, and the sync screen says so.
+		await tablet.getByTestId('pending-sync').click();
 		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已退回');
+		await expect(tablet.getByTestId('sync-fetched')).toContainText('取回退回给您的记录 1 条');
+		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet.png') });
 
 		// On its page: 已退回, the comment, and both photos with their bytes.
 		await syncRow(tablet, id).click();
