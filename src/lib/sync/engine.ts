@@ -4,6 +4,7 @@ import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
+import { photoWriteBytes } from '$lib/storage/space';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
 import type { PullChange, PushResult, RecordChange, WireComments } from './wire';
 
@@ -54,6 +55,11 @@ export type SyncContext = {
 	onRecord?: (row: StoredRecord) => void;
 	/** Called when the registry on the device changed. */
 	onRegistry?: () => void;
+	/**
+	 * Whether a write of `bytes` may start without leaving less than the device's free-space
+	 * margin (src/lib/storage/space.ts); asked before a returned record is fetched.
+	 */
+	checkSpace?: (bytes: number) => Promise<{ ok: boolean }>;
 	now?: () => string;
 };
 
@@ -482,10 +488,21 @@ async function fetchReturned(
 	if (!parsed.ok || parsed.value.id !== id) return null;
 	const record = parsed.value;
 
+	// Never a write the device cannot finish: room for every photo it lacks, at the most a photo
+	// can take, or the run stops here (the cursor stays, so the next run fetches it).
+	const wanted = uniquePhotos(record);
+	const held = await Promise.all(wanted.map(({ sha256 }) => ctx.store.photoBlob(sha256)));
+	const needed = held.filter((b) => !b).length * photoWriteBytes(0) + 64 * 1024;
+	if (ctx.checkSpace && !(await ctx.checkSpace(needed)).ok) {
+		throw new Error(
+			`剩余空间不足，无法取回被退回的记录“${record.name || id}”（约需 ${Math.ceil(needed / 1024 / 1024)} MB）：请备份到文件或删除不需要的照片后再同步`
+		);
+	}
+
 	const { describePhoto, sha256Hex } = await import('$lib/photos/process');
 	const photos: { meta: Omit<StoredPhoto, 'key'>; blob: Blob }[] = [];
-	for (const { sha256, index } of uniquePhotos(record)) {
-		let blob = await ctx.store.photoBlob(sha256);
+	for (const [i, { sha256, index }] of wanted.entries()) {
+		let blob = held[i];
 		if (!blob) {
 			try {
 				blob = await ctx.api.photo(sha256);

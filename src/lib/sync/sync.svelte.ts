@@ -30,6 +30,8 @@ export type SyncOptions = {
 	/** Whether the browser believes it is online (`navigator.onLine`). */
 	online?: () => boolean;
 	now?: () => number;
+	/** The device's free-space check before a large write (`DeviceState.checkSpace`). */
+	checkSpace?: (bytes: number) => Promise<{ ok: boolean }>;
 };
 
 /**
@@ -46,6 +48,7 @@ export class SyncState {
 	readonly #fetch: Fetch | undefined;
 	readonly #online: () => boolean;
 	readonly #now: () => number;
+	readonly #checkSpace: SyncOptions['checkSpace'];
 	session = $state.raw<Session | null>(null);
 	deviceId = $state<string | null>(null);
 	initialized = $state(false);
@@ -72,6 +75,7 @@ export class SyncState {
 	constructor(store: DeviceStore, options: SyncOptions = {}) {
 		this.#store = store;
 		this.#fetch = options.fetch;
+		this.#checkSpace = options.checkSpace;
 		this.#online = options.online ?? (() => globalThis.navigator?.onLine ?? true);
 		this.#now = options.now ?? (() => Date.now());
 	}
@@ -279,6 +283,7 @@ export class SyncState {
 						this.#emit('record', row);
 					},
 					onRegistry: () => this.#emit('registry', undefined),
+					...(this.#checkSpace ? { checkSpace: this.#checkSpace } : {}),
 					now: () => isoAt(this.#now())
 				});
 			// One run at a time across the tabs of this browser, where the browser can tell.

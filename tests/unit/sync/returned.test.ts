@@ -5,6 +5,7 @@ import type { DeviceStore } from '$lib/db';
 import { runSync } from '$lib/sync/engine';
 import { DraftEditor } from '$lib/state/draft.svelte';
 import { recordStatus } from '$lib/records/status';
+import { photoWriteBytes } from '$lib/storage/space';
 import { makeSite } from '../../fixtures/builders';
 import { FakeServer } from './fake-server';
 import { closeStore, context, openStore, photoBytes, queuedRecord } from './device';
@@ -256,5 +257,34 @@ describe('a returned record the device does not hold (a replacement tablet)', ()
 			recordsFetched: 1
 		});
 		expect(await replacement.photosOf(row.id)).toHaveLength(1);
+	});
+
+	it('is not fetched while the device lacks room for its photos; fetched once there is room', async () => {
+		const files = [jpeg('site-dongsheng-1600x1200.jpg'), jpeg('site-hangjin-1600x1200.jpg')];
+		const row = await queuedRecord(store, 7, { photoFiles: files });
+		await runSync(context(store, server));
+		server.decide(row.id, 'returned', [{ message: '请补充' }]);
+
+		let room = false;
+		const asked: number[] = [];
+		const checkSpace = async (bytes: number) => {
+			asked.push(bytes);
+			return { ok: room };
+		};
+		server.log.length = 0;
+		await expect(runSync(context(replacement, server, { checkSpace }))).rejects.toThrow(
+			/剩余空间不足，无法取回被退回的记录/
+		);
+		// asked for both photos at the most a photo can take, before downloading any
+		expect(asked).toEqual([2 * photoWriteBytes(0) + 64 * 1024]);
+		expect(server.trace().filter((t) => t.startsWith('GET /api/photos/'))).toEqual([]);
+		expect(await replacement.getRecord(row.id)).toBeUndefined();
+
+		room = true;
+		expect(await runSync(context(replacement, server, { checkSpace }))).toMatchObject({
+			ok: true,
+			recordsFetched: 1
+		});
+		expect(await replacement.photosOf(row.id)).toHaveLength(2);
 	});
 });

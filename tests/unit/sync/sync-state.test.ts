@@ -6,7 +6,8 @@ import { backoffDelay, BACKOFF_CAP_MS } from '$lib/sync/backoff';
 import { login, logout } from '$lib/sync/session';
 import { makeSite } from '../../fixtures/builders';
 import { FakeServer } from './fake-server';
-import { closeStore, openStore, queuedRecord } from './device';
+import { runSync } from '$lib/sync/engine';
+import { closeStore, context, openStore, queuedRecord } from './device';
 
 let store: DeviceStore;
 let server: FakeServer;
@@ -200,5 +201,35 @@ describe('SyncState', () => {
 		await sync.syncNow();
 		expect(seen).toEqual([`${row.id}:submitted`]);
 		expect(lists).toBe(1);
+	});
+});
+
+describe('room on the device', () => {
+	it('a returned record the device has no room for fails the run as the device’s, retried later', async () => {
+		// The record was sent from another tablet of the same account, then returned.
+		const other = await openStore();
+		try {
+			const row = await queuedRecord(other, 9, { photos: 1 });
+			await runSync(context(other, server));
+			server.decide(row.id, 'returned', [{ message: '请补充' }]);
+
+			const fetch = (input: RequestInfo | URL, init?: RequestInit) =>
+				server.fetch(new URL(String(input), base), init);
+			const sync = new SyncState(store, {
+				fetch,
+				online: () => online,
+				now: () => clock,
+				checkSpace: async () => ({ ok: false })
+			});
+			expect((await sync.login('surveyor-150627', 'ordos-demo')).ok).toBe(true);
+			await sync.settled();
+
+			expect(sync.failure).toMatchObject({ kind: 'device' });
+			expect(sync.failure?.detail).toMatch(/剩余空间不足，无法取回被退回的记录/);
+			expect(sync.nextTryAt).not.toBeNull();
+			expect(await store.getRecord(row.id)).toBeUndefined();
+		} finally {
+			await closeStore(other);
+		}
 	});
 });
