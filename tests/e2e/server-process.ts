@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 
 export const E2E_DEMO_PASSWORD = 'ordos-demo';
 
@@ -26,6 +27,25 @@ export class ServerProcess {
 
 	get log(): string {
 		return this.#log;
+	}
+
+	/** What the server's database holds, read straight from SQLite: records and photo hashes. */
+	held(): { records: { id: string; status: string; revision: number }[]; photos: string[] } {
+		const db = new Database(join(this.dataDir, 'survey.sqlite'), { readonly: true });
+		try {
+			return {
+				records: db.prepare('SELECT id, status, revision FROM records').all() as {
+					id: string;
+					status: string;
+					revision: number;
+				}[],
+				photos: (db.prepare('SELECT sha256 FROM photos').all() as { sha256: string }[])
+					.map((p) => p.sha256)
+					.sort()
+			};
+		} finally {
+			db.close();
+		}
 	}
 
 	async start(): Promise<void> {

@@ -3,7 +3,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { queueRechecks, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
@@ -152,21 +151,10 @@ test('a backup of 30 records and 90 photos: exported, imported twice, restored o
 		expect(second.counts).toMatchObject({ accepted: 0, unchanged: RECORDS, skipped: 0 });
 		expect(second.photos).toEqual({ stored: 0, present: RECORDS * PHOTOS_PER_RECORD, failed: [] });
 
-		const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
-		try {
-			const records = db.prepare('SELECT status, revision FROM records').all() as {
-				status: string;
-				revision: number;
-			}[];
-			expect(records).toHaveLength(RECORDS);
-			expect(records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
-			const photos = (db.prepare('SELECT sha256 FROM photos').all() as { sha256: string }[]).map(
-				(p) => p.sha256
-			);
-			expect(photos.sort()).toEqual([...hashes].sort());
-		} finally {
-			db.close();
-		}
+		const held = server.held();
+		expect(held.records).toHaveLength(RECORDS);
+		expect(held.records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
+		expect(held.photos).toEqual([...hashes].sort());
 
 		// --- a replacement tablet: a new browser profile restores the file ------------------
 		const fresh = await browser.newContext({
@@ -217,14 +205,9 @@ test('a backup of 30 records and 90 photos: exported, imported twice, restored o
 			await expect(tablet.locator('[data-testid="sync-record"][data-status="已送达"]')).toHaveCount(
 				RECORDS
 			);
-			const after = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
-			try {
-				const rows = after.prepare('SELECT revision FROM records').all() as { revision: number }[];
-				expect(rows).toHaveLength(RECORDS);
-				expect(rows.every((r) => r.revision === 1)).toBe(true);
-			} finally {
-				after.close();
-			}
+			const after = server.held().records;
+			expect(after).toHaveLength(RECORDS);
+			expect(after.every((r) => r.revision === 1)).toBe(true);
 		} finally {
 			await fresh.close();
 		}

@@ -1,6 +1,4 @@
 import { expect, test } from '@playwright/test';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { queueRechecks, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
@@ -82,21 +80,10 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		await expect(page.getByTestId('sync-queued')).toHaveText('待上传 0 条', { timeout: 180_000 });
 
 		// the server holds exactly the 50 records and the 150 photos
-		const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
-		try {
-			const records = db.prepare('SELECT id, status, revision FROM records').all() as {
-				status: string;
-				revision: number;
-			}[];
-			expect(records).toHaveLength(RECORDS);
-			expect(records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
-			const photos = (db.prepare('SELECT sha256 FROM photos').all() as { sha256: string }[]).map(
-				(p) => p.sha256
-			);
-			expect(photos.sort()).toEqual([...hashes].sort());
-		} finally {
-			db.close();
-		}
+		const held = server.held();
+		expect(held.records).toHaveLength(RECORDS);
+		expect(held.records.every((r) => r.status === 'submitted' && r.revision === 1)).toBe(true);
+		expect(held.photos).toEqual([...hashes].sort());
 		const reviewer = await server.login(`reviewer-${COUNTY}`);
 		for (const sha of hashes.slice(0, 10)) {
 			const head = await fetch(`${server.origin}/api/photos/${sha}`, {
