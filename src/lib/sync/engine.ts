@@ -187,7 +187,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 		// --- 3: pull ------------------------------------------------------------------------
 		progress.phase = 'pull';
 		report();
-		summary.changesPulled = await pull(ctx, changed, summary);
+		summary.changesPulled = await pull(ctx, changed, summary, now);
 
 		// --- 4: the registry's own changes -------------------------------------------------
 		progress.phase = 'registry';
@@ -415,8 +415,12 @@ export function applyRecordChange(
 	const comments = normalizeComments(change.comments, now);
 	if (comments.length) next.serverComments = comments;
 	else delete next.serverComments;
-	// Returned: editable again, unless the device already holds a newer version to send.
-	if (change.status === 'returned' && !row.outbox) next.localState = 'draft';
+	// Returned: editable again, unless the device already holds a newer version to send. The
+	// row changed on this device now (the backup reminder and the lists count from here).
+	if (change.status === 'returned' && !row.outbox) {
+		next.localState = 'draft';
+		next.updatedAt = now;
+	}
 	return next;
 }
 
@@ -427,14 +431,19 @@ function knownSiteFields(site: Record<string, unknown>): Record<string, unknown>
 	return Object.fromEntries(Object.entries(site).filter(([k]) => SITE_KEYS.includes(k)));
 }
 
-async function pull(ctx: SyncContext, changed: Changer, summary: SyncSummary): Promise<number> {
+async function pull(
+	ctx: SyncContext,
+	changed: Changer,
+	summary: SyncSummary,
+	now: () => string
+): Promise<number> {
 	const stored = await ctx.store.getSetting('syncCursor');
 	let cursor = stored?.username === ctx.username ? stored.cursor : undefined;
 	let count = 0;
 	for (let page = 0; page < 10_000; page++) {
 		const answer = await ctx.api.pull(cursor);
 		const sites: Record<string, unknown>[] = [];
-		const at = new Date().toISOString();
+		const at = now();
 		for (const change of answer.changes) {
 			count++;
 			if (isRecordChange(change)) {
@@ -547,7 +556,7 @@ async function fetchReturned(
 		record,
 		locationTaken: true,
 		createdAt: now,
-		updatedAt: record.updatedAt
+		updatedAt: now
 	};
 	return (await ctx.store.addRecord(row, photos)) === 'added' ? row : null;
 }
