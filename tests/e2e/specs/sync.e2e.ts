@@ -173,7 +173,10 @@ test('a record returned after its tablet was lost reaches the new tablet with it
 		await tablet.getByTestId('pending-sync').click();
 		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已退回');
 		await expect(tablet.getByTestId('sync-fetched')).toContainText('取回退回给您的记录 1 条');
-		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet.png') });
+		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet-1280x800.png') });
+		await tablet.setViewportSize({ width: 800, height: 1280 });
+		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet-800x1280.png') });
+		await tablet.setViewportSize({ width: 1280, height: 800 });
 
 		// On its page: 已退回, the comment, and both photos with their bytes.
 		await syncRow(tablet, id).click();
