@@ -82,7 +82,6 @@ export async function importCommand(
 ): Promise<void> {
 	if (!file)
 		throw new Error('import 需要备份文件的路径：npm run admin -- import <备份.zip> [--as 用户名]');
-	if (options.as === true) throw new Error('--as 需要一个用户名');
 	const countiesPath = fileURLToPath(
 		new URL('../static/data/ordos-counties.geojson', import.meta.url)
 	);

@@ -28,8 +28,7 @@ import { hashPassword } from '../src/lib/server/auth/password.js';
 import { ROLES, type Role } from '../src/lib/server/auth/roles.js';
 import { COUNTY_CODES } from '../src/lib/domain/codelists/index.js';
 import { backupDataDir, checkDataDir, restoreDataDir } from '../src/lib/server/backup.js';
-
-const MIN_PASSWORD = 8;
+import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN, USERNAME_RULE } from '../src/lib/server/admin.js';
 
 class UsageError extends Error {}
 
@@ -91,7 +90,8 @@ async function readPassword(options: Options): Promise<{ password: string; gener
 	} else {
 		return { password: randomBytes(12).toString('base64url'), generated: true };
 	}
-	if (password.length < MIN_PASSWORD) throw new UsageError(`密码至少 ${MIN_PASSWORD} 个字符`);
+	if (password.length < MIN_PASSWORD_LENGTH)
+		throw new UsageError(`密码至少 ${MIN_PASSWORD_LENGTH} 个字符`);
 	return { password, generated: false };
 }
 
@@ -214,8 +214,7 @@ async function main(argv: string[]): Promise<void> {
 		const existing = users.byUsername(username);
 		if (command === 'add') {
 			if (existing) throw new Error(`用户 ${username} 已存在`);
-			if (!/^[A-Za-z0-9_.-]{2,64}$/.test(username))
-				throw new UsageError('用户名只能用字母、数字、_ . -，2–64 个字符');
+			if (!USERNAME_PATTERN.test(username)) throw new UsageError(USERNAME_RULE);
 			const role = roleOf(options.role);
 			if (!role) throw new UsageError('user add 需要 --role');
 			const counties = countiesOf(options.counties) ?? [];

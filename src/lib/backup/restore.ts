@@ -9,7 +9,7 @@
  */
 import type { DeviceStore, StoredPhoto, StoredPhotoBlob, StoredRecord } from '$lib/db';
 import { StoredPhotoSchema, StoredRecordSchema } from '$lib/db/schema';
-import { parseWith, type Issue } from '$lib/domain/schemas/common.js';
+import { issuesText, parseWith } from '$lib/domain/schemas/common.js';
 import {
 	BackupPhotoFileSchema,
 	MAX_PHOTO_META_BYTES,
@@ -52,24 +52,17 @@ export type RestoreProgress = {
 	photos: { done: number; total: number };
 };
 
-async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
-	const digest = await crypto.subtle.digest('SHA-256', bytes);
-	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-const issuesText = (issues: Issue[]) =>
-	issues
-		.slice(0, 5)
-		.map((i) => `${i.path || '(根)'} ${i.message}`)
-		.join('；');
-
 /** Reads and checks the photo files of the zip, once each. */
 class PhotoSource {
 	#files = new Map<string, BackupPhotoFile | string>();
+	/** The type the manifest lists for each photo. */
+	readonly #listedType: Map<string, BackupManifest['photos'][number]['mimeType']>;
 	constructor(
 		private readonly zip: BackupZip,
-		private readonly manifest: BackupManifest
-	) {}
+		manifest: BackupManifest
+	) {
+		this.#listedType = new Map(manifest.photos.map((p) => [p.sha256, p.mimeType]));
+	}
 
 	/** The metadata file of a photo, or why it cannot be used. */
 	async file(sha256: string): Promise<BackupPhotoFile | string> {
@@ -98,9 +91,9 @@ class PhotoSource {
 
 	/** The photo's bytes, verified against their SHA-256, or why not. */
 	async bytes(sha256: string): Promise<Blob | string> {
-		const listed = this.manifest.photos.find((p) => p.sha256 === sha256);
 		const file = await this.file(sha256);
-		const mime = listed?.mimeType ?? (typeof file === 'string' ? undefined : file.mimeType);
+		const mime =
+			this.#listedType.get(sha256) ?? (typeof file === 'string' ? undefined : file.mimeType);
 		const entry = mime && this.zip.entries.get(photoEntryName(sha256, mime));
 		if (!mime || !entry) return '备份文件中没有这张照片的内容';
 		let blob: Blob;
@@ -109,7 +102,8 @@ class PhotoSource {
 		} catch (error) {
 			return `照片内容已损坏（${(error as Error).message}）`;
 		}
-		const actual = await sha256Hex(await blob.arrayBuffer());
+		const { sha256Hex } = await import('$lib/photos/process');
+		const actual = await sha256Hex(blob);
 		if (actual !== sha256)
 			return `照片内容的 SHA-256 是 ${actual.slice(0, 12)}…，与 ${sha256.slice(0, 12)}… 不符`;
 		return new Blob([blob], { type: mime });

@@ -5,7 +5,7 @@
  * a file of any size is read with one entry in memory at most.
  */
 import { ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js/lib/zip-core-reader.js';
-import { parseWith } from '../domain/schemas/common.js';
+import { issuesText, parseWith } from '../domain/schemas/common.js';
 import {
 	BACKUP_FORMAT,
 	BACKUP_VERSION,
@@ -120,12 +120,7 @@ export async function readManifest(zip: BackupZip): Promise<BackupManifest> {
 	}
 	const parsed = parseWith(BackupManifestSchema, raw);
 	if (!parsed.ok) {
-		throw new BackupFormatError(
-			`manifest.json 不合格：${parsed.issues
-				.slice(0, 5)
-				.map((i) => `${i.path || '(根)'} ${i.message}`)
-				.join('；')}`
-		);
+		throw new BackupFormatError(`manifest.json 不合格：${issuesText(parsed.issues)}`);
 	}
 	return parsed.value;
 }

@@ -9,6 +9,9 @@ import type { DeviceRow, UserRepository, UserRow } from './db/users.js';
 /** User management by a city reviewer (issue 5): the UI and the API both come through here. */
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** What a username may be (the API, the review UI and the command-line tool). */
+export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{2,64}$/;
+export const USERNAME_RULE = '用户名只能用字母、数字、_ . -，2–64 个字符';
 
 const password = z
 	.string()
@@ -19,10 +22,7 @@ const counties = z
 	.max(COUNTY_CODES.length);
 
 export const NewUserSchema = z.strictObject({
-	username: z
-		.string()
-		.trim()
-		.regex(/^[A-Za-z0-9_.-]{2,64}$/, '用户名只能用字母、数字、_ . -，2–64 个字符'),
+	username: z.string().trim().regex(USERNAME_PATTERN, USERNAME_RULE),
 	role: z.enum(ROLES, { error: '请选择角色' }),
 	counties,
 	displayName: z.string().trim().max(100).optional(),
@@ -45,16 +45,31 @@ export type AdminOutcome<T> =
 
 export type UserWithDevices = UserRow & { devices: DeviceRow[] };
 
+const FORBIDDEN = { ok: false, status: 403, error: '只有市级审核员可以管理用户' } as const;
+
 function mayManage(actor: Principal): boolean {
 	return actor.role === 'city_reviewer';
+}
+
+/** Surveyors and county reviewers work in at least one county; city reviewers in all. */
+function countyRefusal(role: string, counties: readonly string[]): AdminOutcome<never> | null {
+	return role !== 'city_reviewer' && counties.length === 0
+		? {
+				ok: false,
+				status: 400,
+				error: '调查员和旗区审核员至少要有一个旗区',
+				issues: [{ path: 'counties', message: '请选择旗区' }]
+			}
+		: null;
 }
 
 export function listUsers(
 	users: UserRepository,
 	actor: Principal
 ): AdminOutcome<UserWithDevices[]> {
-	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
-	return { ok: true, value: users.list().map((u) => ({ ...u, devices: users.devicesOf(u.id) })) };
+	if (!mayManage(actor)) return FORBIDDEN;
+	const devices = users.devicesByUser();
+	return { ok: true, value: users.list().map((u) => ({ ...u, devices: devices.get(u.id) ?? [] })) };
 }
 
 export async function addUser(
@@ -62,19 +77,13 @@ export async function addUser(
 	actor: Principal,
 	input: unknown
 ): Promise<AdminOutcome<UserRow>> {
-	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	if (!mayManage(actor)) return FORBIDDEN;
 	const parsed = parseWith(NewUserSchema, input);
 	if (!parsed.ok)
 		return { ok: false, status: 400, error: '新用户的信息不完整或有误', issues: parsed.issues };
 	const user = parsed.value;
-	if (user.role !== 'city_reviewer' && user.counties.length === 0) {
-		return {
-			ok: false,
-			status: 400,
-			error: '调查员和旗区审核员至少要有一个旗区',
-			issues: [{ path: 'counties', message: '请选择旗区' }]
-		};
-	}
+	const noCounty = countyRefusal(user.role, user.counties);
+	if (noCounty) return noCounty;
 	if (users.byUsername(user.username))
 		return { ok: false, status: 409, error: `用户名 ${user.username} 已被使用` };
 	const created = users.create({
@@ -97,7 +106,7 @@ export async function changeUser(
 	username: string,
 	input: unknown
 ): Promise<AdminOutcome<UserRow & { endedLogins: number }>> {
-	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	if (!mayManage(actor)) return FORBIDDEN;
 	const parsed = parseWith(UserChangeSchema, input);
 	if (!parsed.ok) return { ok: false, status: 400, error: '修改内容有误', issues: parsed.issues };
 	const existing = users.byUsername(username);
@@ -109,16 +118,11 @@ export async function changeUser(
 	) {
 		return { ok: false, status: 409, error: '不能停用自己，也不能取消自己的市级审核员角色' };
 	}
-	const role = change.role ?? existing.role;
-	const nextCounties = change.counties ?? existing.counties;
-	if (role !== 'city_reviewer' && nextCounties.length === 0) {
-		return {
-			ok: false,
-			status: 400,
-			error: '调查员和旗区审核员至少要有一个旗区',
-			issues: [{ path: 'counties', message: '请选择旗区' }]
-		};
-	}
+	const noCounty = countyRefusal(
+		change.role ?? existing.role,
+		change.counties ?? existing.counties
+	);
+	if (noCounty) return noCounty;
 	const updated = users.update(existing.id, {
 		...(change.role ? { role: change.role } : {}),
 		...(change.counties ? { counties: change.counties } : {}),
@@ -136,7 +140,7 @@ export function revokeDevice(
 	actor: Principal,
 	deviceId: string
 ): AdminOutcome<{ ended: number }> {
-	if (!mayManage(actor)) return { ok: false, status: 403, error: '只有市级审核员可以管理用户' };
+	if (!mayManage(actor)) return FORBIDDEN;
 	if (users.deviceOwner(deviceId) === undefined)
 		return { ok: false, status: 404, error: '没有这台设备' };
 	return { ok: true, value: { ended: users.revokeDevice(deviceId) } };

@@ -194,7 +194,8 @@ export async function importBackup(
 				report.photos.stored++;
 			} catch (error) {
 				await body.cancel().catch(() => undefined);
-				if (!(error instanceof PhotoStoreError) && !/crc/i.test(String(error))) throw error;
+				// a damaged entry (bad CRC) fails reading the body, which put() reports as its own
+				if (!(error instanceof PhotoStoreError)) throw error;
 				failedPhotos.set(sha256, `照片未能保存：${(error as Error).message}`);
 			}
 		}

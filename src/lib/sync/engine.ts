@@ -5,6 +5,7 @@ import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/surve
 import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
 import { photoWriteBytes } from '$lib/storage/space';
+import { isUnsent } from '$lib/backup/format';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
 import type { PullChange, PushResult, RecordChange, WireComments } from './wire';
 
@@ -114,7 +115,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 	const changed = async (
 		id: string,
 		change: (row: StoredRecord) => StoredRecord | undefined
-	): Promise<void> => {
+	): Promise<boolean> => {
 		let wrote = false;
 		const row = await ctx.store.updateRecord(id, (r) => {
 			const next = change(r);
@@ -122,6 +123,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 			return next;
 		});
 		if (row && wrote) ctx.onRecord?.(row);
+		return row !== undefined;
 	};
 
 	try {
@@ -146,9 +148,12 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 			progress.current = { recordId: row.id, done: 0, total: photos.length };
 			report();
 			const problems: { path: string; message: string }[] = [];
+			// the record's photo metadata, read once, when the first PUT needs a type
+			let metas: Promise<StoredPhoto[]> | undefined;
+			const metasOf = () => (metas ??= ctx.store.photosOf(row.id));
 			for (const { sha256, index } of photos) {
 				if (!uploaded.has(sha256)) {
-					const outcome = await uploadPhoto(ctx, row.id, sha256, index);
+					const outcome = await uploadPhoto(ctx, sha256, index, metasOf);
 					if (typeof outcome === 'object') problems.push(outcome);
 					else {
 						uploaded.add(sha256);
@@ -229,13 +234,13 @@ function uniquePhotos(record: SurveyRecord): { sha256: string; index: number }[]
  */
 async function uploadPhoto(
 	ctx: SyncContext,
-	recordId: string,
 	sha256: string,
-	index: number
+	index: number,
+	metasOf: () => Promise<StoredPhoto[]>
 ): Promise<'present' | 'uploaded' | { path: string; message: string }> {
 	const label = `照片 Z${String(index + 1).padStart(3, '0')}`;
 	// The bytes are looked up while HEAD is on its way, so a PUT follows its HEAD at once.
-	const local = Promise.all([ctx.store.photoBlob(sha256), ctx.store.photosOf(recordId)]);
+	const local = Promise.all([ctx.store.photoBlob(sha256), metasOf()]);
 	local.catch(() => undefined);
 	if (await ctx.api.photoStored(sha256)) return 'present';
 	const [blob, metas] = await local;
@@ -264,10 +269,11 @@ async function uploadPhoto(
 }
 
 type Sent = { row: StoredRecord; wire: SurveyRecord; bytes: number };
+/** Changes a stored record in one transaction; resolves to false when the device has no such row. */
 type Changer = (
 	id: string,
 	change: (row: StoredRecord) => StoredRecord | undefined
-) => Promise<void>;
+) => Promise<boolean>;
 
 async function pushBatch(
 	ctx: SyncContext,
@@ -447,13 +453,14 @@ async function pull(
 		for (const change of answer.changes) {
 			count++;
 			if (isRecordChange(change)) {
-				if (change.status === 'returned' && !(await ctx.store.getRecord(change.id))) {
+				const held = await changed(change.id, (row) => applyRecordChange(row, change, at));
+				if (!held && change.status === 'returned') {
 					const row = await fetchReturned(ctx, change.id, at);
 					if (row) {
 						summary.recordsFetched++;
 						ctx.onRecord?.(row);
 					}
-				} else await changed(change.id, (row) => applyRecordChange(row, change, at));
+				}
 			} else if (change.type === 'site' && 'site' in change) {
 				sites.push(knownSiteFields(change.site as Record<string, unknown>));
 			}
@@ -569,7 +576,7 @@ async function fetchReturned(
  */
 async function reportUnsent(ctx: SyncContext): Promise<void> {
 	const rows = await ctx.store.recordsOf('all');
-	const unsent = rows.filter((r) => r.localState === 'draft' || r.outbox !== undefined);
+	const unsent = rows.filter(isUnsent);
 	const oldest = unsent.map((r) => r.updatedAt).sort()[0];
 	try {
 		await ctx.api.report({

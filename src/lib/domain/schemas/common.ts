@@ -55,6 +55,14 @@ export type Boundary = z.infer<typeof BoundarySchema>;
 
 export type Issue = { path: string; message: string };
 
+/** Issues as one line of text, the first `max` of them: `path message；path message`. */
+export function issuesText(issues: readonly Issue[], max = 5): string {
+	return issues
+		.slice(0, max)
+		.map((i) => `${i.path || '(根)'} ${i.message}`)
+		.join('；');
+}
+
 /** A parse outcome as a discriminated union, so callers never catch. */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };
 

@@ -292,20 +292,21 @@ export class UserRepository {
 	}
 
 	/**
-	 * The devices a user has signed in on or synced from: last sync, last report, unsent count as
-	 * last reported, and whether a live token remains.
+	 * The devices each user has signed in on or synced from, by user id, in one query: last sync, last report, unsent count as last reported, and whether a
+	 * live token remains.
 	 */
-	devicesOf(userId: number, now = Date.now()): DeviceRow[] {
+	devicesByUser(now = Date.now()): Map<number, DeviceRow[]> {
 		const rows = this.db
 			.prepare(
-				`SELECT d.device_id, d.first_seen_at, d.last_sync_at, d.last_pushed, d.last_report_at, d.unsent,
-				        d.oldest_unsent_at, d.app_version, d.user_agent,
+				`SELECT d.user_id, d.device_id, d.first_seen_at, d.last_sync_at, d.last_pushed, d.last_report_at,
+				        d.unsent, d.oldest_unsent_at, d.app_version, d.user_agent,
 				        (SELECT count(*) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id
 				           AND t.revoked_at IS NULL AND t.expires_at > ?) AS live_tokens,
 				        (SELECT max(revoked_at) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id) AS revoked_at
-				 FROM devices d WHERE d.user_id = ? ORDER BY d.last_sync_at DESC`
+				 FROM devices d ORDER BY d.last_sync_at DESC`
 			)
-			.all(now, userId) as {
+			.all(now) as {
+			user_id: number;
 			device_id: string;
 			first_seen_at: string;
 			last_sync_at: string;
@@ -318,19 +319,25 @@ export class UserRepository {
 			live_tokens: number;
 			revoked_at: string | null;
 		}[];
-		return rows.map((r) => ({
-			deviceId: r.device_id,
-			firstSeenAt: r.first_seen_at,
-			lastSyncAt: r.last_sync_at,
-			lastPushed: r.last_pushed,
-			lastReportAt: r.last_report_at,
-			unsent: r.unsent,
-			oldestUnsentAt: r.oldest_unsent_at,
-			appVersion: r.app_version,
-			userAgent: r.user_agent,
-			signedIn: r.live_tokens > 0,
-			revokedAt: r.live_tokens > 0 ? null : r.revoked_at
-		}));
+		const byUser = new Map<number, DeviceRow[]>();
+		for (const r of rows) {
+			const list = byUser.get(r.user_id) ?? [];
+			list.push({
+				deviceId: r.device_id,
+				firstSeenAt: r.first_seen_at,
+				lastSyncAt: r.last_sync_at,
+				lastPushed: r.last_pushed,
+				lastReportAt: r.last_report_at,
+				unsent: r.unsent,
+				oldestUnsentAt: r.oldest_unsent_at,
+				appVersion: r.app_version,
+				userAgent: r.user_agent,
+				signedIn: r.live_tokens > 0,
+				revokedAt: r.live_tokens > 0 ? null : r.revoked_at
+			});
+			byUser.set(r.user_id, list);
+		}
+		return byUser;
 	}
 
 	/** Ends every token of one device (a lost or stolen tablet). Returns how many. */
