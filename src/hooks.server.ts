@@ -3,7 +3,9 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 import { app, startServer } from '$lib/server/instance';
 import { authenticate } from '$lib/server/auth/session';
-import { discardBody, errorResponse } from '$lib/server/http';
+import { csrfRefusal } from '$lib/server/auth/csrf';
+import { discardBody, errorResponse, jsonErrorOf } from '$lib/server/http';
+import { API_CSP, SECURITY_HEADERS } from '$lib/server/security-headers.js';
 
 /** Migrates and seeds before the first request (contract §4: an empty DATA_DIR needs nothing else). */
 export const init: ServerInit = async () => {
@@ -11,16 +13,44 @@ export const init: ServerInit = async () => {
 };
 
 /** API routes anyone may call. */
-const PUBLIC_API = [/^\/api\/public\//, /^\/api\/auth\/login$/];
+const PUBLIC_API = [/^\/api\/public\//, /^\/api\/auth\/login$/, /^\/api\/health$/];
 
-const SECURITY_HEADERS: Record<string, string> = {
-	'X-Content-Type-Options': 'nosniff',
-	'Referrer-Policy': 'same-origin',
-	'X-Frame-Options': 'DENY',
-	'Cross-Origin-Opener-Policy': 'same-origin',
-	'Cross-Origin-Resource-Policy': 'same-origin',
-	// the field app needs the camera (file input) and the position; nothing else
-	'Permissions-Policy': 'geolocation=(self), camera=(self), microphone=(), payment=(), usb=()'
+/**
+ * The security headers on everything SvelteKit answers (static files and the prerendered shell
+ * get them in front of adapter-node: scripts/adapter.js), and on /api the contract's error
+ * model for every error, whoever produced it (a wrong method, an unknown path, a kit error).
+ */
+const headers: Handle = async ({ event, resolve }) => {
+	let response = await resolve(event);
+	const api = event.url.pathname.startsWith('/api/');
+	if (api && response.status >= 400) response = await jsonErrorOf(response, event.request);
+	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+		if (!response.headers.has(name)) response.headers.set(name, value);
+	}
+	if (api) {
+		response.headers.set('Content-Security-Policy', API_CSP);
+		if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
+	}
+	return response;
+};
+
+/** A cookie-authenticated state change from another origin is refused before anything runs. */
+const csrf: Handle = async ({ event, resolve }) => {
+	const refusal = csrfRefusal(event);
+	if (!refusal) return resolve(event);
+	await discardBody(event.request);
+	if (event.url.pathname.startsWith('/api/')) return errorResponse(403, refusal);
+	// an enhanced form (use:enhance) reads a SvelteKit action result; a plain one, a page
+	if (event.request.headers.get('x-sveltekit-action') === 'true') {
+		return new Response(JSON.stringify({ type: 'error', error: { message: refusal } }), {
+			status: 403,
+			headers: { 'Content-Type': 'application/json' }
+		});
+	}
+	return new Response(refusal, {
+		status: 403,
+		headers: { 'Content-Type': 'text/plain; charset=utf-8' }
+	});
 };
 
 const auth: Handle = async ({ event, resolve }) => {
@@ -37,19 +67,6 @@ const auth: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const headers: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-		if (!response.headers.has(name)) response.headers.set(name, value);
-	}
-	if (event.url.pathname.startsWith('/api/')) {
-		// JSON and photo bytes: nothing in them may run or be framed
-		response.headers.set('Content-Security-Policy', "default-src 'none'; frame-ancestors 'none'");
-		if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
-	}
-	return response;
-};
-
 const i18n: Handle = ({ event, resolve }) =>
 	// the API speaks JSON and photo bytes: no locale to find, and no request body to clone
 	event.url.pathname.startsWith('/api/')
@@ -61,4 +78,4 @@ const i18n: Handle = ({ event, resolve }) =>
 				});
 			});
 
-export const handle = sequence(headers, auth, i18n);
+export const handle = sequence(headers, csrf, auth, i18n);

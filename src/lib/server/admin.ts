@@ -134,7 +134,10 @@ export async function changeUser(
 	return { ok: true, value: { ...updated, endedLogins } };
 }
 
-/** Ends every login of one device: it gets 401 on its next sync and keeps its data. */
+/**
+ * Ends every login of one device: it gets 401 on its next sync and keeps its data, and no login
+ * on it is accepted until it is reinstated.
+ */
 export function revokeDevice(
 	users: UserRepository,
 	actor: Principal,
@@ -144,4 +147,16 @@ export function revokeDevice(
 	if (users.deviceOwner(deviceId) === undefined)
 		return { ok: false, status: 404, error: '没有这台设备' };
 	return { ok: true, value: { ended: users.revokeDevice(deviceId) } };
+}
+
+/** A revoked device that was found again: its own account may log in on it once more. */
+export function reinstateDevice(
+	users: UserRepository,
+	actor: Principal,
+	deviceId: string
+): AdminOutcome<{ reinstated: boolean }> {
+	if (!mayManage(actor)) return FORBIDDEN;
+	if (users.deviceOwner(deviceId) === undefined)
+		return { ok: false, status: 404, error: '没有这台设备' };
+	return { ok: true, value: { reinstated: users.reinstateDevice(deviceId) } };
 }

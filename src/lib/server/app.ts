@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { CountyCollection } from '../domain/geometry/counties.js';
 import type { RegisteredSite } from '../domain/schemas/site.js';
 import { openDatabase, type Db } from './db/connection.js';
@@ -7,6 +8,7 @@ import { RecordRepository } from './db/records.js';
 import { PhotoRepository } from './db/photos.js';
 import { PhotoStore } from './photos/store.js';
 import { hashPassword } from './auth/password.js';
+import { LoginGate } from './auth/login-gate.js';
 import { COUNTY_CODES } from '../domain/codelists/index.js';
 
 export type ServerOptions = {
@@ -28,6 +30,8 @@ export class SurveyServer {
 	readonly photos: PhotoRepository;
 	readonly photoStore: PhotoStore;
 	readonly counties: CountyCollection;
+	/** Every password check of this process goes through it (issue 10 point 4). */
+	readonly loginGate = new LoginGate();
 
 	constructor(readonly options: ServerOptions) {
 		this.db = openDatabase(options.dataDir);
@@ -53,6 +57,12 @@ export class SurveyServer {
 	 */
 	get demo(): boolean {
 		return this.users.hasDemoUsers();
+	}
+
+	/** Reads the database and asks the disk (through the thread pool, as file I/O does). */
+	async probe(): Promise<void> {
+		this.db.prepare('SELECT 1').get();
+		await stat(this.options.dataDir);
 	}
 
 	close(): void {

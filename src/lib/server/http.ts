@@ -30,6 +30,30 @@ export function requireUser(event: RequestEvent): Principal {
 	return user;
 }
 
+/** The sync API is for surveyors' devices (contract §1, issue 10 point 1): anyone else gets 403. */
+export function requireSurveyor(event: RequestEvent): Principal {
+	const user = requireUser(event);
+	if (user.role !== 'surveyor') {
+		throw new HttpError(
+			403,
+			'同步接口只供调查员的设备使用：审核人员不能推送记录或上传照片，只能在审核页面中以署名的审核修订修改记录'
+		);
+	}
+	return user;
+}
+
+/**
+ * The client's address (adapter-node: the socket's, or the header named by ADDRESS_HEADER behind
+ * a reverse proxy); `unknown` when the configured header is missing.
+ */
+export function clientAddress(event: Pick<RequestEvent, 'getClientAddress'>): string {
+	try {
+		return event.getClientAddress();
+	} catch {
+		return 'unknown';
+	}
+}
+
 /**
  * Reads a JSON body of at most `maxBytes` bytes, streaming so an oversized body is cut off
  * early: 413 over the limit, 400 when it is not JSON.
@@ -129,4 +153,60 @@ export function endpoint<E extends RequestEvent>(
 			throw error;
 		}
 	};
+}
+
+const STATUS_TEXT: Record<number, string> = {
+	400: '请求不合格',
+	403: '无权进行此操作',
+	404: '没有这个地址',
+	413: '请求体超过上限',
+	415: '不支持这种请求体类型',
+	429: '请求太频繁，请稍后再试',
+	500: '服务器内部错误：请稍后再试，或联系管理员',
+	503: '服务器暂时不可用：请稍后再试'
+};
+
+/**
+ * An /api error response in the contract's error model (`{error, issues?}`), whoever made it:
+ * a handler's own stays as it is; SvelteKit's (a wrong method, a `{message}` error, plain text)
+ * is rewritten with a message a person can act on. Status and headers (`Allow`,
+ * `Retry-After`) are kept.
+ */
+export async function jsonErrorOf(response: Response, request: Request): Promise<Response> {
+	const type = response.headers.get('content-type') ?? '';
+	let body: unknown;
+	if (/^application\/json\b/i.test(type)) {
+		body = await response
+			.clone()
+			.json()
+			.catch(() => undefined);
+		if (
+			body &&
+			typeof body === 'object' &&
+			typeof (body as { error?: unknown }).error === 'string'
+		) {
+			return response;
+		}
+	}
+	let error: string;
+	if (response.status === 405) {
+		const allow = response.headers.get('allow');
+		error = `此地址不支持 ${request.method.slice(0, 10)} 方法${allow ? `：可用的方法是 ${allow}` : ''}`;
+	} else if (
+		body &&
+		typeof body === 'object' &&
+		typeof (body as { message?: unknown }).message === 'string'
+	) {
+		error = (body as { message: string }).message;
+	} else {
+		error = STATUS_TEXT[response.status] ?? `请求未能完成（${response.status}）`;
+	}
+	const headers = new Headers(response.headers);
+	headers.set('content-type', 'application/json');
+	headers.delete('content-length');
+	await response.body?.cancel().catch(() => undefined);
+	return new Response(request.method === 'HEAD' ? null : JSON.stringify({ error }), {
+		status: response.status,
+		headers
+	});
 }

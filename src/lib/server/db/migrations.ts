@@ -121,5 +121,9 @@ export const MIGRATIONS: readonly string[] = [
 	ALTER TABLE devices ADD COLUMN app_version TEXT;
 	ALTER TABLE devices ADD COLUMN user_agent TEXT;
 	CREATE INDEX tokens_device ON tokens(device_id);
+	`,
+	// 3: a device revoked by a city reviewer stays revoked (issue 10 point 7)
+	`
+	ALTER TABLE devices ADD COLUMN revoked_at TEXT;
 	`
 ];

@@ -53,14 +53,15 @@ function toUser(raw: RawUser): UserRow {
 }
 
 /** The user as a request's Principal; `tokenId` 0 when no token is involved (CLI, import). */
-export function principalOf(user: UserRow, tokenId = 0): Principal {
+export function principalOf(user: UserRow, tokenId = 0, deviceId?: string): Principal {
 	return {
 		id: user.id,
 		username: user.username,
 		role: user.role,
 		counties: user.counties as Principal['counties'],
 		demo: user.demo,
-		tokenId
+		tokenId,
+		...(deviceId ? { deviceId } : {})
 	};
 }
 
@@ -186,13 +187,14 @@ export class UserRepository {
 	authenticate(token: string, now = Date.now()): Principal | undefined {
 		const row = this.db
 			.prepare(
-				`SELECT t.id AS token_id, t.kind, t.expires_at, t.last_used_at, t.revoked_at, u.*
+				`SELECT t.id AS token_id, t.kind, t.device_id AS token_device, t.expires_at, t.last_used_at, t.revoked_at, u.*
 				 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
 			)
 			.get(hashToken(token)) as
 			| (RawUser & {
 					token_id: number;
 					kind: 'device' | 'session';
+					token_device: string | null;
 					expires_at: number;
 					last_used_at: string;
 					revoked_at: string | null;
@@ -205,7 +207,7 @@ export class UserRepository {
 				.prepare('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?')
 				.run(new Date(now).toISOString(), now + days * DAY_MS, row.token_id);
 		}
-		return principalOf(toUser(row), row.token_id);
+		return principalOf(toUser(row), row.token_id, row.token_device ?? undefined);
 	}
 
 	revokeToken(tokenId: number): void {
@@ -247,17 +249,31 @@ export class UserRepository {
 
 	// ---- devices ----
 
-	/** Notes a device's sync (a push), or its sign-in (`synced` false: only registers it). */
+	/**
+	 * Whom a device id belongs to, and whether a city reviewer revoked it (issue 10 point 7: a
+	 * device id belongs to one account, and a revoked device stays revoked).
+	 */
+	deviceBinding(deviceId: string): { userId: number; revokedAt: string | null } | undefined {
+		const row = this.db
+			.prepare('SELECT user_id, revoked_at FROM devices WHERE device_id = ?')
+			.get(deviceId) as { user_id: number; revoked_at: string | null } | undefined;
+		return row && { userId: row.user_id, revokedAt: row.revoked_at };
+	}
+
+	/**
+	 * Notes a device's sync (a push), or its sign-in (`synced` false: only registers it). A device
+	 * of another account is left as it is: callers check `deviceBinding` first.
+	 */
 	touchDevice(deviceId: string, userId: number, pushed: number, synced = true): void {
 		const now = new Date().toISOString();
 		this.db
 			.prepare(
 				synced
 					? `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
-					   ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, last_sync_at = excluded.last_sync_at,
-					   last_pushed = excluded.last_pushed`
+					   ON CONFLICT(device_id) DO UPDATE SET last_sync_at = excluded.last_sync_at,
+					   last_pushed = excluded.last_pushed WHERE devices.user_id = excluded.user_id`
 					: `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
-					   ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id`
+					   ON CONFLICT(device_id) DO NOTHING`
 			)
 			.run(deviceId, userId, now, now, pushed);
 	}
@@ -273,10 +289,11 @@ export class UserRepository {
 			.prepare(
 				`INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_report_at, unsent, oldest_unsent_at, app_version, user_agent)
 				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-				 ON CONFLICT(device_id) DO UPDATE SET user_id = excluded.user_id, last_report_at = excluded.last_report_at,
+				 ON CONFLICT(device_id) DO UPDATE SET last_report_at = excluded.last_report_at,
 				 last_sync_at = excluded.last_sync_at,
 				 unsent = excluded.unsent, oldest_unsent_at = excluded.oldest_unsent_at,
-				 app_version = coalesce(excluded.app_version, app_version), user_agent = coalesce(excluded.user_agent, user_agent)`
+				 app_version = coalesce(excluded.app_version, app_version), user_agent = coalesce(excluded.user_agent, user_agent)
+				 WHERE devices.user_id = excluded.user_id`
 			)
 			.run(
 				deviceId,
@@ -302,7 +319,8 @@ export class UserRepository {
 				        d.unsent, d.oldest_unsent_at, d.app_version, d.user_agent,
 				        (SELECT count(*) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id
 				           AND t.revoked_at IS NULL AND t.expires_at > ?) AS live_tokens,
-				        (SELECT max(revoked_at) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id) AS revoked_at
+				        (SELECT max(revoked_at) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id) AS revoked_at,
+				        d.revoked_at AS blocked_at
 				 FROM devices d ORDER BY d.last_sync_at DESC`
 			)
 			.all(now) as {
@@ -318,6 +336,7 @@ export class UserRepository {
 			user_agent: string | null;
 			live_tokens: number;
 			revoked_at: string | null;
+			blocked_at: string | null;
 		}[];
 		const byUser = new Map<number, DeviceRow[]>();
 		for (const r of rows) {
@@ -333,18 +352,36 @@ export class UserRepository {
 				appVersion: r.app_version,
 				userAgent: r.user_agent,
 				signedIn: r.live_tokens > 0,
-				revokedAt: r.live_tokens > 0 ? null : r.revoked_at
+				revokedAt: r.live_tokens > 0 ? null : r.revoked_at,
+				blockedAt: r.blocked_at
 			});
 			byUser.set(r.user_id, list);
 		}
 		return byUser;
 	}
 
-	/** Ends every token of one device (a lost or stolen tablet). Returns how many. */
+	/**
+	 * Ends every token of one device (a lost or stolen tablet) and marks it revoked, so no login
+	 * can bring it back until a city reviewer reinstates it. Returns how many tokens ended.
+	 */
 	revokeDevice(deviceId: string): number {
-		return this.db
-			.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
-			.run(new Date().toISOString(), deviceId).changes;
+		const now = new Date().toISOString();
+		return this.db.transaction(() => {
+			this.db
+				.prepare('UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
+				.run(now, deviceId);
+			return this.db
+				.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
+				.run(now, deviceId).changes;
+		})();
+	}
+
+	/** A revoked device found again: its account may log in on it once more. */
+	reinstateDevice(deviceId: string): boolean {
+		return (
+			this.db.prepare('UPDATE devices SET revoked_at = NULL WHERE device_id = ?').run(deviceId)
+				.changes > 0
+		);
 	}
 
 	deviceOwner(deviceId: string): number | undefined {
@@ -368,4 +405,6 @@ export type DeviceRow = {
 	signedIn: boolean;
 	/** When its last token was revoked, if none is live. */
 	revokedAt: string | null;
+	/** When a city reviewer revoked the device itself: no login on it until reinstated. */
+	blockedAt: string | null;
 };

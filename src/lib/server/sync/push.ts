@@ -35,7 +35,26 @@ export type PushResult =
 			revision: number;
 			current: SurveyRecord & { status: RecordStatus; revision: number };
 	  }
-	| { id: string | null; status: 'rejected'; issues: Issue[] };
+	| { id: string | null; status: 'rejected'; code: RejectCode; issues: Issue[] };
+
+/**
+ * Why a record was rejected (an extension of contract §3's push result): the first reason found.
+ * - `invalid`: the record does not pass the schema;
+ * - `not_surveyor`: the account is not a surveyor's (the sync API is for survey devices);
+ * - `out_of_scope`: its county is outside the account's;
+ * - `not_author`: the server holds it, and another account wrote it;
+ * - `unknown_site`: a 复查 of a site the registry does not hold in that county;
+ * - `photo_missing`: it names a photo the server does not hold;
+ * - `locked`: approved or published, locked until a reviewer returns it.
+ */
+export type RejectCode =
+	| 'invalid'
+	| 'not_surveyor'
+	| 'out_of_scope'
+	| 'not_author'
+	| 'unknown_site'
+	| 'photo_missing'
+	| 'locked';
 
 export function contentKey(record: SurveyRecord): string {
 	return createHash('sha256').update(canonicalContent(record)).digest('hex');
@@ -57,17 +76,56 @@ export type PushDeps = {
 	counties: CountyCollection;
 };
 
-/** Checks a pushed record against everything but the stored one; issues, or none. */
-function admissionIssues(deps: PushDeps, user: Principal, record: SurveyRecord): Issue[] {
+type Refusal = { code: RejectCode; issues: Issue[] };
+
+/**
+ * Checks a pushed record against the account and the stored row, before its content is looked
+ * at: the first refusal found, or none.
+ */
+function admission(
+	deps: PushDeps,
+	user: Principal,
+	record: SurveyRecord,
+	previous: RecordRow | undefined
+): Refusal | undefined {
+	if (user.role !== 'surveyor') {
+		return {
+			code: 'not_surveyor',
+			issues: [
+				{ path: '', message: `账号 ${user.username} 不是调查员账号：只有调查员的设备可以推送记录` }
+			]
+		};
+	}
 	if (!inScope(user, record.countyCode)) {
-		return [
-			{
-				path: 'countyCode',
-				message: `账号 ${user.username} 无权提交旗区 ${record.countyCode} 的记录：请用该旗区的账号同步`
-			}
-		];
+		return {
+			code: 'out_of_scope',
+			issues: [
+				{
+					path: 'countyCode',
+					message: `账号 ${user.username} 无权提交旗区 ${record.countyCode} 的记录：请用该旗区的账号同步`
+				}
+			]
+		};
+	}
+	if (previous && !inScope(user, previous.countyCode)) {
+		return {
+			code: 'out_of_scope',
+			issues: [{ path: 'id', message: `记录 ${record.id} 属于您无权访问的旗区` }]
+		};
+	}
+	if (previous && previous.ownerId !== user.id) {
+		return {
+			code: 'not_author',
+			issues: [
+				{
+					path: 'id',
+					message: `记录 ${record.id} 由另一位调查员登记：只有登记人可以提交它的新版本。如需修改，请联系登记人，或请审核人员退回给登记人`
+				}
+			]
+		};
 	}
 	const issues: Issue[] = [];
+	let code: RejectCode | undefined;
 	if (record.kind === '复查' && record.siteCode) {
 		const site = deps.registry.get(record.siteCode);
 		if (!site) {
@@ -81,16 +139,16 @@ function admissionIssues(deps: PushDeps, user: Principal, record: SurveyRecord):
 				message: `文物 ${record.siteCode} 属于旗区 ${site.countyCode}，与记录的旗区 ${record.countyCode} 不符`
 			});
 		}
+		if (issues.length > 0) code = 'unknown_site';
 	}
-	const missing = deps.photos.missing(record.photos.map((p) => p.sha256));
-	for (const sha of missing) {
-		const i = record.photos.findIndex((p) => p.sha256 === sha);
+	for (const sha of deps.photos.missing(record.photos.map((p) => p.sha256))) {
+		code ??= 'photo_missing';
 		issues.push({
-			path: `photos.${i}`,
+			path: `photos.${record.photos.findIndex((p) => p.sha256 === sha)}`,
 			message: `服务器还没有照片 ${sha.slice(0, 12)}…：请先上传照片（PUT /api/photos/${sha}），再推送记录`
 		});
 	}
-	return issues;
+	return code ? { code, issues } : undefined;
 }
 
 /**
@@ -113,17 +171,14 @@ export function push(
 			const id = idOf(input);
 			const parsed = parseWith(SurveyRecordSchema, input);
 			if (!parsed.ok) {
-				results.push({ id, status: 'rejected', issues: parsed.issues });
+				results.push({ id, status: 'rejected', code: 'invalid', issues: parsed.issues });
 				continue;
 			}
 			const record = parsed.value;
-			const issues = admissionIssues(deps, user, record);
 			const previous: RecordRow | undefined = deps.records.get(record.id);
-			if (previous && !inScope(user, previous.countyCode)) {
-				issues.unshift({ path: 'id', message: `记录 ${record.id} 属于您无权访问的旗区` });
-			}
-			if (issues.length > 0) {
-				results.push({ id: record.id, status: 'rejected', issues });
+			const refusal = admission(deps, user, record, previous);
+			if (refusal) {
+				results.push({ id: record.id, status: 'rejected', ...refusal });
 				continue;
 			}
 			const key = contentKey(record);
@@ -140,6 +195,7 @@ export function push(
 				results.push({
 					id: record.id,
 					status: 'rejected',
+					code: 'locked',
 					issues: [
 						{
 							path: '',

@@ -4,6 +4,7 @@ import { dev } from '$app/environment';
 import { m } from '$lib/paraglide/messages';
 import { app } from '$lib/server/instance';
 import { checkLogin, setSessionCookie } from '$lib/server/auth/login';
+import { clientAddress } from '$lib/server/http';
 
 /**
  * Where to go after logging in: a path of this site only (never `//host` or another origin), the
@@ -31,7 +32,8 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	default: async ({ request, cookies, url }) => {
+	default: async (event) => {
+		const { request, cookies, url } = event;
 		const data = await request.formData();
 		const username = String(data.get('username') ?? '').trim();
 		const password = String(data.get('password') ?? '');
@@ -40,15 +42,20 @@ export const actions: Actions = {
 			return fail(400, { username, error: m.login_error_missing(), kind: 'missing' });
 		}
 		const server = app();
-		const checked = await checkLogin(server.users, username, password);
+		const checked = await checkLogin(server, username, password, clientAddress(event));
 		if (!checked.ok) {
 			const error =
-				checked.reason === 'throttled'
-					? m.review_login_locked({ minutes: Math.ceil(checked.retryAfter / 60) })
-					: checked.reason === 'disabled'
-						? m.review_login_disabled()
-						: m.review_login_credentials();
-			return fail(checked.reason === 'throttled' ? 429 : 401, {
+				checked.reason === 'busy'
+					? m.review_login_busy({ seconds: String(checked.retryAfter) })
+					: checked.reason === 'throttled'
+						? checked.scope === 'address'
+							? m.review_login_address_locked({ minutes: Math.ceil(checked.retryAfter / 60) })
+							: m.review_login_locked({ minutes: Math.ceil(checked.retryAfter / 60) })
+						: checked.reason === 'disabled'
+							? m.review_login_disabled()
+							: m.review_login_credentials();
+			const limited = checked.reason === 'throttled' || checked.reason === 'busy';
+			return fail(limited ? 429 : 401, {
 				username,
 				error,
 				kind: checked.reason

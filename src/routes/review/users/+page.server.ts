@@ -8,6 +8,7 @@ import {
 	changeUser,
 	listUsers,
 	MIN_PASSWORD_LENGTH,
+	reinstateDevice,
 	revokeDevice,
 	type AdminOutcome
 } from '$lib/server/admin';
@@ -17,7 +18,7 @@ import { shortDevice } from '$lib/review/format';
 
 /** What every action answers: the page shows it beside the user (or the form) it concerns. */
 type UserActionResult = {
-	action: 'add' | 'update' | 'disable' | 'enable' | 'password' | 'revoke';
+	action: 'add' | 'update' | 'disable' | 'enable' | 'password' | 'revoke' | 'reinstate';
 	ok: boolean;
 	/** The user concerned ('' for a failed add without a username). */
 	username: string;
@@ -187,6 +188,20 @@ export const actions: Actions = {
 			username,
 			deviceId,
 			message: m.review_revoked_done({ device: shortDevice(deviceId) })
+		} satisfies UserActionResult;
+	},
+
+	reinstate: async (event) => {
+		const { actor, data, username } = await formOf(event);
+		const deviceId = text(data, 'deviceId');
+		const outcome = reinstateDevice(app().users, actor, deviceId);
+		if (!outcome.ok) return refused(outcome, { action: 'reinstate', username, deviceId });
+		return {
+			action: 'reinstate',
+			ok: true,
+			username,
+			deviceId,
+			message: m.review_reinstated_done({ device: shortDevice(deviceId) })
 		} satisfies UserActionResult;
 	}
 };

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { dev } from '$app/environment';
 import { parseWith } from '$lib/domain/schemas/common';
 import { app } from '$lib/server/instance';
-import { checkLogin, setSessionCookie } from '$lib/server/auth/login';
-import { LOGIN_FAILURE_LIMIT } from '$lib/server/db/users';
-import { badRequest, endpoint, HttpError, readJson } from '$lib/server/http';
+import { checkLogin, loginRefusalText, setSessionCookie } from '$lib/server/auth/login';
+import { deviceRefusal } from '$lib/server/auth/devices';
+import { badRequest, clientAddress, endpoint, HttpError, readJson } from '$lib/server/http';
 
 const LoginSchema = z.strictObject({
 	username: z.string().trim().min(1, '请输入用户名').max(100),
@@ -14,19 +14,17 @@ const LoginSchema = z.strictObject({
 	deviceId: z.string().trim().min(1).max(200).optional()
 });
 
-export const POST = endpoint(async ({ request, cookies, url }) => {
+export const POST = endpoint(async (event) => {
+	const { request, cookies, url } = event;
 	const parsed = parseWith(LoginSchema, await readJson(request, 16 * 1024));
 	if (!parsed.ok) throw badRequest('登录请求不完整', parsed.issues);
 	const { username, password, deviceId } = parsed.value;
 	const server = app();
-	const checked = await checkLogin(server.users, username, password);
-	if (!checked.ok && checked.reason === 'throttled') {
-		throw new HttpError(
-			429,
-			`该账号 10 分钟内密码错误已达 ${LOGIN_FAILURE_LIMIT} 次，请在 ${Math.ceil(checked.retryAfter / 60)} 分钟后再试`,
-			undefined,
-			{ 'Retry-After': String(checked.retryAfter) }
-		);
+	const checked = await checkLogin(server, username, password, clientAddress(event));
+	if (!checked.ok && (checked.reason === 'throttled' || checked.reason === 'busy')) {
+		throw new HttpError(429, loginRefusalText(checked), undefined, {
+			'Retry-After': String(checked.retryAfter)
+		});
 	}
 	if (!checked.ok) {
 		throw new HttpError(
@@ -35,6 +33,10 @@ export const POST = endpoint(async ({ request, cookies, url }) => {
 		);
 	}
 	const { user } = checked;
+	if (deviceId) {
+		const refusal = deviceRefusal(server.users, user, deviceId);
+		if (refusal) throw new HttpError(refusal.status, refusal.error);
+	}
 	const kind = deviceId ? 'device' : 'session';
 	const token = server.users.issueToken(user.id, kind, deviceId);
 	setSessionCookie(cookies, token, kind, !dev && url.protocol === 'https:');

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseWith } from '$lib/domain/schemas/common';
 import { isoDateTime } from '$lib/domain/schemas/common';
 import { app } from '$lib/server/instance';
-import { badRequest, endpoint, readJson, requireUser } from '$lib/server/http';
+import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http';
+import { deviceRefusal } from '$lib/server/auth/devices';
 
 const ReportSchema = z.strictObject({
 	deviceId: z.string().trim().min(1).max(200),
@@ -17,11 +18,14 @@ const ReportSchema = z.strictObject({
  * the unsent work of a lost tablet.
  */
 export const POST = endpoint(async (event) => {
-	const user = requireUser(event);
+	const user = requireSurveyor(event);
 	const parsed = parseWith(ReportSchema, await readJson(event.request, 8 * 1024));
 	if (!parsed.ok) throw badRequest('设备报告应为 {deviceId, unsent}', parsed.issues);
 	const { deviceId, ...report } = parsed.value;
-	app().users.reportDevice(deviceId, user.id, {
+	const server = app();
+	const refusal = deviceRefusal(server.users, user, deviceId);
+	if (refusal) throw new HttpError(refusal.status, refusal.error);
+	server.users.reportDevice(deviceId, user.id, {
 		...report,
 		userAgent: (event.request.headers.get('user-agent') ?? '').slice(0, 300)
 	});

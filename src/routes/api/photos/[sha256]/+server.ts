@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { RequestEvent } from './$types';
 import { app } from '$lib/server/instance';
-import { endpoint, HttpError, requireUser } from '$lib/server/http';
+import { endpoint, HttpError, requireSurveyor, requireUser } from '$lib/server/http';
 import {
 	PHOTO_MAX_BYTES,
 	PHOTO_TYPES,
@@ -35,7 +35,7 @@ export const HEAD = endpoint((event: RequestEvent) => {
 
 /** Stores a photo: streamed to disk, hashed, type-checked, fsynced, renamed into place. */
 export const PUT = endpoint(async (event: RequestEvent) => {
-	const user = requireUser(event);
+	const user = requireSurveyor(event);
 	const sha = hashOf(event);
 	const type = (event.request.headers.get('content-type') ?? '')
 		.split(';')[0]!

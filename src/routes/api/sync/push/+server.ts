@@ -1,11 +1,12 @@
 import { json } from '@sveltejs/kit';
 import { parseWith } from '$lib/domain/schemas/common';
 import { app } from '$lib/server/instance';
-import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
+import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http';
+import { deviceRefusal } from '$lib/server/auth/devices';
 import { push, PushBodySchema, PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '$lib/server/sync/push';
 
 export const POST = endpoint(async (event) => {
-	const user = requireUser(event);
+	const user = requireSurveyor(event);
 	const body = await readJson(event.request, PUSH_MAX_BYTES);
 	if (
 		body &&
@@ -18,6 +19,8 @@ export const POST = endpoint(async (event) => {
 	const parsed = parseWith(PushBodySchema, body);
 	if (!parsed.ok) throw badRequest('推送请求应为 {deviceId, records:[…]}', parsed.issues);
 	const server = app();
+	const refusal = deviceRefusal(server.users, user, parsed.value.deviceId);
+	if (refusal) throw new HttpError(refusal.status, refusal.error);
 	const results = push(server, user, parsed.value.deviceId, parsed.value.records);
 	server.users.touchDevice(
 		parsed.value.deviceId,

@@ -1,0 +1,12 @@
+import { json } from '@sveltejs/kit';
+import type { RequestEvent } from './$types';
+import { app } from '$lib/server/instance';
+import { reinstateDevice } from '$lib/server/admin';
+import { endpoint, HttpError, requireUser } from '$lib/server/http';
+
+/** A revoked device found again: its own account may log in on it once more. City reviewers only. */
+export const POST = endpoint((event: RequestEvent) => {
+	const outcome = reinstateDevice(app().users, requireUser(event), event.params.deviceId);
+	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
+	return json(outcome.value);
+});
