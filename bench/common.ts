@@ -7,6 +7,8 @@ export type Row = {
 	what: string;
 	unit: string;
 	value: number;
+	/** How the value reads in the table when a number does not say it (e.g. `crashed`). */
+	valueText?: string;
 	baseline: number;
 	baselineLabel: string;
 	ratio: number;
@@ -57,9 +59,18 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A numeric knob from the environment. */
+export const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+/** Progress lines, shown with BENCH_VERBOSE=1. */
+export const log = (...args: unknown[]) => {
+	if (process.env.BENCH_VERBOSE) console.log(' ', ...args);
+};
+
 /**
  * The production server as contract §4 starts it: `node <buildDir>` with PORT, HOST, ORIGIN,
- * DATA_DIR, SEED_DEMO and BODY_SIZE_LIMIT=25M. Resolves once `ready` (a path) answers 200.
+ * DATA_DIR, SEED_DEMO and BODY_SIZE_LIMIT=25M (and any `env` beside them). Resolves once `ready`
+ * (a path) answers 200.
  */
 export async function startProductionServer(options: {
 	buildDir: string;
@@ -67,6 +78,11 @@ export async function startProductionServer(options: {
 	demoPassword?: string;
 	ready?: string;
 	nodeArgs?: string[];
+	env?: Record<string, string>;
+	/** Headers of the readiness probe (X-Forwarded-For behind ADDRESS_HEADER). */
+	readyHeaders?: Record<string, string>;
+	/** The server's stderr: the bench's own (default), or a pipe for the caller to read. */
+	stderr?: 'inherit' | 'pipe';
 }): Promise<{ origin: string; proc: ChildProcess }> {
 	const port = await freePort();
 	const origin = `http://localhost:${port}`;
@@ -79,15 +95,17 @@ export async function startProductionServer(options: {
 			DATA_DIR: options.dataDir,
 			SEED_DEMO: '1',
 			...(options.demoPassword ? { DEMO_PASSWORD: options.demoPassword } : {}),
-			BODY_SIZE_LIMIT: '25M'
+			BODY_SIZE_LIMIT: '25M',
+			...options.env
 		},
-		stdio: ['ignore', 'ignore', 'inherit']
+		stdio: ['ignore', 'ignore', options.stderr ?? 'inherit']
 	});
 	let exited = false;
 	proc.once('exit', () => (exited = true));
 	for (let i = 0; i < 150 && !exited; i++) {
 		try {
-			if ((await fetch(origin + (options.ready ?? '/'))).ok) return { origin, proc };
+			const probe = await fetch(origin + (options.ready ?? '/'), { headers: options.readyHeaders });
+			if (probe.ok) return { origin, proc };
 		} catch {
 			/* not up yet */
 		}

@@ -7,9 +7,12 @@
  *   standing in for a tablet) against unthrottled.
  * - `server` (bench/server.ts): push ingest, photo upload and 200 devices at once through the
  *   production server, against raw SQLite inserts, a bare http server and sequential sessions.
+ * - `trust` (bench/trust.ts): the server against hostile clients: pushes during a login flood
+ *   against idle pushes, and its peak memory refusing hostile backup files against importing a
+ *   legitimate one.
  *
- * `npm run bench -- --only server` (or `--only app`, or BENCH_ONLY) runs one part; the rows of the
- * other part stay in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
+ * `npm run bench -- --only server` (both server parts; or `--only trust`, `--only app`, or
+ * BENCH_ONLY) runs a selection; the rows of the other parts stay in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
  */
@@ -22,20 +25,26 @@ import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common';
 import { serverFigures } from './server';
+import { trustFigures } from './trust';
 
-const PARTS = ['app', 'server'] as const;
+const PARTS = ['app', 'server', 'trust'] as const;
 type Part = (typeof PARTS)[number];
+/** What each `--only` runs: `server` is every server figure, `trust` the hostile-client ones alone. */
+const SELECTORS: Record<string, Part[]> = {
+	app: ['app'],
+	server: ['server', 'trust'],
+	trust: ['trust']
+};
 const args = process.argv.slice(2);
 const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
-const only = (
+const only =
 	onlyAt < 0
 		? process.env.BENCH_ONLY
 		: args[onlyAt]!.includes('=')
 			? args[onlyAt]!.slice('--only='.length)
-			: args[onlyAt + 1]
-) as Part | undefined;
-if (only !== undefined && !PARTS.includes(only)) {
-	console.error(`--only takes one of: ${PARTS.join(', ')}`);
+			: args[onlyAt + 1];
+if (only !== undefined && !Object.hasOwn(SELECTORS, only)) {
+	console.error(`--only takes one of: ${Object.keys(SELECTORS).join(', ')}`);
 	process.exit(2);
 }
 const BUILD_DIR = process.env.BUILD_DIR ?? 'build';
@@ -472,7 +481,7 @@ async function main() {
 		console.log(`No build in ${BUILD_DIR}: running npm run build`);
 		execFileSync('npm', ['run', 'build'], { stdio: 'inherit' });
 	}
-	const parts: Part[] = only ? [only] : [...PARTS];
+	const parts: Part[] = only ? SELECTORS[only]! : [...PARTS];
 	type Tagged = Row & { part?: Part };
 	const fresh: Tagged[] = [];
 	try {
@@ -485,6 +494,11 @@ async function main() {
 			const serverRows = await serverFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...serverRows.map((r) => ({ ...r, part: 'server' as const })));
 		}
+		if (parts.includes('trust')) {
+			if (process.env.BENCH_VERBOSE) console.log('  trust…');
+			const trustRows = await trustFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...trustRows.map((r) => ({ ...r, part: 'trust' as const })));
+		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
 	}
@@ -493,9 +507,11 @@ async function main() {
 	console.log('| --- | ---: | ---: | ---: | ---: | :---: |');
 	for (const r of fresh) {
 		console.log(
-			`| ${r.what} | ${fmt(r.value)} ${r.unit} | ${fmt(r.baseline)} ${r.unit} (${r.baselineLabel}) | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—'} | ${targetOf(r)} | ${r.meets === undefined ? '—' : r.meets ? 'yes' : 'NO'} |`
+			`| ${r.what} | ${r.valueText ?? `${fmt(r.value)} ${r.unit}`} | ${fmt(r.baseline)} ${r.unit} (${r.baselineLabel}) | ${Number.isFinite(r.ratio) ? r.ratio.toFixed(2) : '—'} | ${targetOf(r)} | ${r.meets === undefined ? '—' : r.meets ? 'yes' : 'NO'} |`
 		);
 	}
+	const notes = fresh.filter((r) => r.note);
+	if (notes.length) console.log(`\n${notes.map((r) => `- ${r.id}: ${r.note}`).join('\n')}`);
 	mkdirSync('bench/results', { recursive: true });
 	const file = 'bench/results/latest.json';
 	// A partial run keeps the other part's rows (and when they were measured) from the last run.

@@ -25,7 +25,6 @@
  * BENCH_SEQUENTIAL_DEVICES (20); BENCH_SERVER_PROFILE=1 writes the server's CPU profile to
  * bench/results/profiles/; BENCH_VERBOSE=1 logs the steps.
  */
-import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -34,18 +33,20 @@ import { performance } from 'node:perf_hooks';
 import { SurveyServer } from '../src/lib/server/app';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { openDatabase } from '../src/lib/server/db/connection';
-import { COUNTY_CODES, PHOTO_DIRECTIONS, type CountyCode } from '../src/lib/domain/codelists';
+import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists';
+import { call, findingCounts, login, pushBatch, stats } from './client';
 import {
-	asCountyCollection,
-	countyFeature,
-	type CountyCollection,
-	type CountyFeature
-} from '../src/lib/domain/geometry/counties';
-import { chinaDate, newFindDraft, newRecheckDraft } from '../src/lib/domain/records/drafts';
-import type { RecordPhoto, RegisteredSite, SurveyRecord } from '../src/lib/domain/schemas';
-import { freePort, percentile, row, startProductionServer, stopProcess, type Row } from './common';
+	freePort,
+	log,
+	num,
+	percentile,
+	row,
+	startProductionServer,
+	stopProcess,
+	type Row
+} from './common';
+import { loadDemo, recordPhotos, RecordFactory, rng, uniqueJpeg } from './records';
 
-const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 /** Timed push batches of 50 (after one warm-up batch). */
 const INGEST_BATCHES = num('BENCH_INGEST_BATCHES', 10);
 /** Photos uploaded to each side of the photo figure. */
@@ -67,303 +68,7 @@ const PHOTO_FIXTURES = [
 /** The JPEG every record's own photo is made from (unique bytes appended after its end). */
 const RECORD_PHOTO = 'tests/fixtures/photos/no-exif.jpg';
 
-const log = (...args: unknown[]) => {
-	if (process.env.BENCH_VERBOSE) console.log(' ', ...args);
-};
-
 // ---------------------------------------------------------------------------------------------
-// Records
-
-/** mulberry32: a small seeded generator, so every run pushes the same records. */
-function rng(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		between: (lo: number, hi: number) => lo + (hi - lo) * next(),
-		pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!
-	};
-}
-type Rng = ReturnType<typeof rng>;
-
-const DIRECTIONS = ['东', '西', '南', '北', '东北', '西北', '东南', '西南'] as const;
-const SUFFIX: Record<string, string> = {
-	古文化遗址: '遗址',
-	古墓葬: '墓群',
-	古建筑: '建筑',
-	石窟寺及石刻: '石刻',
-	近现代重要史迹及代表性建筑: '旧址'
-};
-const SURVEYORS = ['王建国', '李明', '张海燕', '乌日娜', '巴特尔', '刘晓东', '其其格', '赵磊'];
-const DEMO_MARKS = /【演示数据】|本条为系统生成的演示数据，非真实普查数据。/g;
-
-function bboxOf(feature: CountyFeature): [number, number, number, number] {
-	const rings =
-		feature.geometry.type === 'Polygon'
-			? feature.geometry.coordinates
-			: feature.geometry.coordinates.flat();
-	let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
-	for (const ring of rings)
-		for (const [lon = 0, lat = 0] of ring) {
-			w = Math.min(w, lon);
-			e = Math.max(e, lon);
-			s = Math.min(s, lat);
-			n = Math.max(n, lat);
-		}
-	return [w, s, e, n];
-}
-
-/** A square of about `side` metres around a point, as a census boundary. */
-function squareAround(lat: number, lon: number, side: number): SurveyRecord['boundary'] {
-	const dLat = side / 2 / 111_000;
-	const dLon = dLat / Math.cos((lat * Math.PI) / 180);
-	const r = (v: number) => Math.round(v * 1e6) / 1e6;
-	return {
-		type: 'Polygon',
-		coordinates: [
-			[
-				[r(lon - dLon), r(lat - dLat)],
-				[r(lon + dLon), r(lat - dLat)],
-				[r(lon + dLon), r(lat + dLat)],
-				[r(lon - dLon), r(lat + dLat)],
-				[r(lon - dLon), r(lat - dLat)]
-			]
-		]
-	};
-}
-
-/**
- * Makes valid records the way the field app does (the app's own draft functions, then what a
- * surveyor fills in): re-checks of the county's registered sites in turn, and new finds at random
- * points inside the county, named after and described like the sites near them.
- */
-class RecordFactory {
-	readonly #sites = new Map<string, RegisteredSite[]>();
-	readonly #cursor = new Map<string, number>();
-	readonly #features = new Map<string, { feature: CountyFeature; bbox: number[] }>();
-	#n = 0;
-
-	constructor(
-		registry: readonly RegisteredSite[],
-		counties: CountyCollection,
-		private readonly random: Rng
-	) {
-		for (const site of registry) {
-			const list = this.#sites.get(site.countyCode) ?? [];
-			list.push(site);
-			this.#sites.set(site.countyCode, list);
-		}
-		for (const code of COUNTY_CODES) {
-			const feature = countyFeature(counties, code);
-			if (feature) this.#features.set(code, { feature, bbox: bboxOf(feature) });
-		}
-	}
-
-	/** `count` records of `county`: one in five a 复查, the rest 新发现. */
-	batch(county: CountyCode, count: number, photos: (n: number) => RecordPhoto[]): SurveyRecord[] {
-		return Array.from({ length: count }, (_, i) =>
-			i % 5 === 0 ? this.recheck(county, photos) : this.newFind(county, photos)
-		);
-	}
-
-	#meta() {
-		const r = this.random;
-		const minutes = Math.floor(r.between(0, 600));
-		const at = new Date(Date.UTC(2025, 5, 2, 0, minutes) + this.#n * 60_000);
-		const now = at.toISOString().replace('Z', '+00:00');
-		const surveyors = [r.pick(SURVEYORS), r.pick(SURVEYORS)].filter(
-			(s, i, a) => a.indexOf(s) === i
-		);
-		return { id: randomUUID(), now, surveyors, surveyedOn: chinaDate(at) };
-	}
-
-	#location(lat: number, lon: number, altitude: number | undefined, now: string) {
-		const r = this.random;
-		return {
-			lat: Math.round(lat * 1e6) / 1e6,
-			lon: Math.round(lon * 1e6) / 1e6,
-			...(altitude === undefined
-				? {}
-				: { altitude: Math.round((altitude + r.between(-3, 3)) * 10) / 10 }),
-			accuracyM: Math.round(r.between(2, 6) * 10) / 10,
-			samples: Math.floor(r.between(8, 30)),
-			source: 'gnss' as const,
-			fixedAt: now
-		};
-	}
-
-	recheck(county: CountyCode, photos: (n: number) => RecordPhoto[]): SurveyRecord {
-		const sites = this.#sites.get(county)!;
-		const i = this.#cursor.get(county) ?? 0;
-		this.#cursor.set(county, i + 1);
-		const site = sites[i % sites.length]!;
-		const meta = this.#meta();
-		const n = ++this.#n;
-		const draft = newRecheckDraft(site, meta);
-		const r = this.random;
-		// a few metres from the registered point: the surveyor stood on the site
-		const lat = site.location.lat + r.between(-8, 8) / 111_000;
-		const lon = site.location.lon + r.between(-8, 8) / 85_000;
-		const location = this.#location(lat, lon, site.location.altitude, meta.now);
-		return {
-			...draft,
-			location,
-			description: `${(site.description ?? '').replace(DEMO_MARKS, '')}${meta.surveyedOn.slice(0, 4)}年复查：本体保存现状与登记一致，${r.pick(['地表植被覆盖较好', '局部风蚀加剧', '周边新修道路一条', '未见新的人为破坏'])}，已重新测定中心点坐标并拍摄照片。`,
-			photos: photos(n).map((p) => ({
-				...p,
-				lat: location.lat,
-				lon: location.lon,
-				takenAt: meta.now
-			}))
-		};
-	}
-
-	newFind(county: CountyCode, photos: (n: number) => RecordPhoto[]): SurveyRecord {
-		const r = this.random;
-		const { feature, bbox } = this.#features.get(county)!;
-		const [w = 0, s = 0, e = 0, nb = 0] = bbox;
-		let lat = 0;
-		let lon = 0;
-		do {
-			lon = r.between(w, e);
-			lat = r.between(s, nb);
-		} while (!booleanPointInPolygon([lon, lat], feature));
-		const sites = this.#sites.get(county)!;
-		let near = sites[0]!;
-		let best = Infinity;
-		for (const site of sites) {
-			const d = (site.location.lat - lat) ** 2 + ((site.location.lon - lon) * 0.77) ** 2;
-			if (d < best) [best, near] = [d, site];
-		}
-		const template = r.pick(sites);
-		const meta = this.#meta();
-		const n = ++this.#n;
-		const direction = r.pick(DIRECTIONS);
-		const km = r.between(0.5, 4).toFixed(1);
-		const village = near.village || '';
-		const stem = (village || near.township).replace(
-			/(村委会|村民委员会|嘎查|村|社区|镇|苏木|乡)$/,
-			''
-		);
-		const name = `${stem}${direction}${n}号${SUFFIX[template.category] ?? '遗存'}`;
-		const areaM2 = Math.round(r.between(200, 20_000));
-		const location = this.#location(lat, lon, near.location.altitude, meta.now);
-		const body = (template.description ?? '')
-			.replace(DEMO_MARKS, '')
-			.replaceAll(template.name, name)
-			.replace(/^[^。]*位于[^。]*。/, '');
-		return {
-			...newFindDraft(county, { lat, lon }, meta),
-			name,
-			township: near.township,
-			village,
-			address: `${near.township}${village}${direction}约${km}公里`,
-			category: template.category,
-			subcategory: template.subcategory,
-			era: template.era,
-			eraGroup: template.eraGroup,
-			protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
-			ownership: template.ownership,
-			usage: [...template.usage],
-			condition: template.condition,
-			openStatus: '未开放',
-			threats: [...template.threats],
-			areaM2,
-			location,
-			boundary: squareAround(lat, lon, Math.sqrt(areaM2)),
-			description: `${name}位于${near.township}${village}${direction}约${km}公里。${body}本次调查新发现，已采集地表遗物标本并拍照记录。`,
-			photos: photos(n).map((p) => ({
-				...p,
-				lat: location.lat,
-				lon: location.lon,
-				takenAt: meta.now
-			}))
-		};
-	}
-}
-
-// ---------------------------------------------------------------------------------------------
-// HTTP
-
-type Session = { token: string };
-
-/** Idempotent requests retried after a dropped keep-alive connection (shown with BENCH_VERBOSE). */
-let retries = 0;
-
-async function call(
-	origin: string,
-	path: string,
-	init: {
-		method: string;
-		token?: string;
-		json?: string;
-		body?: Uint8Array;
-		type?: string;
-		/** Retry once when the connection drops (a keep-alive socket the server closed as it was
-		 * reused); only for idempotent requests: a PUT of content-addressed bytes. */
-		retry?: boolean;
-	}
-): Promise<{ status: number; text: string }> {
-	const headers: Record<string, string> = {};
-	if (init.token) headers.Authorization = `Bearer ${init.token}`;
-	if (init.json !== undefined) headers['Content-Type'] = 'application/json';
-	if (init.type) headers['Content-Type'] = init.type;
-	try {
-		const response = await fetch(origin + path, {
-			method: init.method,
-			headers,
-			body: init.json ?? (init.body as BodyInit | undefined)
-		});
-		return { status: response.status, text: await response.text() };
-	} catch (error) {
-		if (!init.retry) throw error;
-		retries++;
-		log(`retrying ${init.method} ${path.slice(0, 30)}…: ${(error as Error).message}`);
-		return call(origin, path, { ...init, retry: false });
-	}
-}
-
-async function login(origin: string, username: string, password: string): Promise<Session> {
-	const res = await call(origin, '/api/auth/login', {
-		method: 'POST',
-		json: JSON.stringify({ username, password, deviceId: `bench-${username}-${randomUUID()}` })
-	});
-	if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${res.text}`);
-	return { token: (JSON.parse(res.text) as { token: string }).token };
-}
-
-/** A real JPEG made unique: bytes appended after its end-of-image marker, hash recomputed. */
-function uniqueJpeg(bytes: Buffer, tag: string): { bytes: Buffer; sha256: string } {
-	const out = Buffer.concat([bytes, Buffer.from(`\nbench ${tag} ${randomUUID()}`)]);
-	return { bytes: out, sha256: createHash('sha256').update(out).digest('hex') };
-}
-
-/** QC findings of accepted records by rule (shown with BENCH_VERBOSE). */
-const findingCounts: Record<string, number> = {};
-
-/** Pushes one pre-serialized batch; the number of records not accepted. */
-async function pushBatch(origin: string, session: Session, body: string): Promise<number> {
-	const res = await call(origin, '/api/sync/push', {
-		method: 'POST',
-		token: session.token,
-		json: body
-	});
-	if (res.status !== 200) throw new Error(`push: ${res.status} ${res.text.slice(0, 500)}`);
-	const { results } = JSON.parse(res.text) as {
-		results: { status: string; issues?: unknown; findings?: { rule: string }[] }[];
-	};
-	for (const r of results)
-		for (const f of r.findings ?? []) findingCounts[f.rule] = (findingCounts[f.rule] ?? 0) + 1;
-	const bad = results.filter((r) => r.status !== 'accepted');
-	if (bad.length > 0) log('not accepted:', JSON.stringify(bad[0]));
-	return bad.length;
-}
 
 /**
  * The bare baseline: an `http` server in its own process (like the real one) that writes each
@@ -417,16 +122,7 @@ async function startRawServer(
 export async function serverFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
 	const { tmp, buildDir } = options;
 	const rows: Row[] = [];
-	const registry = (
-		JSON.parse(readFileSync('static/data/demo-registry.json', 'utf8')) as {
-			sites: RegisteredSite[];
-		}
-	).sites;
-	const countiesParsed = asCountyCollection(
-		JSON.parse(readFileSync('static/data/ordos-counties.geojson', 'utf8'))
-	);
-	if (!countiesParsed.ok) throw new Error(countiesParsed.message);
-	const counties = countiesParsed.value;
+	const { registry, counties } = loadDemo();
 	const factory = new RecordFactory(registry, counties, rng(20240430));
 
 	// The data directory: seeded as the server seeds an empty one, plus the device accounts.
@@ -541,17 +237,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 		// first, untimed
 		const recordPhotoBytes = readFileSync(RECORD_PHOTO);
 		const pool: { bytes: Buffer; sha256: string }[] = [];
-		const photoFor = (n: number): RecordPhoto[] =>
-			(['全景', '近景'] as const).map((kind, i) => {
-				const p = uniqueJpeg(recordPhotoBytes, `record-${n}-${i}`);
-				pool.push(p);
-				return {
-					sha256: p.sha256,
-					kind,
-					direction: PHOTO_DIRECTIONS[(n + i) % 8],
-					photographer: SURVEYORS[n % SURVEYORS.length]
-				};
-			});
+		const photoFor = recordPhotos(recordPhotoBytes, pool);
 		const ingestBatches = Array.from({ length: INGEST_BATCHES + 1 }, () =>
 			factory.batch(INGEST_COUNTY, BATCH, photoFor)
 		);
@@ -560,7 +246,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 			await Promise.all(pool.slice(i, i + 8).map((p) => put(origin, surveyor.token, p)));
 		}
 		log(`uploaded ${pool.length} record photos in ${Math.round(performance.now() - start)} ms`);
-		const deviceId = `bench-ingest-${randomUUID()}`;
+		const { deviceId } = surveyor;
 		const bodies = ingestBatches.map((records) => JSON.stringify({ deviceId, records }));
 		let rejected = await pushBatch(origin, surveyor, bodies[0]!); // warm-up
 		start = performance.now();
@@ -645,7 +331,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 		}
 		throw error;
 	} finally {
-		if (retries > 0) log(`${retries} PUTs retried after a dropped connection`);
+		if (stats.retries > 0) log(`${stats.retries} PUTs retried after a dropped connection`);
 		await Promise.all([proc, raw.proc, durable.proc].map((p) => stopProcess(p)));
 		if (profileDir) log(`server CPU profile written to ${profileDir}`);
 	}
@@ -659,18 +345,18 @@ const deviceCounty = (i: number): CountyCode => COUNTY_CODES[i % COUNTY_CODES.le
 async function devices(origin: string, factory: RecordFactory): Promise<Row[]> {
 	const rows: Row[] = [];
 	const failures: string[] = [];
-	const deviceBody = (i: number) =>
-		JSON.stringify({
-			deviceId: `bench-device-${i}-${randomUUID()}`,
-			records: factory.batch(deviceCounty(i), BATCH, () => [])
-		});
-	const session = async (i: number, body: string) => {
+	const deviceBody = (i: number) => {
+		const deviceId = `bench-device-${i}-${randomUUID()}`;
+		const records = factory.batch(deviceCounty(i), BATCH, () => []);
+		return { deviceId, body: JSON.stringify({ deviceId, records }) };
+	};
+	const session = async (i: number, { deviceId, body }: ReturnType<typeof deviceBody>) => {
 		const t = performance.now();
 		let loginMs = NaN;
 		let pushMs = NaN;
 		let errors = 0;
 		try {
-			const s = await login(origin, deviceUser(i), PASSWORD);
+			const s = await login(origin, deviceUser(i), PASSWORD, { deviceId });
 			loginMs = performance.now() - t;
 			const p = performance.now();
 			errors += await pushBatch(origin, s, body);
