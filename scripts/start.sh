@@ -22,5 +22,21 @@ export SEED_DEMO="${SEED_DEMO:-1}"
 export DEMO_PASSWORD="${DEMO_PASSWORD:-ordos-demo}"
 export BODY_SIZE_LIMIT="${BODY_SIZE_LIMIT:-25M}"
 mkdir -p "$DATA_DIR"
+
+# The server accepts logins and changes only from pages opened at ORIGIN exactly: the same
+# server opened as http://127.0.0.1:3000 while ORIGIN is http://localhost:3000 refuses them.
+cat <<TXT
+
+  Open this address, exactly:   $ORIGIN
+  请在浏览器中打开（必须用这个地址）：$ORIGIN
+
+  Opened under another address (127.0.0.1, a LAN address) the server refuses logins and
+  changes. To serve tablets on the team's Wi-Fi, start it with that address as ORIGIN, e.g.
+    ORIGIN=https://192.168.1.20 bash scripts/start.sh     (behind HTTPS: see README)
+TXT
+for ip in $(hostname -I 2>/dev/null); do
+	case "$ip" in *:*) ;; *) echo "  this machine's LAN address: $ip" ;; esac
+done
+echo ""
 echo "Starting on $ORIGIN (data in $DATA_DIR, demo data: $SEED_DEMO)"
 exec node build

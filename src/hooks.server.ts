@@ -34,7 +34,7 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-/** A cookie-authenticated state change from another origin is refused before anything runs. */
+/** A cookie-authenticated state change from another origin is refused before any route runs. */
 const csrf: Handle = async ({ event, resolve }) => {
 	const refusal = csrfRefusal(event);
 	if (!refusal) return resolve(event);
@@ -78,4 +78,4 @@ const i18n: Handle = ({ event, resolve }) =>
 				});
 			});
 
-export const handle = sequence(headers, csrf, auth, i18n);
+export const handle = sequence(headers, auth, csrf, i18n);

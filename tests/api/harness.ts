@@ -104,6 +104,8 @@ function parseJson(text: string): unknown {
 export class TestServer {
 	readonly logs: string[] = [];
 	#sessions = new Map<string, Promise<Session>>();
+	/** The device each device token was issued to: a push with it names that device. */
+	#deviceOf = new Map<string, string>();
 
 	private constructor(
 		readonly url: string,
@@ -287,6 +289,7 @@ export class TestServer {
 			throw new Error(`login ${username}: ${response.status} ${response.text}`);
 		}
 		const body = response.json as Session;
+		if (deviceId) this.#deviceOf.set(body.token, deviceId);
 		const cookie = response.headers
 			.getSetCookie()
 			.map((c) => c.split(';')[0])
@@ -306,11 +309,9 @@ export class TestServer {
 
 	// ---- data ----
 
-	async push(
-		token: string,
-		records: unknown[],
-		deviceId = 'api-test-device'
-	): Promise<PushResult[]> {
+	/** Pushes as the token's device (or `deviceId`), and checks one result per record came back. */
+	async push(token: string, records: unknown[], deviceId?: string): Promise<PushResult[]> {
+		deviceId ??= this.#deviceOf.get(token) ?? `api-test-device-${sha256Hex(token).slice(0, 12)}`;
 		const response = await this.post('/api/sync/push', { deviceId, records }, token);
 		if (response.status !== 200) throw new Error(`push: ${response.status} ${response.text}`);
 		const results = (response.json as { results: PushResult[] }).results;

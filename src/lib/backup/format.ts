@@ -22,10 +22,41 @@ export const BACKUP_FORMAT = 'ordos-survey-device-backup';
 export const BACKUP_VERSION = 1;
 
 export const MANIFEST_NAME = 'manifest.json';
-/** The largest manifest or record file a reader accepts (a record is ≤ 2 MB on the wire). */
-export const MAX_JSON_BYTES = 64 * 1024 * 1024;
+/**
+ * What a reader accepts, so that an untrusted file is read in bounded memory (issue 10 point 3):
+ * the manifest, a record file (a record is ≤ 2 MB on the wire), a photo's metadata and bytes,
+ * the number of records and photos a manifest lists, and of entries in the zip.
+ */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 export const MAX_RECORD_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_PHOTO_META_BYTES = 1024 * 1024;
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+export const MAX_RECORDS = 10_000;
+export const MAX_PHOTOS = 20_000;
+export const MAX_ENTRIES = 1 + MAX_RECORDS + 2 * MAX_PHOTOS;
+
+const RECORD_ENTRY = /^records\/[0-9a-f-]{36}\.json$/i;
+const PHOTO_META_ENTRY = /^photos\/[0-9a-f]{64}\.json$/;
+const PHOTO_ENTRY = /^photos\/[0-9a-f]{64}\.(jpg|png|webp)$/;
+
+/** The largest size an entry of this name may have, or undefined when the layout has no such name. */
+export function entryLimit(name: string): number | undefined {
+	if (name === MANIFEST_NAME) return MAX_JSON_BYTES;
+	if (RECORD_ENTRY.test(name)) return MAX_RECORD_FILE_BYTES;
+	if (PHOTO_META_ENTRY.test(name)) return MAX_PHOTO_META_BYTES;
+	if (PHOTO_ENTRY.test(name)) return MAX_PHOTO_BYTES;
+	return undefined;
+}
+
+/** The first value that stands twice in `values`, if any. */
+function firstRepeat(values: Iterable<string>): string | undefined {
+	const seen = new Set<string>();
+	for (const v of values) {
+		if (seen.has(v)) return v;
+		seen.add(v);
+	}
+	return undefined;
+}
 
 export type PhotoMime = (typeof PHOTO_MIME_TYPES)[number];
 
@@ -74,9 +105,26 @@ export const BackupManifestSchema = z.looseObject({
 		/** Photos the records name whose bytes were not on the device (not in the file). */
 		missingPhotos: z.number().int().min(0)
 	}),
-	records: z.array(ManifestRecordSchema).max(100_000),
+	records: z
+		.array(ManifestRecordSchema)
+		.max(MAX_RECORDS, `备份最多 ${MAX_RECORDS} 条记录`)
+		.superRefine((records, ctx) => {
+			const id = firstRepeat(records.map((r) => r.id));
+			if (id) ctx.addIssue({ code: 'custom', message: `记录 ${id} 在清单中出现了不止一次` });
+		}),
 	/** Photos whose bytes are in the file: hash → MIME type. */
-	photos: z.array(z.strictObject({ sha256: sha256Hex, mimeType: z.enum(PHOTO_MIME_TYPES) }))
+	photos: z
+		.array(z.strictObject({ sha256: sha256Hex, mimeType: z.enum(PHOTO_MIME_TYPES) }))
+		.max(MAX_PHOTOS, `备份最多 ${MAX_PHOTOS} 张照片`)
+		.superRefine((photos, ctx) => {
+			const sha = firstRepeat(photos.map((p) => p.sha256));
+			if (sha) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `照片 ${sha.slice(0, 12)}… 在清单中出现了不止一次`
+				});
+			}
+		})
 });
 export type BackupManifest = z.infer<typeof BackupManifestSchema>;
 

@@ -10,7 +10,9 @@ import {
 	BACKUP_FORMAT,
 	BACKUP_VERSION,
 	BackupManifestSchema,
+	entryLimit,
 	MANIFEST_NAME,
+	MAX_ENTRIES,
 	MAX_JSON_BYTES,
 	type BackupManifest
 } from './format.js';
@@ -54,19 +56,20 @@ export async function openBackupZip(blob: Blob): Promise<BackupZip> {
 		useWebWorkers: false,
 		checkCrc32: true
 	});
-	let all: Entry[];
-	try {
-		all = await reader.getEntries();
-	} catch (error) {
-		throw new BackupFormatError(`不是有效的 zip 文件（${(error as Error).message}）`);
-	}
+	// The central directory is untrusted: it is read one entry at a time and refused at the first
+	// entry that breaks a rule, before anything is inflated or written (issue 10 point 3).
 	const entries = new Map<string, FileEntry>();
-	for (const entry of all) {
-		if (entry.directory) continue;
-		if (entries.has(entry.filename)) {
-			throw new BackupFormatError(`备份文件中有重复的条目 ${entry.filename}`);
+	let declared = 0;
+	try {
+		for await (const entry of reader.getEntriesGenerator()) {
+			if (entry.directory) continue;
+			refuseEntry(entry, entries, blob.size, (declared += entry.compressedSize));
+			entries.set(entry.filename, entry as FileEntry);
 		}
-		entries.set(entry.filename, entry as FileEntry);
+	} catch (error) {
+		await reader.close().catch(() => undefined);
+		if (error instanceof BackupFormatError) throw error;
+		throw new BackupFormatError(`不是有效的 zip 文件（${(error as Error).message}）`);
 	}
 	const stream = (entry: FileEntry): ReadableStream<Uint8Array> => {
 		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
@@ -100,6 +103,45 @@ export async function openBackupZip(blob: Blob): Promise<BackupZip> {
 		},
 		close: () => reader.close()
 	};
+}
+
+/**
+ * Refuses an entry of the central directory (BackupFormatError) that a backup file cannot hold:
+ * more than MAX_ENTRIES entries, a name twice, a name outside the layout, an entry that is not
+ * STORED (a deflated entry could inflate to anything: a zip bomb is refused, not inflated), sizes
+ * that disagree or exceed the entry's limit, or entries that together claim more bytes than the
+ * file has (entries overlapping the same bytes).
+ */
+function refuseEntry(
+	entry: Entry,
+	seen: ReadonlyMap<string, FileEntry>,
+	fileSize: number,
+	declaredSoFar: number
+): void {
+	const name = entry.filename.slice(0, 200);
+	if (seen.size >= MAX_ENTRIES) {
+		throw new BackupFormatError(`备份文件的条目超过 ${MAX_ENTRIES} 个：不是本程序导出的备份`);
+	}
+	if (seen.has(entry.filename)) {
+		throw new BackupFormatError(`备份文件中有重复的条目 ${name}`);
+	}
+	const limit = entryLimit(entry.filename);
+	if (limit === undefined) throw new BackupFormatError(`备份文件中有不应有的条目 ${name}`);
+	if (entry.compressionMethod !== 0 || entry.encrypted) {
+		throw new BackupFormatError(
+			`条目 ${name} 是压缩或加密的：备份文件的条目都不压缩，这个文件不是本程序导出的，拒绝解压`
+		);
+	}
+	if (entry.compressedSize !== entry.uncompressedSize || entry.uncompressedSize > limit) {
+		throw new BackupFormatError(
+			`条目 ${name} 的大小不合格（${entry.uncompressedSize} 字节，上限 ${limit} 字节）`
+		);
+	}
+	if (declaredSoFar > fileSize) {
+		throw new BackupFormatError(
+			'备份文件的条目加起来比文件本身还大（条目互相重叠）：文件已损坏或被篡改'
+		);
+	}
 }
 
 /** The manifest, checked: the format and version first, then every field. */

@@ -17,7 +17,7 @@
  */
 import { openAsBlob } from 'node:fs';
 import { z } from 'zod';
-import { parseWith } from '../domain/schemas/common.js';
+import { parseWith, type Issue } from '../domain/schemas/common.js';
 import {
 	MAX_RECORD_FILE_BYTES,
 	isPushable,
@@ -33,7 +33,8 @@ import { principalOf, type UserRepository } from './db/users.js';
 import type { PhotoStore } from './photos/store.js';
 import { PhotoStoreError } from './photos/store.js';
 import type { Principal } from './auth/roles.js';
-import { push, PUSH_MAX_BYTES, PUSH_MAX_RECORDS, type PushDeps } from './sync/push.js';
+import { push, PUSH_MAX_RECORDS, type PushDeps } from './sync/push.js';
+import { PUSH_BATCH_BYTES } from '../domain/sync/limits.js';
 
 export type ImportDeps = PushDeps & { users: UserRepository; photoStore: PhotoStore };
 
@@ -70,6 +71,17 @@ const RowSchema = z.looseObject({
 });
 
 const encoder = new TextEncoder();
+
+type Row = z.infer<typeof RowSchema>;
+
+/** The photo hashes a stored row's record names, in order. */
+function photoHashes(row: Row): string[] {
+	return Array.isArray(row.record.photos)
+		? (row.record.photos as { sha256?: unknown }[])
+				.map((p) => p?.sha256)
+				.filter((s): s is string => typeof s === 'string')
+		: [];
+}
 
 function principalFor(
 	deps: ImportDeps,
@@ -136,40 +148,53 @@ export async function importBackup(
 		};
 
 		// --- the rows, in the order the device sends them (oldest change first) -------------
-		type Row = z.infer<typeof RowSchema>;
-		const rows: { listed: BackupManifest['records'][number]; row: Row | null; issue?: string }[] =
-			[];
-		for (const listed of manifest.records) {
+		// Each row file is read, checked and let go: only its bookkeeping is kept (issue 10 point
+		// 3: memory stays bounded by one row and one push batch, whatever the file lists).
+		type Listed = BackupManifest['records'][number];
+		type Plan = { listed: Listed; skip?: Issue[]; photos: string[] };
+		const readRow = async (listed: Listed): Promise<Row | string> => {
 			try {
 				const parsed = parseWith(
 					RowSchema,
 					await zip.json(recordEntryName(listed.id), MAX_RECORD_FILE_BYTES)
 				);
-				if (!parsed.ok || parsed.value.id !== listed.id) {
-					rows.push({ listed, row: null, issue: '备份中的记录文件不合格' });
-				} else rows.push({ listed, row: parsed.value });
+				return parsed.ok && parsed.value.id === listed.id ? parsed.value : '备份中的记录文件不合格';
 			} catch (error) {
-				rows.push({ listed, row: null, issue: (error as Error).message });
+				return (error as Error).message;
+			}
+		};
+		const plans: Plan[] = [];
+		for (const listed of manifest.records) {
+			const row = await readRow(listed);
+			if (typeof row === 'string') {
+				plans.push({ listed, skip: [{ path: '', message: row }], photos: [] });
+			} else if (!isPushable(row)) {
+				plans.push({
+					listed,
+					photos: [],
+					skip: [
+						{
+							path: 'localState',
+							message:
+								row.serverStatus === 'returned'
+									? '退回后正在修改的草稿：调查员尚未重新完成，设备不会上传'
+									: '草稿：调查员尚未完成，设备不会上传'
+						}
+					]
+				});
+			} else {
+				plans.push({ listed, photos: photoHashes(row) });
 			}
 		}
-		rows.sort((a, b) =>
+		plans.sort((a, b) =>
 			a.listed.updatedAt < b.listed.updatedAt ? -1 : a.listed.updatedAt > b.listed.updatedAt ? 1 : 0
 		);
-		const pushable = rows.filter((r) => r.row && isPushable(r.row));
 
 		// --- photos the pushed records name, as PUT /api/photos does -------------------------
 		const mimeOf = new Map(manifest.photos.map((p) => [p.sha256, p.mimeType]));
-		const needed = [
-			...new Set(
-				pushable.flatMap((r) =>
-					Array.isArray(r.row!.record.photos)
-						? (r.row!.record.photos as { sha256?: unknown }[])
-								.map((p) => p?.sha256)
-								.filter((s): s is string => typeof s === 'string')
-						: []
-				)
-			)
-		].filter((sha) => mimeOf.has(sha));
+		const needed = [...new Set(plans.flatMap((p) => (p.skip ? [] : p.photos)))].filter((sha) =>
+			mimeOf.has(sha)
+		);
 		const failedPhotos = new Map<string, string>();
 		for (const [i, sha256] of needed.entries()) {
 			options.onProgress?.('photos', i, needed.length);
@@ -205,7 +230,7 @@ export async function importBackup(
 		// --- records, through push() in batches as the device sends them ---------------------
 		const results = new Map<string, ImportRecordResult>();
 		const result = (
-			listed: BackupManifest['records'][number],
+			listed: Listed,
 			status: ImportStatus,
 			extra: Partial<ImportRecordResult> = {}
 		) =>
@@ -216,12 +241,13 @@ export async function importBackup(
 				status,
 				...extra
 			});
-		const batch: { listed: BackupManifest['records'][number]; wire: Record<string, unknown> }[] =
-			[];
+		const batch: { listed: Listed; wire: Record<string, unknown> }[] = [];
+		let batchBytes = 0;
 		let done = 0;
 		const flush = () => {
 			if (batch.length === 0) return;
 			const sent = batch.splice(0);
+			batchBytes = 0;
 			const answers = push(
 				deps,
 				user,
@@ -247,52 +273,43 @@ export async function importBackup(
 				});
 			}
 			done += sent.length;
-			options.onProgress?.('records', done, rows.length);
+			options.onProgress?.('records', done, plans.length);
 		};
-		for (const { listed, row, issue } of rows) {
-			if (!row) {
-				result(listed, 'skipped', { issues: [{ path: '', message: issue ?? '记录文件不合格' }] });
+		for (const plan of plans) {
+			const { listed } = plan;
+			if (plan.skip) {
+				result(listed, 'skipped', { issues: plan.skip });
 				continue;
 			}
-			if (!isPushable(row)) {
-				result(listed, 'skipped', {
-					issues: [
-						{
-							path: 'localState',
-							message:
-								row.serverStatus === 'returned'
-									? '退回后正在修改的草稿：调查员尚未重新完成，设备不会上传'
-									: '草稿：调查员尚未完成，设备不会上传'
-						}
-					]
-				});
-				continue;
-			}
-			const photos = Array.isArray(row.record.photos)
-				? (row.record.photos as { sha256?: unknown }[])
-				: [];
-			const held = photos.flatMap((p, i) =>
-				typeof p?.sha256 === 'string' && failedPhotos.has(p.sha256)
-					? [{ path: `photos.${i}`, message: failedPhotos.get(p.sha256)! }]
-					: []
+			const held = plan.photos.flatMap((sha, i) =>
+				failedPhotos.has(sha) ? [{ path: `photos.${i}`, message: failedPhotos.get(sha)! }] : []
 			);
 			if (held.length) {
 				result(listed, 'skipped', { issues: held });
 				continue;
 			}
+			// read again: the first pass kept none of the content
+			const row = await readRow(listed);
+			if (typeof row === 'string') {
+				result(listed, 'skipped', { issues: [{ path: '', message: row }] });
+				continue;
+			}
 			const wire = { ...row.record, baseRevision: row.serverRevision ?? 0 };
-			const bytes = encoder.encode(JSON.stringify(wire)).length;
-			if (bytes > PUSH_MAX_BYTES - 4096) {
+			// counted as the device counts it: the record's JSON and its comma
+			const bytes = encoder.encode(JSON.stringify(wire)).length + 1;
+			if (bytes > PUSH_BATCH_BYTES) {
 				result(listed, 'skipped', {
 					issues: [{ path: '', message: '记录超过 2 MB，设备无法上传，导入也不接收' }]
 				});
 				continue;
 			}
+			// batches as the device makes them: at most 50 records and 2 MB
+			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_BATCH_BYTES) flush();
 			batch.push({ listed, wire });
-			if (batch.length >= PUSH_MAX_RECORDS) flush();
+			batchBytes += bytes;
 		}
 		flush();
-		if (done < rows.length) options.onProgress?.('records', rows.length, rows.length);
+		if (done < plans.length) options.onProgress?.('records', plans.length, plans.length);
 
 		// in the file's order
 		for (const listed of manifest.records) {

@@ -6,6 +6,7 @@ import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
 import { photoWriteBytes } from '$lib/storage/space';
 import { isUnsent } from '$lib/backup/format';
+import { PUSH_BATCH_BYTES, PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
 import type { PullChange, PushResult, RecordChange, WireComments } from './wire';
 
@@ -28,10 +29,7 @@ import type { PullChange, PushResult, RecordChange, WireComments } from './wire'
  * the server or the login ends the run with what was acknowledged so far kept.
  */
 
-/** At most this many records per push (contract §3). */
-export const PUSH_MAX_RECORDS = 50;
-/** At most this many bytes of JSON per push (contract §3: 2 MB), with room for the envelope. */
-export const PUSH_MAX_BYTES = 2_000_000 - 4_096;
+export { PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
 
 export type Counter = { done: number; total: number };
 
@@ -173,7 +171,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 			}
 			const wire = wireRecord(row);
 			const bytes = encoder.encode(JSON.stringify(wire)).length + 1;
-			if (bytes > PUSH_MAX_BYTES) {
+			if (bytes > PUSH_BATCH_BYTES) {
 				summary.held++;
 				progress.records.done++;
 				await changed(row.id, (r) => ({
@@ -182,7 +180,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 				}));
 				continue;
 			}
-			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_MAX_BYTES) await flush();
+			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_BATCH_BYTES) await flush();
 			batch.push({ row, wire, bytes });
 			batchBytes += bytes;
 		}

@@ -15,7 +15,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  *   a browser sends one of the two with every such request, so a missing proof is refused.
  */
 export function csrfRefusal(
-	event: Pick<RequestEvent, 'request' | 'url' | 'cookies'>
+	event: Pick<RequestEvent, 'request' | 'url' | 'cookies' | 'locals'>
 ): string | undefined {
 	const { request, url } = event;
 	if (!STATE_CHANGING.has(request.method)) return undefined;
@@ -25,7 +25,7 @@ export function csrfRefusal(
 		if (origin === url.origin) return undefined;
 		return `请求来自 ${origin.slice(0, 100)}，而本服务器的地址是 ${url.origin}：跨站请求已拒绝。请用 ${url.origin} 打开本系统后再操作`;
 	}
-	if (!event.cookies.get(SESSION_COOKIE)) return undefined;
+	if (!event.locals.user || !event.cookies.get(SESSION_COOKIE)) return undefined;
 	if (request.headers.get('sec-fetch-site') === 'same-origin') return undefined;
 	return `请求没有说明来源（缺少 Origin）：用登录 Cookie 的修改请求必须来自 ${url.origin} 的页面`;
 }

@@ -10,16 +10,12 @@ export type DeviceRefusal = { status: 403 | 409; error: string };
  * - A device id belongs to the account that first signed in or synced with it: another account
  *   gets `409`, so records of one surveyor never travel under another's name.
  * - A device a city reviewer revoked stays revoked (`403`) until a city reviewer reinstates it.
- * - A device token speaks for its own device only: a push naming another device is `403`.
  */
 export function deviceRefusal(
 	users: UserRepository,
-	user: Pick<Principal, 'id' | 'deviceId'>,
+	user: Pick<Principal, 'id'>,
 	deviceId: string
 ): DeviceRefusal | undefined {
-	if (user.deviceId && user.deviceId !== deviceId) {
-		return { status: 403, error: '请求中的设备号与登录时的设备不符：请在本设备上重新登录' };
-	}
 	const binding = users.deviceBinding(deviceId);
 	if (!binding) return undefined;
 	if (binding.userId !== user.id) {

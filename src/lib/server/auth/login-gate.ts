@@ -25,7 +25,7 @@ export const LOGIN_GATE_DEFAULTS: GateOptions = {
 	inFlight: 2,
 	queued: 16,
 	perAddress: 4,
-	addressFailures: 30,
+	addressFailures: 100,
 	windowMs: 10 * 60 * 1000,
 	checkMs: 250
 };

@@ -18,8 +18,6 @@ export type Principal = {
 	demo: boolean;
 	/** The token's id, so logout can end exactly this token. */
 	tokenId: number;
-	/** The device a device token was issued to: its pushes must name this device. */
-	deviceId?: string;
 };
 
 export function inScope(user: Pick<Principal, 'counties'>, county: string): boolean {

@@ -53,15 +53,14 @@ function toUser(raw: RawUser): UserRow {
 }
 
 /** The user as a request's Principal; `tokenId` 0 when no token is involved (CLI, import). */
-export function principalOf(user: UserRow, tokenId = 0, deviceId?: string): Principal {
+export function principalOf(user: UserRow, tokenId = 0): Principal {
 	return {
 		id: user.id,
 		username: user.username,
 		role: user.role,
 		counties: user.counties as Principal['counties'],
 		demo: user.demo,
-		tokenId,
-		...(deviceId ? { deviceId } : {})
+		tokenId
 	};
 }
 
@@ -187,14 +186,13 @@ export class UserRepository {
 	authenticate(token: string, now = Date.now()): Principal | undefined {
 		const row = this.db
 			.prepare(
-				`SELECT t.id AS token_id, t.kind, t.device_id AS token_device, t.expires_at, t.last_used_at, t.revoked_at, u.*
+				`SELECT t.id AS token_id, t.kind, t.expires_at, t.last_used_at, t.revoked_at, u.*
 				 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
 			)
 			.get(hashToken(token)) as
 			| (RawUser & {
 					token_id: number;
 					kind: 'device' | 'session';
-					token_device: string | null;
 					expires_at: number;
 					last_used_at: string;
 					revoked_at: string | null;
@@ -207,7 +205,7 @@ export class UserRepository {
 				.prepare('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?')
 				.run(new Date(now).toISOString(), now + days * DAY_MS, row.token_id);
 		}
-		return principalOf(toUser(row), row.token_id, row.token_device ?? undefined);
+		return principalOf(toUser(row), row.token_id);
 	}
 
 	revokeToken(tokenId: number): void {

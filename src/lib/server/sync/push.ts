@@ -12,11 +12,9 @@ import type { RecordRepository, RecordRow } from '../db/records.js';
 import type { RegistryRepository } from '../db/registry.js';
 import type { PhotoRepository } from '../db/photos.js';
 import { inScope, type Principal } from '../auth/roles.js';
+import { PUSH_MAX_RECORDS } from '../../domain/sync/limits.js';
 
-/** At most this many records in one push (contract §3). */
-export const PUSH_MAX_RECORDS = 50;
-/** At most this many bytes of JSON in one push (contract §3). */
-export const PUSH_MAX_BYTES = 2 * 1024 * 1024;
+export { PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '../../domain/sync/limits.js';
 
 /** Statuses a push may not change: the record is locked until a reviewer returns it. */
 const LOCKED: readonly RecordStatus[] = ['county_approved', 'accepted', 'published'];
