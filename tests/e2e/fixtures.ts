@@ -6,7 +6,8 @@ import {
 	type Page,
 	type TestInfo
 } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
 import type { CountyCollection } from '../../src/lib/domain/geometry/counties';
 
@@ -248,4 +249,85 @@ export async function queueRechecks(
 		},
 		{ sites, jpeg, perRecord: options.photosPerRecord, startedDaysAgo: options.startedDaysAgo ?? 0 }
 	);
+}
+
+/** Counts of the photo stores, straight from IndexedDB. */
+export function photoRows(page: Page): Promise<{ photos: number; photoBlobs: number }> {
+	return page.evaluate(async () => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const count = (store: string) =>
+			new Promise<number>((resolve, reject) => {
+				const req = db.transaction(store).objectStore(store).count();
+				req.onsuccess = () => resolve(req.result);
+				req.onerror = () => reject(req.error);
+			});
+		const result = { photos: await count('photos'), photoBlobs: await count('photoBlobs') };
+		db.close();
+		return result;
+	});
+}
+
+/** Writes a record row straight into IndexedDB (a state an older version of the app left). */
+export async function putRecordRow(page: Page, row: object): Promise<void> {
+	await page.evaluate(async (value) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		await new Promise<void>((resolve, reject) => {
+			const tx = db.transaction('records', 'readwrite');
+			tx.objectStore('records').put(value);
+			tx.oncomplete = () => resolve();
+			tx.onerror = () => reject(tx.error);
+		});
+		db.close();
+	}, row);
+}
+
+/** A device setting's value as stored in IndexedDB (undefined when unset). */
+export function storedSetting(page: Page, key: string): Promise<unknown> {
+	return page.evaluate(async (settingKey) => {
+		const db = await new Promise<IDBDatabase>((resolve, reject) => {
+			const open = indexedDB.open('ordos-survey');
+			open.onsuccess = () => resolve(open.result);
+			open.onerror = () => reject(open.error);
+		});
+		const row = await new Promise<{ value: unknown } | undefined>((resolve, reject) => {
+			const req = db.transaction('settings').objectStore('settings').get(settingKey);
+			req.onsuccess = () => resolve(req.result as { value: unknown } | undefined);
+			req.onerror = () => reject(req.error);
+		});
+		db.close();
+		return row?.value;
+	}, key);
+}
+
+/**
+ * Screenshots of a page at both tablet sizes, landscape then portrait, into `dir` as
+ * `${name}-${w}x${h}.png`; `ready` waits for what must be drawn first. Leaves it at 1280×800.
+ */
+export async function shootTabletSizes(
+	page: Page,
+	dir: string,
+	name: string,
+	options: { fullPage?: boolean; ready?: () => Promise<void> } = {}
+): Promise<void> {
+	mkdirSync(dir, { recursive: true });
+	for (const [width, height] of [
+		[1280, 800],
+		[800, 1280]
+	] as const) {
+		await page.setViewportSize({ width, height });
+		await options.ready?.();
+		await page.screenshot({
+			path: join(dir, `${name}-${width}x${height}.png`),
+			fullPage: options.fullPage ?? false
+		});
+	}
+	await page.setViewportSize({ width: 1280, height: 800 });
 }

@@ -14,10 +14,15 @@ export const RECHECK_PHOTOS = [
 	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
 ];
 
-/** A bearer token of a demo account, through the API. */
+/**
+ * A bearer token of a demo account, through the API. The context keeps the session cookie of an
+ * earlier login, so the request says it comes from the server's own page, as the app's fetch does
+ * (a cookie without that proof is refused as cross-site).
+ */
 export async function tokenOf(request: APIRequestContext, username: string): Promise<string> {
 	const response = await request.post('/api/auth/login', {
-		data: { username, password: DEMO_PASSWORD }
+		data: { username, password: DEMO_PASSWORD },
+		headers: { 'sec-fetch-site': 'same-origin' }
 	});
 	expect(response.status()).toBe(200);
 	return ((await response.json()) as { token: string }).token;
@@ -43,6 +48,25 @@ export async function serverRecord(
 		headers: { authorization: `Bearer ${token}` }
 	});
 	expect(response.status()).toBe(200);
+	return response.json();
+}
+
+/** A reviewer's decision on a record through the API (`POST /api/records/{id}/decision`). */
+export async function decide(
+	request: APIRequestContext,
+	token: string,
+	id: string,
+	body: {
+		decision: 'approve' | 'return';
+		revision: number;
+		comments?: { path?: string; message: string }[];
+	}
+): Promise<{ status: string; revision: number }> {
+	const response = await request.post(`/api/records/${id}/decision`, {
+		headers: { authorization: `Bearer ${token}` },
+		data: body
+	});
+	expect(response.status(), await response.text()).toBe(200);
 	return response.json();
 }
 

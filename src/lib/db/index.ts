@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { SurveyDatabase } from './database';
 import { indexRows } from './database';
 import type { SiteSummary } from '$lib/domain/registry/search.js';
+import { mayDelete, type DeleteVerdict } from '$lib/records/rules';
 import type {
 	SettingKey,
 	SettingValue,
@@ -321,16 +322,66 @@ export class DeviceStore {
 		);
 	}
 
+	/**
+	 * Adds `row` as a new record of its site unless `existing` (given the site's records as
+	 * stored) names one to use instead, in one transaction. Resolves to the id to open.
+	 */
+	async addToSite(
+		row: StoredRecord,
+		existing: (rows: StoredRecord[]) => string | null
+	): Promise<string> {
+		const { StoredRecordSchema } = await schemas();
+		const checked = await validated('调查记录', StoredRecordSchema, row);
+		return this.#run(() =>
+			this.db.transaction('rw', this.db.records, async () => {
+				const rows = await this.db.records.where('siteCode').equals(checked.siteCode).toArray();
+				const id = existing(rows);
+				if (id !== null) return id;
+				await this.db.records.add(checked);
+				return checked.id;
+			})
+		);
+	}
+
+	/**
+	 * Deletes a draft that never left the device (`mayDelete`), with its photos' metadata and
+	 * the bytes no other record names, in one transaction: the rule is asked again there, so a
+	 * sync that acknowledged the record meanwhile wins and nothing is deleted.
+	 */
+	deleteDraft(
+		id: string
+	): Promise<
+		| { ok: true; photos: number }
+		| Exclude<DeleteVerdict, { ok: true }>
+		| { ok: false; reason: 'missing' }
+	> {
+		return this.#run(() =>
+			this.db.transaction('rw', [this.db.records, this.db.photos, this.db.photoBlobs], async () => {
+				const row = await this.db.records.get(id);
+				if (!row) return { ok: false, reason: 'missing' } as const;
+				const verdict = mayDelete(row);
+				if (!verdict.ok) return verdict;
+				const photos = await this.db.photos.where('recordId').equals(id).toArray();
+				await this.db.photos.bulkDelete(photos.map((p) => p.key));
+				for (const sha256 of new Set(photos.map((p) => p.sha256))) {
+					if ((await this.db.photos.where('sha256').equals(sha256).count()) === 0) {
+						await this.db.photoBlobs.delete(sha256);
+					}
+				}
+				await this.db.records.delete(id);
+				return { ok: true, photos: photos.length } as const;
+			})
+		);
+	}
+
 	/** The records waiting in the outbox, oldest change first. */
 	queuedRecords(): Promise<StoredRecord[]> {
 		return this.#run(() => this.db.records.where('outbox').equals('queued').sortBy('updatedAt'));
 	}
 
-	countOutbox(): Promise<{ queued: number; conflict: number }> {
-		return this.#run(async () => ({
-			queued: await this.db.records.where('outbox').equals('queued').count(),
-			conflict: await this.db.records.where('outbox').equals('conflict').count()
-		}));
+	/** The records in the outbox (queued or held by a conflict): what the sync counts read. */
+	outboxRecords(): Promise<StoredRecord[]> {
+		return this.#run(() => this.db.records.where('outbox').anyOf('queued', 'conflict').toArray());
 	}
 
 	getRecord(id: string): Promise<StoredRecord | undefined> {

@@ -145,7 +145,9 @@ export const SETTINGS = {
 	 * Free space (MB) a write MUST leave on the device: a photo that would leave less is not
 	 * started (src/lib/storage/space.ts; default 200).
 	 */
-	storageMarginMb: z.number().int().min(MIN_MARGIN_MB).max(MAX_MARGIN_MB)
+	storageMarginMb: z.number().int().min(MIN_MARGIN_MB).max(MAX_MARGIN_MB),
+	/** When the surveyor closed the warning that persistent storage was refused (知道了). */
+	persistNoticeDismissed: z.strictObject({ at: isoDateTime })
 } as const;
 export type SettingKey = keyof typeof SETTINGS;
 export type SettingValue<K extends SettingKey> = z.infer<(typeof SETTINGS)[K]>;

@@ -1,6 +1,7 @@
 import { getContext, setContext } from 'svelte';
 import { DeviceStore } from '$lib/db';
 import { DEFAULT_MARGIN_MB, checkSpace, mbToBytes, type SpaceCheck } from '$lib/storage/space';
+import { nowIso } from '$lib/format';
 
 /** The default margin: below this much free space no photo is started (issue 5.3). */
 export const LOW_STORAGE_BYTES = mbToBytes(DEFAULT_MARGIN_MB);
@@ -17,7 +18,10 @@ export class DeviceState {
 	secure = $state(true);
 	storage = $state<StorageInfo | null>(null);
 	persisted = $state<boolean | null>(null);
-	/** The surveyor closed the warning that persistent storage was refused (until restart). */
+	/**
+	 * The surveyor closed the warning that persistent storage was refused (setting
+	 * `persistNoticeDismissed`, kept across starts); the request stays on the home screen.
+	 */
 	persistNoticeClosed = $state(false);
 	/** Free space a write must leave, in MB (setting `storageMarginMb`). */
 	marginMb = $state(DEFAULT_MARGIN_MB);
@@ -83,8 +87,12 @@ export class DeviceState {
 	}
 
 	async #initStorage() {
-		const margin = await this.store.getSetting('storageMarginMb').catch(() => undefined);
+		const [margin, dismissed] = await Promise.all([
+			this.store.getSetting('storageMarginMb').catch(() => undefined),
+			this.store.getSetting('persistNoticeDismissed').catch(() => undefined)
+		]);
 		if (margin !== undefined) this.marginMb = margin;
+		if (dismissed) this.persistNoticeClosed = true;
 		const storage = navigator.storage;
 		if (storage?.persisted) {
 			let persisted = await storage.persisted();
@@ -92,6 +100,24 @@ export class DeviceState {
 			this.persisted = persisted;
 		}
 		await this.refreshStorage();
+	}
+
+	/** 知道了 on the refused-persistence warning: it stays away on this device from now on. */
+	async dismissPersistNotice(): Promise<void> {
+		this.persistNoticeClosed = true;
+		await this.store.setSetting('persistNoticeDismissed', { at: nowIso() });
+	}
+
+	/**
+	 * Asks the browser for persistent storage again (请求持久存储). Resolves to what it answered;
+	 * null where the browser cannot be asked.
+	 */
+	async requestPersist(): Promise<boolean | null> {
+		const storage = navigator.storage;
+		if (!storage?.persist) return null;
+		const granted = await storage.persist().catch(() => false);
+		this.persisted = granted || ((await storage.persisted?.().catch(() => false)) ?? false);
+		return this.persisted;
 	}
 
 	async refreshStorage(): Promise<void> {

@@ -1,8 +1,13 @@
 import { getContext, setContext } from 'svelte';
 import { buildSearchIndex, searchSites, type SiteSummary } from '$lib/domain/registry/search.js';
-import type { DeviceStore, SettingValue } from '$lib/db';
+import type { DeviceStore, SettingValue, StoredRecord } from '$lib/db';
 import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source';
-import { statusBySite, summarizeRecord, type RecordSummary } from '$lib/records/status';
+import {
+	countRecords,
+	statusBySite,
+	summarizeRecord,
+	type RecordSummary
+} from '$lib/records/status';
 import type { DeviceStatus } from '$lib/domain/codelists/index.js';
 
 export type LoadState =
@@ -11,6 +16,10 @@ export type LoadState =
 	| { phase: 'ready' }
 	| { phase: 'empty' }
 	| { phase: 'error'; message: string };
+
+/** The records' summaries, newest change first. */
+const summaries = (rows: StoredRecord[]): RecordSummary[] =>
+	rows.map((row) => summarizeRecord(row)).sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
 
 /**
  * The team's work list: the registered sites of its county as the device holds them, with
@@ -38,13 +47,8 @@ export class WorkList {
 	siteStatus = $derived<Record<string, DeviceStatus>>(
 		statusBySite(this.records, this.uploadingRecord)
 	);
-	/** Sites whose re-check is finalized or further along. */
-	rechecked = $derived(Object.values(this.siteStatus).filter((s) => s !== '草稿').length);
-	newFinds = $derived(this.records.filter((r) => r.kind === '新发现').length);
-	pending = $derived(
-		this.records.filter((r) => r.status === '待上传' || r.status === '上传中').length
-	);
-	returnedCount = $derived(this.records.filter((r) => r.status === '已退回').length);
+	/** The counts of the county (已复查, 新发现, 待上传, 已退回), from the records' states. */
+	counts = $derived(countRecords(this.records));
 	statusFilter = $state<DeviceStatus | null>(null);
 	/** True once the saved settings have been read (before that, county null means "not yet"). */
 	initialized = $state(false);
@@ -184,9 +188,7 @@ export class WorkList {
 				this.#store.recordsOf(this.county)
 			]);
 			performance.mark('sites-read-end', { detail: { count: sites.length } });
-			this.records = records
-				.map(summarizeRecord)
-				.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+			this.records = summaries(records);
 			this.sites = sites;
 			this.load = sites.length ? { phase: 'ready' } : { phase: 'empty' };
 			this.readyAt = performance.now();
@@ -198,10 +200,7 @@ export class WorkList {
 	/** Re-reads the records of the county (after a record was saved or finalized). */
 	async refreshRecords(): Promise<void> {
 		if (!this.county) return;
-		const records = await this.#store.recordsOf(this.county);
-		this.records = records
-			.map(summarizeRecord)
-			.sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : -1));
+		this.records = summaries(await this.#store.recordsOf(this.county));
 	}
 
 	reset(): void {

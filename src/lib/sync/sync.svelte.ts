@@ -6,6 +6,7 @@ import type { LoginResult, Session } from './session';
 import type { RecordResponse } from './wire';
 import { backoffDelay } from './backoff';
 import { isoAt } from '$lib/format';
+import { countRecords, summarizeRecord } from '$lib/records/status';
 
 /** Why the last run or login did not complete; `device`: the device's own storage failed. */
 export type SyncFailure = {
@@ -139,10 +140,13 @@ export class SyncState {
 		};
 	}
 
+	/** The outbox counts, from the states of the records in it (`recordStatus`). */
 	async refreshCounts(): Promise<void> {
-		const counts = await this.#store.countOutbox();
-		this.queued = counts.queued;
-		this.conflicts = counts.conflict;
+		const counts = countRecords(
+			(await this.#store.outboxRecords()).map((row) => summarizeRecord(row))
+		);
+		this.queued = counts.pending;
+		this.conflicts = counts.conflicts;
 	}
 
 	/** After a record was finalized or reopened: counts again, and sends it when it can. */

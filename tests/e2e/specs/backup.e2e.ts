@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueRechecks, waitForServiceWorker } from '../fixtures';
+import { queueRechecks, shootTabletSizes, waitForServiceWorker } from '../fixtures';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
 const PORT = Number(process.env.E2E_BACKUP_PORT ?? 4193);
@@ -47,17 +47,7 @@ async function deviceCounts(page: Page): Promise<Record<string, number>> {
 	});
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
-	mkdirSync(SHOTS, { recursive: true });
-	for (const [w, h] of [
-		[1280, 800],
-		[800, 1280]
-	] as const) {
-		await page.setViewportSize({ width: w, height: h });
-		await page.screenshot({ path: join(SHOTS, `${name}-${w}x${h}.png`), fullPage: true });
-	}
-	await page.setViewportSize({ width: 1280, height: 800 });
-}
+const shoot = (page: Page, name: string) => shootTabletSizes(page, SHOTS, name, { fullPage: true });
 
 function cliImport(dataDir: string, file: string) {
 	const run = spawnSync(

@@ -221,7 +221,9 @@ test('a device revoked by the city reviewer gets 401 on its next sync, says so a
 		await expect(card).toContainText('仍留在设备上，不会删除');
 		await shoot(page, 'review-users-revoke-confirm', userRow(page, `surveyor-${COUNTY}`));
 		await card.getByTestId('revoke-device-confirm').click();
-		await expect(card.getByTestId('device-state')).toHaveAttribute('data-state', 'revoked');
+		// revoked, and kept revoked: no login on it until reinstated
+		await expect(card.getByTestId('device-state')).toHaveAttribute('data-state', 'blocked');
+		await expect(card.getByTestId('reinstate-device')).toBeVisible();
 		await expect(userRow(page, `surveyor-${COUNTY}`).getByTestId('user-message')).toContainText(
 			'已注销设备'
 		);

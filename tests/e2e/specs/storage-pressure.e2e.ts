@@ -1,6 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import { demoRegistry, expect, offlineInCounty, recordIdOf, storedRecord, test } from '../fixtures';
+import {
+	demoRegistry,
+	expect,
+	offlineInCounty,
+	photoRows,
+	recordIdOf,
+	storedRecord,
+	test
+} from '../fixtures';
 
 /*
  * Storage pressure (issue 5.3), emulated with init scripts. CDP `Storage.overrideQuotaForOrigin`
@@ -17,26 +25,6 @@ const PHOTO_A = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_B = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';
 const SHOTS = '/tmp/shots-storage';
 const MB = 1024 * 1024;
-
-/** Counts of the photo stores, straight from IndexedDB. */
-function photoRows(page: Page): Promise<{ photos: number; photoBlobs: number }> {
-	return page.evaluate(async () => {
-		const db = await new Promise<IDBDatabase>((resolve, reject) => {
-			const open = indexedDB.open('ordos-survey');
-			open.onsuccess = () => resolve(open.result);
-			open.onerror = () => reject(open.error);
-		});
-		const count = (store: string) =>
-			new Promise<number>((resolve, reject) => {
-				const req = db.transaction(store).objectStore(store).count();
-				req.onsuccess = () => resolve(req.result);
-				req.onerror = () => reject(req.error);
-			});
-		const result = { photos: await count('photos'), photoBlobs: await count('photoBlobs') };
-		db.close();
-		return result;
-	});
-}
 
 /** A re-check of a 东胜区 site, offline, with photo A stored; resolves to the record's id. */
 async function recheckWithOnePhoto(page: Page, context: BrowserContext) {

@@ -52,4 +52,47 @@ describe('DeviceState', () => {
 			vi.unstubAllGlobals();
 		}
 	});
+
+	it('keeps the refused-persistence warning closed across starts, and can ask again', async () => {
+		const store = new DeviceStore('device-state-4');
+		let granted = false;
+		const persist = vi.fn(async () => granted);
+		vi.stubGlobal('navigator', {
+			onLine: true,
+			storage: {
+				persisted: async () => granted,
+				persist,
+				estimate: async () => ({ usage: 0, quota: 1024 ** 3 })
+			}
+		});
+		vi.stubGlobal('window', {
+			isSecureContext: true,
+			addEventListener: () => undefined,
+			removeEventListener: () => undefined
+		});
+		try {
+			const first = new DeviceState(store);
+			const stop = first.start();
+			await vi.waitFor(() => expect(first.persisted).toBe(false));
+			expect(first.persistNoticeClosed).toBe(false);
+			await first.dismissPersistNotice();
+			stop();
+
+			// The next start: still refused, the warning stays closed.
+			const again = new DeviceState(store);
+			const stopAgain = again.start();
+			await vi.waitFor(() => expect(again.persisted).toBe(false));
+			expect(again.persistNoticeClosed).toBe(true);
+
+			// 请求持久存储 in the settings asks the browser again.
+			granted = true;
+			expect(await again.requestPersist()).toBe(true);
+			expect(again.persisted).toBe(true);
+			stopAgain();
+		} finally {
+			vi.unstubAllGlobals();
+			store.close();
+			await store.db.delete();
+		}
+	});
 });

@@ -1,0 +1,56 @@
+/**
+ * The rules the screens ask before they offer an action on a record: whether a site's re-check
+ * is opened or started, and whether a record may be deleted. Pure: the caller reads the rows,
+ * the rule decides, and `DeviceStore` asks the same rule again inside its transaction.
+ */
+import type { DeviceStatus } from '$lib/domain/codelists/index.js';
+import type { StoredRecord } from '$lib/db';
+import { currentOf, isFinal, recordStatus, type StatusRow } from './status';
+
+export type RecheckRow = StatusRow & Pick<StoredRecord, 'id' | 'updatedAt'>;
+
+/**
+ * What the site page offers for a site, given the re-checks of it on this device:
+ * - `start`: there is none; 开始复查 makes one.
+ * - `open`: there is one (`current`, the record `currentOf` picks) and the page opens it. A site
+ *   has at most one open re-check, so a second one may be made only when the review of every
+ *   record of the site is over (`another: true`), and only after the surveyor confirms it.
+ */
+export type RecheckPlan<T extends RecheckRow = RecheckRow> =
+	{ action: 'start' } | { action: 'open'; current: T; status: DeviceStatus; another: boolean };
+
+export function planRecheck<T extends RecheckRow>(records: readonly T[]): RecheckPlan<T> {
+	const rows = records.map((row) => ({ row, status: recordStatus(row), updatedAt: row.updatedAt }));
+	const current = currentOf(rows);
+	if (!current) return { action: 'start' };
+	return {
+		action: 'open',
+		current: current.row,
+		status: current.status,
+		another: rows.every((r) => isFinal(r.status))
+	};
+}
+
+export type DeleteRow = StatusRow &
+	Pick<StoredRecord, 'serverRevision' | 'conflict' | 'resolvedConflicts'> & {
+		record: Pick<StoredRecord['record'], 'baseRevision'>;
+	};
+
+export type DeleteVerdict = { ok: true } | { ok: false; reason: 'not-draft' | 'sent' };
+
+/**
+ * A record may be deleted from the device only while it is a draft (草稿) that never left it:
+ * no server status or revision, no conflict with a server version, not based on a server
+ * revision. Anything the server has seen stays (it is the surveyor's evidence for the review),
+ * and a record in the outbox must be reopened first.
+ */
+export function mayDelete(row: DeleteRow): DeleteVerdict {
+	if (recordStatus(row) !== '草稿') return { ok: false, reason: 'not-draft' };
+	const sent =
+		row.serverStatus !== undefined ||
+		row.serverRevision !== undefined ||
+		row.conflict !== undefined ||
+		(row.resolvedConflicts?.length ?? 0) > 0 ||
+		row.record.baseRevision > 0;
+	return sent ? { ok: false, reason: 'sent' } : { ok: true };
+}
