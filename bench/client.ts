@@ -47,6 +47,9 @@ export async function call(
 	}
 }
 
+/** Logins that waited for a busy server's Retry-After and tried again (all figures). */
+export const loginRetries = { count: 0 };
+
 export async function login(
 	origin: string,
 	username: string,
@@ -54,11 +57,19 @@ export async function login(
 	options: { deviceId?: string; headers?: Record<string, string> } = {}
 ): Promise<Session> {
 	const { deviceId = `bench-${username}-${randomUUID()}`, headers } = options;
-	const res = await call(origin, '/api/auth/login', {
-		method: 'POST',
-		json: JSON.stringify({ username, password, deviceId }),
-		...(headers ? { headers } : {})
-	});
+	let res: Awaited<ReturnType<typeof call>>;
+	for (let attempt = 0; ; attempt++) {
+		res = await call(origin, '/api/auth/login', {
+			method: 'POST',
+			json: JSON.stringify({ username, password, deviceId }),
+			...(headers ? { headers } : {})
+		});
+		// a busy server says when to come back (429 + Retry-After): a device waits and retries
+		const wait = Number(res.headers.get('retry-after'));
+		if (res.status !== 429 || !(wait > 0 && wait <= 30) || attempt >= 60) break;
+		loginRetries.count++;
+		await new Promise((r) => setTimeout(r, wait * 1000));
+	}
 	if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${res.text}`);
 	const { token } = JSON.parse(res.text) as { token: string };
 	return { token, deviceId, ...(headers ? { headers } : {}) };

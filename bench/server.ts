@@ -34,7 +34,7 @@ import { SurveyServer } from '../src/lib/server/app';
 import { hashPassword } from '../src/lib/server/auth/password';
 import { openDatabase } from '../src/lib/server/db/connection';
 import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists';
-import { call, findingCounts, login, pushBatch, stats } from './client';
+import { call, findingCounts, login, loginRetries, pushBatch, stats } from './client';
 import {
 	freePort,
 	log,
@@ -370,9 +370,11 @@ async function devices(origin: string, factory: RecordFactory): Promise<Row[]> {
 		return { loginMs, pushMs, totalMs: performance.now() - t, errors };
 	};
 	const concurrentBodies = Array.from({ length: DEVICES }, (_, i) => deviceBody(i));
+	const retriesBefore = loginRetries.count;
 	let start = performance.now();
 	const concurrent = await Promise.all(concurrentBodies.map((body, i) => session(i, body)));
 	const concurrentWall = performance.now() - start;
+	const retried = loginRetries.count - retriesBefore;
 	const sequentialBodies = Array.from({ length: SEQUENTIAL_DEVICES }, (_, i) => deviceBody(i));
 	const sequential: Awaited<ReturnType<typeof session>>[] = [];
 	start = performance.now();
@@ -415,7 +417,7 @@ async function devices(origin: string, factory: RecordFactory): Promise<Row[]> {
 		}),
 		row({
 			id: `devices-${DEVICES}-errors`,
-			what: `${DEVICES} devices at once: failed requests + records not accepted (${DEVICES * BATCH} records in ${(concurrentWall / 1000).toFixed(1)} s)`,
+			what: `${DEVICES} devices at once: failed requests + records not accepted (${DEVICES * BATCH} records in ${(concurrentWall / 1000).toFixed(1)} s; ${retried} logins waited for Retry-After of a busy server and retried)`,
 			unit: 'errors',
 			value: errorsOf(concurrent),
 			baseline: errorsOf(sequential),

@@ -307,6 +307,23 @@ export class TestServer {
 		return (await session).token;
 	}
 
+	/**
+	 * A logged-in token for a second surveyor of `county` (`surveyor-<county>-2`, made by the city
+	 * reviewer once per server): another author in the same county.
+	 */
+	async secondSurveyor(county: string): Promise<string> {
+		const username = `surveyor-${county}-2`;
+		if (!this.#sessions.has(username)) {
+			const created = await this.post(
+				'/api/admin/users',
+				{ username, role: 'surveyor', counties: [county], password: DEMO_PASSWORD },
+				await this.as('city')
+			);
+			if (created.status !== 201) throw new Error(`add ${username}: ${created.text}`);
+		}
+		return this.as(username);
+	}
+
 	// ---- data ----
 
 	/** Pushes as the token's device (or `deviceId`), and checks one result per record came back. */

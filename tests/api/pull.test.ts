@@ -156,9 +156,9 @@ describe('pull paging', () => {
 
 	it('gives a surveyor only its own records’ changes (and its counties’ sites)', async () => {
 		// a record of the county that this surveyor did not push
-		const city = await server.as('city');
+		const teammate = await server.secondSurveyor('150625');
 		const foreign = newFind('150625', offset(sites[0]!.location, -2500, -2500));
-		expect((await server.pushOne(city, foreign)).status).toBe('accepted');
+		expect((await server.pushOne(teammate, foreign)).status).toBe('accepted');
 
 		const seen: Change[] = [];
 		let cursor = '';

@@ -75,10 +75,10 @@ describe('DUP-004: two records re-checking one site', () => {
 		const target = site();
 		const one = recheckOf(target, await server.uploadPhotos(surveyor, 2));
 		expect(await server.pushOne(surveyor, one)).toMatchObject({ status: 'accepted', findings: [] });
-		// a second team: the city account pushes into the same county
-		const city = await server.as('city');
-		const two = recheckOf(target, await server.uploadPhotos(city, 2));
-		const result = await server.pushOne(city, two);
+		// a second team: another surveyor of the same county
+		const other = await server.secondSurveyor(target.countyCode);
+		const two = recheckOf(target, await server.uploadPhotos(other, 2));
+		const result = await server.pushOne(other, two);
 		expect(result.status).toBe('accepted');
 		const dup = findingsOf(result, 'DUP-004');
 		expect(dup).toHaveLength(1);

@@ -36,17 +36,6 @@ afterAll(async () => {
 	rmSync(tmp, { recursive: true, force: true });
 });
 
-/** A second surveyor of 150627, made by the city reviewer. */
-async function addSurveyor(username: string, county = '150627'): Promise<string> {
-	const created = await server.post(
-		'/api/admin/users',
-		{ username, role: 'surveyor', counties: [county], password: DEMO_PASSWORD },
-		await server.as('city')
-	);
-	expect(created.status).toBe(201);
-	return server.as(username);
-}
-
 function expectError(
 	response: { status: number; json: unknown; headers: Headers },
 	status: number
@@ -99,7 +88,7 @@ describe('1. reviewers do not write through the sync API', () => {
 describe('2. only the author pushes a new revision of a record', () => {
 	it('another surveyor of the same county gets rejected with the code not_author; the author is accepted', async () => {
 		const author = await server.as('surveyor-150627');
-		const other = await addSurveyor('surveyor-150627-b');
+		const other = await server.secondSurveyor('150627');
 		const photos = await server.uploadPhotos(author, 2);
 		const record = recheckOf(site(), photos);
 		expect((await server.pushOne(author, record)).status).toBe('accepted');

@@ -92,14 +92,22 @@ function principalFor(
 	if (!username) {
 		throw new ImportError('备份文件没有记录登录的账号：请指定记录归属的账号（--as <用户名>）');
 	}
-	if (options.importer && username === options.importer.username) return options.importer;
-	const user = deps.users.byUsername(username);
+	const user =
+		options.importer && username === options.importer.username
+			? options.importer
+			: deps.users.byUsername(username);
 	if (!user) {
 		throw new ImportError(
 			`服务器上没有账号 ${username}${options.as ? '' : '（备份文件中记录的账号）'}：请用 --as 指定一个账号`
 		);
 	}
-	return principalOf(user);
+	// the records go in as a push from the tablet would: only a surveyor's (contract §1)
+	if (user.role !== 'surveyor') {
+		throw new ImportError(
+			`账号 ${username} 不是调查员账号：记录只能归属于调查员。请用 --as（或导入页面的「记录归属账号」）指定该平板调查员的账号`
+		);
+	}
+	return 'tokenId' in user ? user : principalOf(user);
 }
 
 /** Imports the backup zip at `path` (a file on disk). */

@@ -7,6 +7,7 @@
  *   for the photo store and the database's files.
  * - At most `queued` more wait; one client address may hold at most `perAddress` of the running
  *   and waiting places. Past either, the login is refused at once with a wait to retry after.
+ * - A refused login is answered after `holdMs`, so a client that retries at once is slowed too.
  * - Failed logins are counted per client address (in memory: a flood writes nothing); past
  *   `addressFailures` within `windowMs` the address is refused until the oldest leaves the
  *   window. The per-username limit of contract §3 is kept in the database beside it.
@@ -19,6 +20,8 @@ export type GateOptions = {
 	windowMs: number;
 	/** Roughly how long one check takes, for the Retry-After of a refusal. */
 	checkMs: number;
+	/** How long a refused login is held before it is answered (a tarpit for floods). */
+	holdMs: number;
 };
 
 export const LOGIN_GATE_DEFAULTS: GateOptions = {
@@ -27,7 +30,8 @@ export const LOGIN_GATE_DEFAULTS: GateOptions = {
 	perAddress: 4,
 	addressFailures: 100,
 	windowMs: 10 * 60 * 1000,
-	checkMs: 250
+	checkMs: 250,
+	holdMs: 1000
 };
 
 /** Addresses remembered at most (the oldest are forgotten first). */
@@ -91,6 +95,11 @@ export class LoginGate {
 			if (left > 0) this.#held.set(address, left);
 			else this.#held.delete(address);
 		}
+	}
+
+	/** Resolves to `refusal` after `holdMs`: the answer to a refused login. */
+	holdRefusal<T>(refusal: T): Promise<T> {
+		return new Promise((resolve) => setTimeout(() => resolve(refusal), this.options.holdMs));
 	}
 
 	/** Checks running and waiting now (for tests and the health figure). */

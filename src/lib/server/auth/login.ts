@@ -34,6 +34,8 @@ export type LoginDeps = { users: UserRepository; loginGate: LoginGate };
  * 3. the password check waits for a place at the gate, or is refused when it is full (`busy`);
  * 4. an unknown username is checked against a decoy hash, so it costs what a known one costs
  *    and timing tells nobody which accounts exist.
+ * A refusal (1–3) is answered only after the gate's `holdMs`: a client that retries at once, as
+ * a flood does, waits too, so its requests cost a timer, not the event loop the others need.
  * A failure (unknown username, wrong password, disabled account) counts for the username and
  * the address; a success clears the username's count. The API login and the review login form
  * both come through here.
@@ -47,21 +49,29 @@ export async function checkLogin(
 ): Promise<LoginCheck> {
 	const { users, loginGate } = deps;
 	const addressWait = loginGate.addressWait(address, now);
-	if (addressWait > 0)
-		return { ok: false, reason: 'throttled', scope: 'address', retryAfter: addressWait };
+	if (addressWait > 0) {
+		return loginGate.holdRefusal({
+			ok: false,
+			reason: 'throttled',
+			scope: 'address',
+			retryAfter: addressWait
+		});
+	}
 	const failures = users.recentFailures(username, now);
 	if (failures.count >= LOGIN_FAILURE_LIMIT) {
 		const retryAfter = Math.max(
 			1,
 			Math.ceil(((failures.oldest ?? now) + LOGIN_FAILURE_WINDOW_MS - now) / 1000)
 		);
-		return { ok: false, reason: 'throttled', scope: 'username', retryAfter };
+		return loginGate.holdRefusal({ ok: false, reason: 'throttled', scope: 'username', retryAfter });
 	}
 	const found = users.byUsername(username);
 	const checked = await loginGate.run(address, async () =>
 		verifyPassword(password, found?.passwordHash ?? (await decoyHash()))
 	);
-	if (!checked.ok) return { ok: false, reason: 'busy', retryAfter: checked.retryAfter };
+	if (!checked.ok) {
+		return loginGate.holdRefusal({ ok: false, reason: 'busy', retryAfter: checked.retryAfter });
+	}
 	const ok = checked.value;
 	if (!found || !ok || found.disabled) {
 		users.recordFailure(username, now);
