@@ -17,6 +17,7 @@ import type { ImportReport } from '$lib/backup/format';
 import { uploadBackup, UploadError } from '$lib/backup/upload';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
 import { newFind, offset, recheckOf, sha256Hex, TestServer, uniqueJpeg } from './harness';
+import { storedRowOf } from '../fixtures/hostile-zips';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;
@@ -56,19 +57,7 @@ async function putOnDevice(
 			new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' })
 		);
 	}
-	const stored: StoredRecord = {
-		id: record.id,
-		countyCode: record.countyCode,
-		kind: record.kind,
-		siteCode: record.siteCode ?? '',
-		localState: 'finalized',
-		outbox: 'queued',
-		locationTaken: true,
-		record,
-		createdAt: record.updatedAt,
-		updatedAt: record.updatedAt,
-		...row
-	};
+	const stored: StoredRecord = { ...storedRowOf(record), ...row };
 	await store.putRecord(stored);
 	return stored;
 }

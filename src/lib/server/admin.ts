@@ -134,6 +134,19 @@ export async function changeUser(
 	return { ok: true, value: { ...updated, endedLogins } };
 }
 
+/** A city reviewer's action on a device that exists. */
+function onDevice<T>(
+	users: UserRepository,
+	actor: Principal,
+	deviceId: string,
+	act: () => T
+): AdminOutcome<T> {
+	if (!mayManage(actor)) return FORBIDDEN;
+	if (users.deviceOwner(deviceId) === undefined)
+		return { ok: false, status: 404, error: '没有这台设备' };
+	return { ok: true, value: act() };
+}
+
 /**
  * Ends every login of one device: it gets 401 on its next sync and keeps its data, and no login
  * on it is accepted until it is reinstated.
@@ -143,10 +156,7 @@ export function revokeDevice(
 	actor: Principal,
 	deviceId: string
 ): AdminOutcome<{ ended: number }> {
-	if (!mayManage(actor)) return FORBIDDEN;
-	if (users.deviceOwner(deviceId) === undefined)
-		return { ok: false, status: 404, error: '没有这台设备' };
-	return { ok: true, value: { ended: users.revokeDevice(deviceId) } };
+	return onDevice(users, actor, deviceId, () => ({ ended: users.revokeDevice(deviceId) }));
 }
 
 /** A revoked device that was found again: its own account may log in on it once more. */
@@ -155,8 +165,7 @@ export function reinstateDevice(
 	actor: Principal,
 	deviceId: string
 ): AdminOutcome<{ reinstated: boolean }> {
-	if (!mayManage(actor)) return FORBIDDEN;
-	if (users.deviceOwner(deviceId) === undefined)
-		return { ok: false, status: 404, error: '没有这台设备' };
-	return { ok: true, value: { reinstated: users.reinstateDevice(deviceId) } };
+	return onDevice(users, actor, deviceId, () => ({
+		reinstated: users.reinstateDevice(deviceId)
+	}));
 }

@@ -3,8 +3,9 @@
  * slows only itself.
  *
  * - A password check (scrypt, 32 MiB and about 0.2 s of a core) runs on libuv's thread pool,
- *   which file I/O shares: at most `inFlight` run at once, so the pool always has threads left
- *   for the photo store and the database's files.
+ *   which file I/O shares: at most `inFlight` run at once (one fewer than the cores, at most
+ *   four), so the pool always has threads left for the photo store and the database's files,
+ *   and a core is left for the event loop.
  * - At most `queued` more wait; one client address may hold at most `perAddress` of the running
  *   and waiting places. Past either, the login is refused at once with a wait to retry after.
  * - A refused login is answered after `holdMs`, so a client that retries at once is slowed too.
@@ -12,6 +13,8 @@
  *   `addressFailures` within `windowMs` the address is refused until the oldest leaves the
  *   window. The per-username limit of contract §3 is kept in the database beside it.
  */
+import { availableParallelism } from 'node:os';
+
 export type GateOptions = {
 	inFlight: number;
 	queued: number;
@@ -25,7 +28,8 @@ export type GateOptions = {
 };
 
 export const LOGIN_GATE_DEFAULTS: GateOptions = {
-	inFlight: 2,
+	// one core stays with the event loop (sync, photos, pages): on 2 cores one check at a time
+	inFlight: Math.max(1, Math.min(4, availableParallelism() - 1)),
 	queued: 16,
 	perAddress: 4,
 	addressFailures: 100,
