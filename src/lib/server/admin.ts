@@ -142,8 +142,7 @@ function onDevice<T>(
 	act: () => T
 ): AdminOutcome<T> {
 	if (!mayManage(actor)) return FORBIDDEN;
-	if (users.deviceOwner(deviceId) === undefined)
-		return { ok: false, status: 404, error: '没有这台设备' };
+	if (!users.deviceBinding(deviceId)) return { ok: false, status: 404, error: '没有这台设备' };
 	return { ok: true, value: act() };
 }
 

@@ -106,11 +106,6 @@ export class LoginGate {
 		return new Promise((resolve) => setTimeout(() => resolve(refusal), this.options.holdMs));
 	}
 
-	/** Checks running and waiting now (for tests and the health figure). */
-	get load(): { running: number; waiting: number } {
-		return { running: this.#running, waiting: this.#waiting.length };
-	}
-
 	#busyWait(): number {
 		const ahead = this.#running + this.#waiting.length;
 		const seconds = (ahead * this.options.checkMs) / this.options.inFlight / 1000;

@@ -381,12 +381,6 @@ export class UserRepository {
 				.changes > 0
 		);
 	}
-
-	deviceOwner(deviceId: string): number | undefined {
-		const row = this.db.prepare('SELECT user_id FROM devices WHERE device_id = ?').get(deviceId) as
-			{ user_id: number } | undefined;
-		return row?.user_id;
-	}
 }
 
 export type DeviceRow = {

@@ -177,31 +177,27 @@ export const actions: Actions = {
 		} satisfies UserActionResult;
 	},
 
-	revoke: async (event) => {
-		const { actor, data, username } = await formOf(event);
-		const deviceId = text(data, 'deviceId');
-		const outcome = revokeDevice(app().users, actor, deviceId);
-		if (!outcome.ok) return refused(outcome, { action: 'revoke', username, deviceId });
-		return {
-			action: 'revoke',
-			ok: true,
-			username,
-			deviceId,
-			message: m.review_revoked_done({ device: shortDevice(deviceId) })
-		} satisfies UserActionResult;
-	},
-
-	reinstate: async (event) => {
-		const { actor, data, username } = await formOf(event);
-		const deviceId = text(data, 'deviceId');
-		const outcome = reinstateDevice(app().users, actor, deviceId);
-		if (!outcome.ok) return refused(outcome, { action: 'reinstate', username, deviceId });
-		return {
-			action: 'reinstate',
-			ok: true,
-			username,
-			deviceId,
-			message: m.review_reinstated_done({ device: shortDevice(deviceId) })
-		} satisfies UserActionResult;
-	}
+	revoke: (event) => deviceAction(event, 'revoke'),
+	reinstate: (event) => deviceAction(event, 'reinstate')
 };
+
+/** 注销此设备 / 恢复此设备: the same form, the same answer, a different repository call. */
+async function deviceAction(event: RequestEvent, action: 'revoke' | 'reinstate') {
+	const { actor, data, username } = await formOf(event);
+	const deviceId = text(data, 'deviceId');
+	const outcome = (action === 'revoke' ? revokeDevice : reinstateDevice)(
+		app().users,
+		actor,
+		deviceId
+	);
+	if (!outcome.ok) return refused(outcome, { action, username, deviceId });
+	const device = shortDevice(deviceId);
+	return {
+		action,
+		ok: true,
+		username,
+		deviceId,
+		message:
+			action === 'revoke' ? m.review_revoked_done({ device }) : m.review_reinstated_done({ device })
+	} satisfies UserActionResult;
+}
