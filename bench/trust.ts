@@ -8,7 +8,7 @@
  *    XFF_DEPTH=1). One surveyor device, logged in beforehand, pushes batches of 5 valid records
  *    one after another (the next one 0.2 s after the last began, or as it ends): the push p95 while BENCH_FLOOD_LOGINS bogus logins (unknown usernames,
  *    wrong passwords, each worker from its own X-Forwarded-For address, a new one sent as soon
- *    as the last is answered) run continuously, against the p95 of the same pushes idle. Beside
+ *    as the last is answered; from a process of its own at `nice -n 19`) run continuously, against the p95 of the same pushes idle. Beside
  *    it: how the flood's logins were answered (401 / 429 and Retry-After), and whether
  *    `GET /api/health` answered 200 {ok:true} during the flood.
  * 2. **hostile backup files** (tests/fixtures/hostile-zips.ts), each sent by the demo city
@@ -272,7 +272,9 @@ process.stdin.once('data', async () => {
 type FloodResult = { answers: Record<string, number>; answered: number; retryAfter: number };
 
 function loginFlood(origin: string, workers: number) {
-	const proc = spawn('node', ['-e', FLOOD, origin, String(workers)], {
+	// at the lowest CPU priority: an attacker's machine is not the server's, and on a 2-core
+	// runner the flood's own client would otherwise take the core the server's event loop needs
+	const proc = spawn('nice', ['-n', '19', process.execPath, '-e', FLOOD, origin, String(workers)], {
 		stdio: ['pipe', 'pipe', 'inherit']
 	});
 	let out = '';
