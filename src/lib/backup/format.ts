@@ -16,7 +16,8 @@
 import { z } from 'zod';
 import { COUNTY_CODES, RECORD_STATUSES, SURVEY_KINDS } from '../domain/codelists/index.js';
 import { isoDateTime, sha256Hex, type Issue } from '../domain/schemas/common.js';
-import { PHOTO_MIME_TYPES, PhotoMetaSchema } from '../domain/schemas/photo.js';
+import { PHOTO_MIME_TYPES, PhotoMetaSchema, type PhotoMime } from '../domain/schemas/photo.js';
+import { PHOTO_MAX_BYTES } from '../domain/sync/limits.js';
 
 export const BACKUP_FORMAT = 'ordos-survey-device-backup';
 export const BACKUP_VERSION = 1;
@@ -30,7 +31,6 @@ export const MANIFEST_NAME = 'manifest.json';
 export const MAX_JSON_BYTES = 16 * 1024 * 1024;
 export const MAX_RECORD_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_PHOTO_META_BYTES = 1024 * 1024;
-export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
 export const MAX_RECORDS = 10_000;
 export const MAX_PHOTOS = 20_000;
 export const MAX_ENTRIES = 1 + MAX_RECORDS + 2 * MAX_PHOTOS;
@@ -44,7 +44,7 @@ export function entryLimit(name: string): number | undefined {
 	if (name === MANIFEST_NAME) return MAX_JSON_BYTES;
 	if (RECORD_ENTRY.test(name)) return MAX_RECORD_FILE_BYTES;
 	if (PHOTO_META_ENTRY.test(name)) return MAX_PHOTO_META_BYTES;
-	if (PHOTO_ENTRY.test(name)) return MAX_PHOTO_BYTES;
+	if (PHOTO_ENTRY.test(name)) return PHOTO_MAX_BYTES;
 	return undefined;
 }
 
@@ -58,7 +58,7 @@ function firstRepeat(values: Iterable<string>): string | undefined {
 	return undefined;
 }
 
-export type PhotoMime = (typeof PHOTO_MIME_TYPES)[number];
+export type { PhotoMime };
 
 export const PHOTO_EXTENSIONS: Record<PhotoMime, string> = {
 	'image/jpeg': 'jpg',

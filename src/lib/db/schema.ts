@@ -4,6 +4,9 @@ import { PhotoMetaSchema } from '$lib/domain/schemas/photo.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 import { SurveyRecordSchema } from '$lib/domain/schemas/survey-record.js';
 import { isoDateTime, sha256Hex } from '$lib/domain/schemas/common.js';
+import { QcFindingSchema } from '$lib/domain/qc/finding.js';
+import { RoleSchema } from '$lib/domain/sync/roles.js';
+import { ReviewCommentSchema, type ReviewComment } from '$lib/domain/sync/wire.js';
 import { MAX_MARGIN_MB, MIN_MARGIN_MB } from '$lib/storage/space';
 
 /** Where a record stands on this device. Server states come from the server only. */
@@ -16,14 +19,7 @@ export const LOCAL_STATES = ['draft', 'finalized'] as const;
  */
 export const OUTBOX_STATES = ['queued', 'conflict'] as const;
 
-/** A reviewer's comment on a record (pull change, contract §3); `path` is a record field path. */
-export const ReviewCommentSchema = z.strictObject({
-	path: z.string().max(200).optional(),
-	message: z.string().max(20_000),
-	by: z.string().max(200),
-	at: isoDateTime
-});
-export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
+export { ReviewCommentSchema, type ReviewComment };
 
 /** A survey record as the device keeps it: the wire record plus local bookkeeping. */
 export const StoredRecordSchema = z.strictObject({
@@ -39,6 +35,16 @@ export const StoredRecordSchema = z.strictObject({
 	outbox: z.enum(OUTBOX_STATES).optional(),
 	/** The reviewer's comments of the latest decision; kept until the record is pushed again. */
 	serverComments: z.array(ReviewCommentSchema).max(1000).optional(),
+	/**
+	 * The server's own QC findings of the revision it stored (push result, `GET /api/records/{id}`):
+	 * shown beside the device's, since the server also checks against records of other devices.
+	 */
+	serverFindings: z
+		.strictObject({
+			revision: z.number().int().min(1),
+			findings: z.array(QcFindingSchema).max(500)
+		})
+		.optional(),
 	/** Why the server refused the last push (`rejected`, contract §3), or a local upload refusal. */
 	syncIssues: z
 		.array(z.strictObject({ path: z.string().max(500), message: z.string().max(20_000) }))
@@ -95,7 +101,6 @@ export type StoredPhotoBlob = z.infer<typeof StoredPhotoBlobSchema>;
 export const StoredSiteSchema = RegisteredSiteSchema;
 export type StoredSite = z.infer<typeof StoredSiteSchema>;
 
-export const USER_ROLES = ['surveyor', 'county_reviewer', 'city_reviewer'] as const;
 export type SessionUser = z.infer<(typeof SETTINGS)['session']>['user'];
 
 /** Device settings, one row per key; each value is checked by its own schema. */
@@ -120,7 +125,7 @@ export const SETTINGS = {
 		token: z.string().min(1).max(4096),
 		user: z.strictObject({
 			username: z.string().min(1).max(200),
-			role: z.enum(USER_ROLES),
+			role: RoleSchema,
 			counties: z.array(z.enum(COUNTY_CODES)).max(COUNTY_CODES.length)
 		}),
 		loggedInAt: isoDateTime,

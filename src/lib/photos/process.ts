@@ -21,15 +21,14 @@ import {
 	toPhotoExif,
 	type PhotoExif
 } from '../domain/photos/jpeg-exif.js';
+import type { PhotoMime } from '../domain/schemas/photo.js';
 
 export type { PhotoExif };
-
-export type PhotoMimeType = 'image/jpeg' | 'image/png' | 'image/webp';
 
 export type ProcessedPhoto = {
 	/** The bytes to store and upload. */
 	blob: Blob;
-	mimeType: PhotoMimeType;
+	mimeType: PhotoMime;
 	/** SHA-256 (lowercase hex) of `blob`. */
 	sha256: string;
 	/** SHA-256 of the camera's file; equal to `sha256` when the file was kept as it was. */
@@ -87,7 +86,7 @@ function ascii(bytes: Uint8Array, at: number, length: number): string {
 }
 
 /** The image type from the file's magic bytes (the File's `type` is not trusted). */
-function sniffType(bytes: Uint8Array): PhotoMimeType | 'heic' | null {
+function sniffType(bytes: Uint8Array): PhotoMime | 'heic' | null {
 	if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
 	if (ascii(bytes, 0, 8) === '\x89PNG\r\n\x1a\n') return 'image/png';
 	if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'image/webp';
@@ -134,7 +133,7 @@ async function readExif(bytes: Uint8Array<ArrayBuffer>) {
  */
 export async function describePhoto(
 	blob: Blob
-): Promise<{ mimeType: PhotoMimeType; width: number; height: number; exif: PhotoExif }> {
+): Promise<{ mimeType: PhotoMime; width: number; height: number; exif: PhotoExif }> {
 	let bytes: Uint8Array<ArrayBuffer>;
 	try {
 		bytes = new Uint8Array(await blob.arrayBuffer());

@@ -10,7 +10,7 @@ import {
 	type RecordResponse,
 	type PullChange,
 	type PushResult
-} from './wire';
+} from '$lib/domain/sync/wire.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 
 /**

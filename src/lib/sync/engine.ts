@@ -1,4 +1,4 @@
-import type { DeviceStore, ReviewComment, StoredPhoto, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db';
 import { parseWith } from '$lib/domain/schemas/common.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/survey-record.js';
@@ -8,7 +8,7 @@ import { photoWriteBytes } from '$lib/storage/space';
 import { isUnsent } from '$lib/backup/format';
 import { PUSH_BATCH_BYTES, PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
-import type { PullChange, PushResult, RecordChange, WireComments } from './wire';
+import type { PullChange, PushResult, RecordChange, WireFinding } from '$lib/domain/sync/wire.js';
 
 /*
  * The outbox engine: one sync run, in the order the contract needs.
@@ -332,7 +332,7 @@ async function applyResult(
 			if (result.status === 'accepted') summary.accepted++;
 			else summary.unchanged++;
 			await changed(sent.row.id, (row) => {
-				const revision = result.revision ?? row.serverRevision;
+				const revision = result.revision;
 				// `unchanged` writes nothing on the server: the status it had stays (a returned
 				// record pushed back without a change is still returned).
 				const status =
@@ -342,13 +342,17 @@ async function applyResult(
 					row.serverRevision === revision
 						? row.serverStatus
 						: 'submitted';
-				const next: StoredRecord = { ...row, serverStatus: status };
-				if (revision !== undefined) next.serverRevision = revision;
+				const next: StoredRecord = {
+					...row,
+					serverStatus: status,
+					serverRevision: revision,
+					serverFindings: serverFindings(revision, result.findings)
+				};
 				delete next.conflict;
 				// Only the content that was sent leaves the outbox; a newer edit stays queued.
 				if (row.record.updatedAt === sentAt) {
 					if (row.outbox === 'queued') delete next.outbox;
-					if (revision !== undefined) next.record = { ...row.record, baseRevision: revision };
+					next.record = { ...row.record, baseRevision: revision };
 					if (status === 'returned') {
 						next.localState = 'draft';
 						next.syncIssues = [
@@ -371,15 +375,15 @@ async function applyResult(
 			await changed(sent.row.id, (row) => ({
 				...row,
 				outbox: 'conflict',
-				conflict: { current: result.current ?? {}, at: now() }
+				conflict: { current: result.current, at: now() }
 			}));
 			return;
 		case 'rejected':
 			summary.rejected++;
 			await changed(sent.row.id, (row) => ({
 				...row,
-				syncIssues: result.issues?.length
-					? result.issues.map((i) => ({ path: i.path ?? '', message: i.message }))
+				syncIssues: result.issues.length
+					? result.issues.map((i) => ({ path: i.path, message: i.message }))
 					: [{ path: '', message: '服务器拒收，未说明原因' }]
 			}));
 			return;
@@ -390,16 +394,20 @@ function isRecordChange(change: PullChange): change is RecordChange {
 	return change.type === 'record' && 'revision' in change;
 }
 
-function normalizeComments(comments: WireComments, now: string): ReviewComment[] {
-	return (comments ?? []).map((c) => {
-		const at = c.at && !Number.isNaN(Date.parse(c.at)) ? new Date(c.at).toISOString() : now;
-		return {
-			...(c.path ? { path: c.path.slice(0, 200) } : {}),
-			message: c.message.slice(0, 20_000),
-			by: (c.by ?? '').slice(0, 200),
-			at
-		};
-	});
+/** The server's findings of one revision as the device keeps them: the engine's fields only. */
+function serverFindings(
+	revision: number,
+	findings: readonly WireFinding[]
+): NonNullable<StoredRecord['serverFindings']> {
+	return {
+		revision,
+		findings: findings.slice(0, 500).map(({ rule, severity, message, path }) => ({
+			rule,
+			severity,
+			message,
+			...(path === undefined ? {} : { path })
+		}))
+	};
 }
 
 /** Applies one review outcome to the local record; an older or known one changes nothing. */
@@ -416,7 +424,7 @@ export function applyRecordChange(
 		serverStatus: change.status,
 		serverRevision: change.revision
 	};
-	const comments = normalizeComments(change.comments, now);
+	const comments = change.comments ?? [];
 	if (comments.length) next.serverComments = comments;
 	else delete next.serverComments;
 	// Returned: editable again, unless the device already holds a newer version to send. The
@@ -548,7 +556,7 @@ async function fetchReturned(
 			blob: blob.type === described.mimeType ? blob : new Blob([blob], { type: described.mimeType })
 		});
 	}
-	const comments = normalizeComments(answer.comments, now);
+	const comments = answer.comments ?? [];
 	const row: StoredRecord = {
 		id,
 		countyCode: record.countyCode,
@@ -558,6 +566,7 @@ async function fetchReturned(
 		serverStatus: 'returned',
 		serverRevision: answer.revision,
 		...(comments.length ? { serverComments: comments } : {}),
+		serverFindings: serverFindings(answer.revision, answer.findings),
 		record,
 		locationTaken: true,
 		createdAt: now,

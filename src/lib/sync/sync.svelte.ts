@@ -3,7 +3,7 @@ import type { DeviceStore, StoredRecord } from '$lib/db';
 import type { FailureKind, Fetch } from './api';
 import type { SyncOutcome, SyncProgress } from './engine';
 import type { LoginResult, Session } from './session';
-import type { RecordResponse } from './wire';
+import type { RecordResponse } from '$lib/domain/sync/wire.js';
 import { backoffDelay } from './backoff';
 import { isoAt } from '$lib/format';
 import { countRecords, summarizeRecord } from '$lib/records/status';

@@ -165,6 +165,45 @@ describe('a sync run', () => {
 		expect(server.pushes()).toHaveLength(0);
 	});
 
+	it('keeps the server’s QC findings of the stored revision, replaced by the next push', async () => {
+		const row = await queuedRecord(store, 1, { photos: 0 });
+		server.findings = () => [
+			{
+				rule: 'DUP-003',
+				severity: 'warning',
+				message: '与其他设备的记录相距 12 米',
+				path: 'location',
+				// a newer server may send more; the device keeps the engine's fields
+				extra: 1
+			} as never
+		];
+
+		await runSync(context(store, server));
+
+		const stored = await store.getRecord(row.id);
+		expect(stored?.serverFindings).toEqual({
+			revision: 1,
+			findings: [
+				{
+					rule: 'DUP-003',
+					severity: 'warning',
+					message: '与其他设备的记录相距 12 米',
+					path: 'location'
+				}
+			]
+		});
+
+		// pushed again after an edit: the server found nothing this time
+		server.findings = () => [];
+		await store.updateRecord(row.id, (r) => ({
+			...r,
+			outbox: 'queued',
+			record: { ...r.record, name: `${r.record.name}（改）`, updatedAt: new Date().toISOString() }
+		}));
+		await runSync(context(store, server));
+		expect((await store.getRecord(row.id))?.serverFindings).toEqual({ revision: 2, findings: [] });
+	});
+
 	it('stores the server’s issues of a rejected push and tries again next time', async () => {
 		const row = await queuedRecord(store, 1, { photos: 0 });
 		server.records.set(row.id, {

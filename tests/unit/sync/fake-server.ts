@@ -7,12 +7,15 @@
 import { createHash } from 'node:crypto';
 import type { RegisteredSite } from '$lib/domain/schemas/site';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record';
+import type { QcFinding } from '$lib/domain/qc/finding';
+import type { RecordStatus } from '$lib/domain/codelists';
+import type { PushResult } from '$lib/domain/sync/wire';
 
 export type Logged = { method: string; path: string; query: string; body?: unknown };
 
 type ServerRecord = {
 	record: SurveyRecord;
-	status: string;
+	status: RecordStatus;
 	revision: number;
 	key: string;
 	/** The comments of the decision that returned it. */
@@ -59,6 +62,8 @@ export class FakeServer {
 	interfere: (req: Logged, index: number) => Interference = () => undefined;
 	/** Called while a request is being handled (after interference), e.g. to look at the device. */
 	during: (req: Logged) => Promise<void> | void = () => undefined;
+	/** The server's own QC findings of a stored record (none unless a test says). */
+	findings: (record: SurveyRecord) => QcFinding[] = () => [];
 
 	constructor(sites: RegisteredSite[] = []) {
 		for (const site of sites) this.addSite(site);
@@ -72,7 +77,11 @@ export class FakeServer {
 	}
 
 	/** A reviewer's decision on a stored record. */
-	decide(id: string, status: string, comments: { path?: string; message: string }[] = []): void {
+	decide(
+		id: string,
+		status: RecordStatus,
+		comments: { path?: string; message: string }[] = []
+	): void {
 		const stored = this.records.get(id);
 		if (!stored) throw new Error(`no record ${id}`);
 		stored.status = status;
@@ -209,12 +218,13 @@ export class FakeServer {
 		return json(404, { error: 'not found' });
 	}
 
-	#push(record: SurveyRecord): object {
+	#push(record: SurveyRecord): PushResult {
 		const missing = record.photos.filter((p) => !this.photos.has(p.sha256));
 		if (missing.length) {
 			return {
 				id: record.id,
 				status: 'rejected',
+				code: 'photo_missing',
 				issues: missing.map((p) => ({
 					path: `photos.${record.photos.indexOf(p)}`,
 					message: '服务器还没有这张照片'
@@ -224,10 +234,20 @@ export class FakeServer {
 		const key = contentKey(record);
 		const previous = this.records.get(record.id);
 		if (previous && previous.key === key) {
-			return { id: record.id, status: 'unchanged', revision: previous.revision, findings: [] };
+			return {
+				id: record.id,
+				status: 'unchanged',
+				revision: previous.revision,
+				findings: this.findings(record)
+			};
 		}
 		if (previous && ['county_approved', 'accepted', 'published'].includes(previous.status)) {
-			return { id: record.id, status: 'rejected', issues: [{ path: '', message: '已锁定' }] };
+			return {
+				id: record.id,
+				status: 'rejected',
+				code: 'locked',
+				issues: [{ path: '', message: '已锁定' }]
+			};
 		}
 		if (previous && record.baseRevision !== previous.revision) {
 			return {
@@ -250,6 +270,6 @@ export class FakeServer {
 				at: record.updatedAt
 			}
 		});
-		return { id: record.id, status: 'accepted', revision, findings: [] };
+		return { id: record.id, status: 'accepted', revision, findings: this.findings(record) };
 	}
 }

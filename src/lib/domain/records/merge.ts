@@ -1,4 +1,5 @@
 import { changedFields } from './identity.js';
+import type { HistoryEntry as WireHistoryEntry } from '../sync/wire.js';
 
 /*
  * Resolving a push `conflict` (contract §3) field by field.
@@ -27,14 +28,7 @@ export type ServerVersion = {
 };
 
 /** One entry of `GET /api/records/{id}` `history` as far as merging needs it. */
-export type HistoryEntry = {
-	revision: number;
-	at: string;
-	by: string;
-	action: string;
-	/** The top-level fields that revision changed (pushes only). */
-	changed?: readonly string[];
-};
+export type HistoryEntry = Pick<WireHistoryEntry, 'revision' | 'at' | 'by' | 'action' | 'changed'>;
 
 /** Who changed a field on the server last, and in which revision. */
 export type FieldChange = { revision: number; at: string; by: string };

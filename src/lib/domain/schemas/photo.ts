@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { RecordPhotoSchema } from './survey-record.js';
 import { isoDateTime, latitude, longitude, shortText } from './common.js';
 
+/** The photo types the server stores (`Content-Type` of `PUT /api/photos/{sha256}`, contract §3). */
 export const PHOTO_MIME_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type PhotoMime = (typeof PHOTO_MIME_TYPES)[number];
 
 /** What the photo's own EXIF said, kept for provenance. */
 export const PhotoExifSchema = z.strictObject({

@@ -1,6 +1,6 @@
 /**
- * The push limits of contract §3, the one definition the device, the server and the backup
- * import share.
+ * The limits of contract §3, the one definition the device, the server and the backup import
+ * share.
  */
 
 /** A push MUST carry at most this many records. */
@@ -12,3 +12,7 @@ export const PUSH_MAX_BYTES = 2 * 1024 * 1024;
  * envelope (`{deviceId, records:[…]}`). A record larger than this alone is never sent.
  */
 export const PUSH_BATCH_BYTES = PUSH_MAX_BYTES - 4_096;
+/** A photo MUST be at most this many bytes (`PUT /api/photos/{sha256}`, a backup's photo entry). */
+export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
+/** A pull MUST answer at most this many changes per call (`more: true` says to call again). */
+export const PULL_MAX_CHANGES = 500;
