@@ -12,9 +12,11 @@ import type { Page } from '@playwright/test';
 
 /*
  * Issue 11 point 2: the server's QC findings reach the device and are shown beside its own. Two
- * tablets of one surveyor re-check the same site; the second tablet does not hold the first's
- * record, so only the server can see the double re-check (DUP-004) and the photos the two
- * records share (DUP-003), and the second tablet shows the server's findings on the record.
+ * tablets of one surveyor re-check the same site. The second tablet signed in and then went out of
+ * network before the first sent its record, so it does not hold that record (a tablet online pulls
+ * its surveyor's records, and then its own check sees the double re-check): only the server can
+ * see the double re-check (DUP-004) and the photos the two records share (DUP-003), and the second
+ * tablet shows the server's findings on the record once it sends.
  */
 
 const COUNTY = '150624';
@@ -39,29 +41,36 @@ test('a finding only the server can make is shown on the record that it concerns
 }, info) => {
 	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[2]!;
 
-	// The first tablet re-checks the site and sends it: the server found nothing to say.
-	await tablet(page);
-	const first = await recheck(page, site);
-	await syncNow(page);
-	await expect(syncRow(page, first)).toHaveAttribute('data-status', '已送达');
-	await page.goto(`/records/${first}`);
-	await expect(page.getByTestId('record-status')).toHaveAttribute('data-status', '已送达');
-	// (other specs send the same camera files, so the server may report DUP-003 here; never DUP-004)
-	await expect(page.locator('[data-testid="server-finding"][data-rule="DUP-004"]')).toHaveCount(0);
-
-	// The second tablet knows nothing of it: its own check passes without DUP-004.
+	// The second tablet signs in while the server holds nothing of this site, then works offline.
 	const second = await newDevice(browser, info);
 	try {
 		const other = await second.newPage();
 		await tablet(other);
+		await second.setOffline(true);
+
+		// The first tablet re-checks the site and sends it: the server found nothing to say.
+		await tablet(page);
+		const first = await recheck(page, site);
+		await syncNow(page);
+		await expect(syncRow(page, first)).toHaveAttribute('data-status', '已送达');
+		await page.goto(`/records/${first}`);
+		await expect(page.getByTestId('record-status')).toHaveAttribute('data-status', '已送达');
+		// (other specs send the same camera files, so the server may report DUP-003 here; never DUP-004)
+		await expect(page.locator('[data-testid="server-finding"][data-rule="DUP-004"]')).toHaveCount(
+			0
+		);
+
+		// The second tablet knows nothing of it: its own check passes without DUP-004.
 		const id = await recheck(other, site);
 		await other.goto(`/records/${id}?step=review`);
 		await expect(other.getByTestId('qc-summary')).toBeVisible();
 		// (the same camera files as the first tablet's: DUP-003 too, which only the server sees)
 		await expect(other.locator('[data-rule="DUP-004"], [data-rule="DUP-003"]')).toHaveCount(0);
 
-		// Sent, the server answers with its own finding, and the record shows it on top of every
-		// step: only what still needs the surveyor (the warnings explained before are not repeated).
+		// Back in network and sent, the server answers with its own finding, and the record shows it
+		// on top of every step: only what still needs the surveyor (the warnings explained before are
+		// not repeated).
+		await second.setOffline(false);
 		await syncNow(other);
 		await expect(syncRow(other, id)).toHaveAttribute('data-status', '已送达');
 		await other.goto(`/records/${id}`);
