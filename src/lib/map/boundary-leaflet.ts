@@ -1,26 +1,6 @@
-/**
- * Leaflet and leaflet-geoman for the boundary editor, loaded in the browser only (Leaflet touches
- * `window` at import: TOOLCHAIN.md pitfall 4), and conversions between editor parts and layers.
- */
+/** Conversions between the boundary editor's parts and Leaflet layers, and a touch tweak. */
 import type * as Leaflet from 'leaflet';
 import { vertexAt, type Part } from '$lib/domain/geometry/boundary-edit.js';
-
-export type LeafletModule = typeof Leaflet;
-
-let loading: Promise<LeafletModule> | null = null;
-
-/** Leaflet with geoman attached (`map.pm`, `layer.pm`); geoman must load before a map is made. */
-export function loadLeafletWithGeoman(): Promise<LeafletModule> {
-	loading ??= (async () => {
-		const L = (await import('leaflet')).default;
-		// geoman's bundle is a plain script that extends the global `L` (it never imports 'leaflet'), so Leaflet must be on window.L before it is imported.
-		(window as unknown as { L: LeafletModule }).L = L;
-		await import('@geoman-io/leaflet-geoman-free');
-		return L;
-	})();
-	loading.catch(() => (loading = null));
-	return loading;
-}
 
 /** The rings of a part as Leaflet `[lat, lng]` pairs. */
 export function partLatLngs(part: Part): [number, number][][] {
