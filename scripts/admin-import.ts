@@ -78,7 +78,8 @@ export async function importCommand(
 	file: string | undefined,
 	options: Record<string, string | true>,
 	dataDir: string,
-	bar: (label: string) => (done: number, total: number) => void
+	bar: (label: string) => (done: number, total: number) => void,
+	databaseUrl?: string
 ): Promise<void> {
 	if (!file)
 		throw new Error('import 需要备份文件的路径：npm run admin -- import <备份.zip> [--as 用户名]');
@@ -88,9 +89,11 @@ export async function importCommand(
 	const counties = asCountyCollection(JSON.parse(readFileSync(countiesPath, 'utf8')));
 	if (!counties.ok) throw new Error(counties.message);
 	// No start(): it would sweep the photo store's temporary files, which a running server may
-	// be writing right now. The database is shared with it safely (SQLite WAL, busy timeout).
-	const server = new SurveyServer({
+	// be writing right now. The database is shared with it safely (SQLite WAL, busy timeout;
+	// PostgreSQL: the data layer's write lock).
+	const server = await SurveyServer.open({
 		dataDir,
+		databaseUrl,
 		counties: counties.value,
 		seedDemo: false,
 		demoPassword: '',
@@ -104,6 +107,6 @@ export async function importCommand(
 		});
 		console.log(options.format === 'json' ? JSON.stringify(report, null, 2) : formatReport(report));
 	} finally {
-		server.close();
+		await server.close();
 	}
 }

@@ -14,16 +14,19 @@
  *   npm run admin -- import <backup.zip> [--as <username>] [--format json]
  *                                                 a device's backup file, as a push from that device
  *
- * The database is DATA_DIR/survey.sqlite (DATA_DIR defaults to ./data; `--data-dir` overrides).
- * It may run while the server runs (SQLite WAL). A password comes from stdin with
+ * The database is DATA_DIR/survey.sqlite (DATA_DIR defaults to ./data; `--data-dir` overrides),
+ * or PostgreSQL when DATABASE_URL (`--database-url`) is set, as for the server; photos are always
+ * under DATA_DIR. It may run while the server runs (SQLite WAL; PostgreSQL). A backup of a
+ * PostgreSQL server is the same SQLite-file backup, and restores into an empty PostgreSQL
+ * database (DATABASE_URL set) or an empty DATA_DIR. A password comes from stdin with
  * --password-stdin, from a hidden prompt on a terminal, or is generated and shown once.
  * Exits 2 on a usage error, 1 when the command cannot be carried out.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { openDatabase } from '../src/lib/server/db/connection.js';
-import { UserRepository } from '../src/lib/server/db/users.js';
+import { DataStore } from '../src/lib/server/db/store.js';
+import type { DatabaseConfig } from '../src/lib/server/db/connection.js';
 import { hashPassword } from '../src/lib/server/auth/password.js';
 import { ROLES, type Role } from '../src/lib/server/auth/roles.js';
 import { COUNTY_CODES } from '../src/lib/domain/codelists/index.js';
@@ -129,12 +132,13 @@ async function dataCommand(
 	command: string,
 	words: string[],
 	options: Options,
-	dataDir: string
+	config: DatabaseConfig
 ): Promise<void> {
+	const { dataDir } = config;
 	if (command === 'backup') {
 		const target = words[1];
 		if (!target) throw new UsageError('backup 需要目标目录');
-		const done = await backupDataDir(dataDir, resolve(target), bar('照片'));
+		const done = await backupDataDir(config, resolve(target), bar('照片'));
 		console.log(
 			`备份完成：${done.records} 条记录、${done.photos} 张照片（${(done.bytes / 1024 / 1024).toFixed(1)} MB）→ ${resolve(target)}`
 		);
@@ -143,11 +147,11 @@ async function dataCommand(
 	if (command === 'restore') {
 		const source = words[1];
 		if (!source) throw new UsageError('restore 需要备份目录');
-		const done = await restoreDataDir(resolve(source), dataDir, bar('校验'));
+		const done = await restoreDataDir(resolve(source), config, bar('校验'));
 		console.log(`恢复完成：${done.records} 条记录、${done.photos} 张照片 → ${dataDir}`);
 		return;
 	}
-	const report = await checkDataDir(dataDir, {
+	const report = await checkDataDir(config, {
 		removeOrphans: options['remove-orphans'] === true,
 		progress: bar('校验')
 	});
@@ -165,36 +169,36 @@ async function dataCommand(
 	console.log('所有记录引用的照片都在，且内容与哈希一致');
 }
 
-async function main(argv: string[]): Promise<void> {
-	const { words, options } = parse(argv);
-	const [area, command, username] = words;
-	if (area === 'import') {
-		const dataDir = resolve(
-			typeof options['data-dir'] === 'string'
-				? options['data-dir']
-				: process.env.DATA_DIR || './data'
-		);
-		const { importCommand } = await import('./admin-import.js');
-		return importCommand(words[1], options, dataDir, bar);
-	}
-	if (area === 'backup' || area === 'restore' || area === 'check') {
-		const dataDir = resolve(
-			typeof options['data-dir'] === 'string'
-				? options['data-dir']
-				: process.env.DATA_DIR || './data'
-		);
-		return dataCommand(area, words, options, dataDir);
-	}
-	if (area !== 'user' || !command)
-		throw new UsageError('用法见 scripts/admin.ts 开头的说明（npm run admin -- user list）');
+/** DATA_DIR and DATABASE_URL as the server reads them, or as the options say. */
+function configOf(options: Options): DatabaseConfig {
 	const dataDir = resolve(
 		typeof options['data-dir'] === 'string' ? options['data-dir'] : process.env.DATA_DIR || './data'
 	);
-	const db = openDatabase(dataDir);
-	const users = new UserRepository(db);
+	const url =
+		typeof options['database-url'] === 'string'
+			? options['database-url']
+			: process.env.DATABASE_URL || undefined;
+	return { dataDir, url };
+}
+
+async function main(argv: string[]): Promise<void> {
+	const { words, options } = parse(argv);
+	const [area, command, username] = words;
+	const config = configOf(options);
+	if (area === 'import') {
+		const { importCommand } = await import('./admin-import.js');
+		return importCommand(words[1], options, config.dataDir, bar, config.url);
+	}
+	if (area === 'backup' || area === 'restore' || area === 'check') {
+		return dataCommand(area, words, options, config);
+	}
+	if (area !== 'user' || !command)
+		throw new UsageError('用法见 scripts/admin.ts 开头的说明（npm run admin -- user list）');
+	const store = await DataStore.open(config);
+	const { users } = store;
 	try {
 		if (command === 'list') {
-			for (const u of users.list()) {
+			for (const u of await users.list()) {
 				console.log(
 					[
 						u.username,
@@ -211,7 +215,7 @@ async function main(argv: string[]): Promise<void> {
 			return;
 		}
 		if (!username) throw new UsageError(`user ${command} 需要用户名`);
-		const existing = users.byUsername(username);
+		const existing = await users.byUsername(username);
 		if (command === 'add') {
 			if (existing) throw new Error(`用户 ${username} 已存在`);
 			if (!USERNAME_PATTERN.test(username)) throw new UsageError(USERNAME_RULE);
@@ -222,7 +226,7 @@ async function main(argv: string[]): Promise<void> {
 				throw new UsageError('调查员和旗区审核员需要 --counties');
 			const { password, generated } = await readPassword(options);
 			const name = typeof options.name === 'string' ? options.name : undefined;
-			users.create({
+			await users.create({
 				username,
 				role,
 				counties,
@@ -239,34 +243,39 @@ async function main(argv: string[]): Promise<void> {
 				const role = roleOf(options.role);
 				const counties = countiesOf(options.counties);
 				const name = typeof options.name === 'string' ? options.name : undefined;
-				const updated = users.update(existing.id, {
+				const updated = (await users.update(existing.id, {
 					...(role ? { role } : {}),
 					...(counties ? { counties } : {}),
 					...(name !== undefined ? { displayName: name } : {})
-				})!;
+				}))!;
 				console.log(`${updated.username}：${updated.role}，旗区 ${updated.counties.join(',')}`);
 				return;
 			}
 			case 'passwd': {
 				const { password, generated } = await readPassword(options);
-				users.update(existing.id, { passwordHash: await hashPassword(password) });
-				const ended = users.revokeUserTokens(existing.id);
+				const passwordHash = await hashPassword(password);
+				const ended = await store.write(async (tx) => {
+					await tx.users.update(existing.id, { passwordHash });
+					return tx.users.revokeUserTokens(existing.id);
+				});
 				console.log(`已重设 ${username} 的密码，结束了 ${ended} 个登录`);
 				if (generated) console.log(`新密码（只显示这一次）：${password}`);
 				return;
 			}
 			case 'disable': {
-				users.update(existing.id, { disabled: true });
-				const ended = users.revokeUserTokens(existing.id);
+				const ended = await store.write(async (tx) => {
+					await tx.users.update(existing.id, { disabled: true });
+					return tx.users.revokeUserTokens(existing.id);
+				});
 				console.log(`已停用 ${username}，结束了 ${ended} 个登录`);
 				return;
 			}
 			case 'enable':
-				users.update(existing.id, { disabled: false });
+				await users.update(existing.id, { disabled: false });
 				console.log(`已启用 ${username}`);
 				return;
 			case 'revoke': {
-				const ended = users.revokeUserTokens(existing.id);
+				const ended = await users.revokeUserTokens(existing.id);
 				console.log(`已结束 ${username} 的 ${ended} 个登录：其设备需重新登录`);
 				return;
 			}
@@ -274,7 +283,7 @@ async function main(argv: string[]): Promise<void> {
 				throw new UsageError(`未知命令 user ${command}`);
 		}
 	} finally {
-		db.close();
+		await store.close();
 	}
 }
 

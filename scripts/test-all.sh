@@ -50,7 +50,23 @@ build_tools() {
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make g++ >/dev/null
 }
 
+# The API and data-layer tests run a second time on PostgreSQL 15 (Debian's), in a throw-away
+# cluster on a temporary directory, owned by the postgres user when this runs as root.
+on_postgres() {
+	local dir status
+	dir=$(mktemp -d /tmp/survey-pg.XXXXXX)
+	local url
+	url=$(bash scripts/pg-cluster.sh start "$dir") || { rm -rf "$dir"; return 1; }
+	echo "PostgreSQL cluster: $url"
+	TEST_PG_URL=$url npx vitest run tests/unit/server/data-layer.test.ts &&
+		TEST_PG_URL=$url npm run test:api
+	status=$?
+	bash scripts/pg-cluster.sh stop "$dir"
+	return $status
+}
+
 step "install Chromium (Debian)" install_chromium
+step "install PostgreSQL (Debian)" bash scripts/pg-cluster.sh install
 step "install build tools (for better-sqlite3)" build_tools
 # `npm install`, not `npm ci`: the lock cannot list @lix-js/sdk's optional builds for other
 # platforms (the registry here does not serve them), so `npm ci` refuses the lock; `npm install`
@@ -61,7 +77,8 @@ step "type-check (svelte-check)" npm run check
 step "unit tests (vitest)" npm run test:unit
 step "browser tests (vitest in Chromium)" npm run test:browser
 step "build (production)" npm run build
-step "API tests (real server process)" npm run test:api
+step "API tests (real server process, SQLite)" npm run test:api
+step "API tests (real server process, PostgreSQL)" on_postgres
 step "e2e tests (playwright, production build)" npm run test:e2e
 
 printf '\n===== summary =====\n'

@@ -55,7 +55,7 @@ const csrf: Handle = async ({ event, resolve }) => {
 
 const auth: Handle = async ({ event, resolve }) => {
 	const server = app();
-	event.locals.user = authenticate(server.users, event.request, event.cookies);
+	event.locals.user = await authenticate(server.users, event.request, event.cookies);
 	const path = event.url.pathname;
 	if (path.startsWith('/api/') && !PUBLIC_API.some((p) => p.test(path)) && !event.locals.user) {
 		// read the body away, or the client's next request on this connection hangs

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { tableRows } from '$lib/server/db/copy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceStore, type StoredRecord } from '$lib/db';
 import { backupStream, planBackup } from '$lib/backup/export';
@@ -92,7 +92,11 @@ function cli(
 	const result = spawnSync(
 		process.execPath,
 		['--import', 'tsx', 'scripts/admin.ts', 'import', ...args],
-		{ env: { ...process.env, DATA_DIR: server.dataDir }, encoding: 'utf8', timeout: 120_000 }
+		{
+			env: { ...process.env, DATA_DIR: server.dataDir, ...server.databaseEnv },
+			encoding: 'utf8',
+			timeout: 120_000
+		}
 	);
 	return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -108,40 +112,57 @@ function cliReport(server: TestServer, args: string[] = []): ImportReport {
  * The stored data, without the times of the moment it was written: what a push and an import
  * must agree on.
  */
-function contents(server: TestServer) {
-	const db = new Database(join(server.dataDir, 'survey.sqlite'), { readonly: true });
+async function contents(server: TestServer) {
+	const store = await server.openStore();
+	const pick = (row: Record<string, unknown>, keys: string[]) =>
+		Object.fromEntries(keys.map((k) => [k, row[k]]));
 	try {
 		return {
-			records: db
-				.prepare(
-					`SELECT id, county_code, kind, site_code, name, category, lat, lon, status, revision,
-					        owner_id, content, content_key FROM records ORDER BY id`
-				)
-				.all(),
-			revisions: db
-				.prepare(
-					`SELECT record_id, revision, by_user, action, status, content, findings, comments, device_id
-					 FROM revisions ORDER BY record_id, revision`
-				)
-				.all() as Record<string, unknown>[],
-			recordPhotos: db.prepare('SELECT * FROM record_photos ORDER BY record_id, sha256').all(),
-			photos: db
-				.prepare('SELECT sha256, size, mime, uploaded_by FROM photos ORDER BY sha256')
-				.all(),
-			changes: db
-				.prepare(
-					'SELECT type, county_code, record_id, owner_id, payload FROM changes WHERE type = ? ORDER BY seq'
-				)
-				.all('record')
+			records: (await tableRows(store, 'records')).map((r) =>
+				pick(r, [
+					'id',
+					'county_code',
+					'kind',
+					'site_code',
+					'name',
+					'category',
+					'lat',
+					'lon',
+					'status',
+					'revision',
+					'owner_id',
+					'content',
+					'content_key'
+				])
+			),
+			revisions: (await tableRows(store, 'revisions')).map((r) =>
+				pick(r, [
+					'record_id',
+					'revision',
+					'by_user',
+					'action',
+					'status',
+					'content',
+					'findings',
+					'comments',
+					'device_id'
+				])
+			),
+			recordPhotos: await tableRows(store, 'record_photos'),
+			photos: (await tableRows(store, 'photos')).map((r) =>
+				pick(r, ['sha256', 'size', 'mime', 'uploaded_by'])
+			),
+			changes: (await tableRows(store, 'changes'))
+				.filter((c) => c.type === 'record')
 				.map((c) => {
-					const row = c as { payload: string };
-					const payload = JSON.parse(row.payload) as Record<string, unknown>;
+					const row = pick(c, ['type', 'county_code', 'record_id', 'owner_id', 'payload']);
+					const payload = JSON.parse(row.payload as string) as Record<string, unknown>;
 					delete payload.at;
 					return { ...row, payload };
 				})
 		};
 	} finally {
-		db.close();
+		await store.close();
 	}
 }
 
@@ -192,9 +213,9 @@ afterAll(async () => {
 
 describe('npm run admin -- import', () => {
 	let first: ImportReport;
-	let afterFirst: ReturnType<TestServer['snapshot']>;
+	let afterFirst: Awaited<ReturnType<TestServer['snapshot']>>;
 
-	it('imports 30 records and 90 photos as a push from the device, and leaves the drafts out', () => {
+	it('imports 30 records and 90 photos as a push from the device, and leaves the drafts out', async () => {
 		first = cliReport(importServer);
 		expect(first.as).toBe(SURVEYOR);
 		expect(first.photos).toEqual({ stored: RECORDS * PHOTOS_PER_RECORD, present: 0, failed: [] });
@@ -210,12 +231,12 @@ describe('npm run admin -- import', () => {
 			expect.stringMatching(/草稿/),
 			expect.stringMatching(/草稿/)
 		]);
-		afterFirst = importServer.snapshot();
+		afterFirst = await importServer.snapshot();
 		expect(afterFirst['records.count']).toBe(RECORDS);
 		expect(afterFirst['photos.count']).toBe(RECORDS * PHOTOS_PER_RECORD);
 		expect(afterFirst['photos.files']).toHaveLength(RECORDS * PHOTOS_PER_RECORD);
 		// every record as revision 1, submitted, owned by the surveyor, from the file's device
-		const stored = contents(importServer);
+		const stored = await contents(importServer);
 		expect(new Set(stored.revisions.map((r) => JSON.stringify([r.by_user, r.device_id])))).toEqual(
 			new Set([JSON.stringify([SURVEYOR, DEVICE_ID])])
 		);
@@ -224,7 +245,7 @@ describe('npm run admin -- import', () => {
 		);
 	});
 
-	it('imports the same file again without changing anything: every record unchanged', () => {
+	it('imports the same file again without changing anything: every record unchanged', async () => {
 		const second = cliReport(importServer);
 		expect(second.counts).toEqual({
 			accepted: 0,
@@ -241,7 +262,7 @@ describe('npm run admin -- import', () => {
 		expect(second.results.filter((r) => r.status === 'unchanged').map((r) => r.revision)).toEqual(
 			Array(RECORDS).fill(1)
 		);
-		expect(importServer.snapshot()).toEqual(afterFirst);
+		expect(await importServer.snapshot()).toEqual(afterFirst);
 	});
 
 	it('gives the server exactly what a push of the same records from the device gives', async () => {
@@ -264,7 +285,7 @@ describe('npm run admin -- import', () => {
 		expect(results.map((r) => r.status)).toEqual(
 			first.results.filter((r) => r.status !== 'skipped').map((r) => r.status)
 		);
-		expect(contents(importServer)).toEqual(contents(pushServer));
+		expect(await contents(importServer)).toEqual(await contents(pushServer));
 	});
 
 	it('prints a table of the results, and a progress bar on stderr', () => {
@@ -281,7 +302,7 @@ describe('npm run admin -- import', () => {
 		expect(run.stderr).toMatch(/记录 \[#+\] 32\/32/);
 	});
 
-	it('refuses what it cannot import: no such file, not a backup, an unknown account', () => {
+	it('refuses what it cannot import: no such file, not a backup, an unknown account', async () => {
 		const missing = cli(importServer, [join(work, 'nope.zip')]);
 		expect(missing.status).toBe(1);
 		expect(missing.stderr).toMatch(/无法读取/);
@@ -293,16 +314,16 @@ describe('npm run admin -- import', () => {
 		const nobody = cli(importServer, [zipPath, '--as', 'nobody']);
 		expect(nobody.status).toBe(1);
 		expect(nobody.stderr).toMatch(/没有账号 nobody/);
-		expect(importServer.snapshot()).toEqual(afterFirst);
+		expect(await importServer.snapshot()).toEqual(afterFirst);
 	});
 
-	it('pushes as the account given with --as: another county surveyor is rejected as a push would be', () => {
+	it('pushes as the account given with --as: another county surveyor is rejected as a push would be', async () => {
 		const other = cliReport(importServer, ['--as', 'surveyor-150602']);
 		expect(other.counts.rejected).toBe(RECORDS);
 		expect(other.results.find((r) => r.status === 'rejected')?.issues?.[0]?.message).toMatch(
 			/无权/
 		);
-		expect(importServer.snapshot()).toEqual(afterFirst);
+		expect(await importServer.snapshot()).toEqual(afterFirst);
 	});
 });
 
@@ -331,7 +352,7 @@ describe('chunked upload: /api/imports', () => {
 		expect(bytes.length).toBeGreaterThan(3 * 64 * 1024);
 
 		const city = await pushServer.as('city');
-		const before = pushServer.snapshot();
+		const before = await pushServer.snapshot();
 		const progress: number[] = [];
 		const report = await uploadBackup(new Blob([bytes]), {
 			fetch: fetchAs(pushServer, city),
@@ -352,11 +373,11 @@ describe('chunked upload: /api/imports', () => {
 			skipped: 2
 		});
 		expect(report.photos).toEqual({ stored: 2, present: RECORDS * PHOTOS_PER_RECORD, failed: [] });
-		const after = pushServer.snapshot();
+		const after = await pushServer.snapshot();
 		expect(after['records.count']).toBe((before['records.count'] as number) + 1);
 		expect(after['photos.count']).toBe((before['photos.count'] as number) + 2);
 		// the chunks are gone; only the report stays
-		const stored = contents(pushServer);
+		const stored = await contents(pushServer);
 		expect(stored.records.find((r) => (r as { id: string }).id === edited!.id)).toMatchObject({
 			revision: 1
 		});
@@ -395,14 +416,14 @@ describe('chunked upload: /api/imports', () => {
 		expect(gap.status).toBe(400);
 		expect((gap.json as { error: string }).error).toMatch(/还缺 2 个分块/);
 		// three bytes are no backup: 422, and nothing written
-		const before = pushServer.snapshot();
+		const before = await pushServer.snapshot();
 		const notBackup = await pushServer.request('POST', `/api/imports/${id}/finish`, {
 			token: city,
 			json: { chunks: 1 }
 		});
 		expect(notBackup.status).toBe(422);
 		expect((notBackup.json as { error: string }).error).toMatch(/不是有效的 zip 文件/);
-		expect(pushServer.snapshot()).toEqual(before);
+		expect(await pushServer.snapshot()).toEqual(before);
 		// someone else's upload does not exist for this user
 		const otherCity = await pushServer.request('PUT', `/api/imports/${'0'.repeat(32)}/chunks/0`, {
 			token: city,

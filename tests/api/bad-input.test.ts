@@ -7,6 +7,7 @@
  * Every request goes on a connection of its own and with the path byte for byte as written (no
  * URL normalization on the client side).
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyRecord } from '$lib/domain/schemas';
 import {
@@ -30,7 +31,7 @@ let find: SurveyRecord;
 let target: SurveyRecord;
 let otherCountySite: string;
 let photoBytes: Uint8Array;
-let baseline: ReturnType<TestServer['snapshot']>;
+let baseline: Awaited<ReturnType<TestServer['snapshot']>>;
 
 beforeAll(async () => {
 	server = await TestServer.start();
@@ -47,7 +48,7 @@ beforeAll(async () => {
 	target = recheckOf(sites[2]!, await server.uploadPhotos(surveyor, 2));
 	expect((await server.pushOne(surveyor, target)).status).toBe('accepted');
 	photoBytes = uniqueJpeg();
-	baseline = server.snapshot();
+	baseline = await server.snapshot();
 });
 afterAll(async () => {
 	await server?.stop();
@@ -149,6 +150,16 @@ const SHA = () => sha256Hex(photoBytes);
 const envelope: Case[] = [
 	['push: broken JSON', () => pushText('{"deviceId": "d", "records": [{'), 400],
 	['push: empty body', () => pushText(''), 400],
+	[
+		'push: a deviceId with a null byte',
+		() => pushText(JSON.stringify({ deviceId: 'd\u0000', records: [] })),
+		400
+	],
+	[
+		'device report: a deviceId with a null byte',
+		() => send('POST', '/api/devices/report', JSON.stringify({ deviceId: 'd\u0000', unsent: 0 })),
+		400
+	],
 	['push: whitespace body', () => pushText('  \n '), 400],
 	['push: NaN in JSON', () => pushText('{"deviceId":"d","records":[NaN]}'), 400],
 	['push: JSON with a byte-order mark', () => pushText('\uFEFF{"deviceId":"d","records":[]}'), 400],
@@ -253,6 +264,21 @@ const envelope: Case[] = [
 
 const presence: Case[] = [
 	['record: id missing', brokenRecheck((r) => delete r.id), 'rejected'],
+	[
+		'record: a null byte in the id',
+		brokenRecheck((r) => (r.id = `${r.id as string}\u0000`)),
+		'rejected'
+	],
+	[
+		'record: a null byte in the name',
+		brokenRecheck((r) => (r.name = '朱开沟\u0000遗址')),
+		'rejected'
+	],
+	[
+		'record: a null byte in the description',
+		brokenRecheck((r) => (r.description = `${(r.description as string) ?? ''}\u0000`)),
+		'rejected'
+	],
 	['record: schemaVersion missing', brokenRecheck((r) => delete r.schemaVersion), 'rejected'],
 	['record: kind missing', brokenRecheck((r) => delete r.kind), 'rejected'],
 	['record: countyCode missing', brokenRecheck((r) => delete r.countyCode), 'rejected'],
@@ -622,6 +648,7 @@ const queries: Case[] = [
 	['review: county malformed', get('/api/review/records?county=15062%27'), 400],
 	['record: path tricks in the id', get('/api/records/..%2F..%2Fsurvey.sqlite'), 404],
 	['record: a null byte id', get('/api/records/%00'), 404],
+	['record: a uuid with a null byte', get(`/api/records/${randomUUID()}%00`), 404],
 	['an unknown API route', get('/api/records'), 404],
 	['an unknown API route, POST', () => send('POST', '/api/nothing-here', '{}'), 404]
 ];
@@ -816,7 +843,7 @@ describe('bad-input corpus', () => {
 		const me = await server.get('/api/auth/me', surveyor);
 		expect(me.status).toBe(200);
 		// and nothing written
-		expect(server.snapshot()).toEqual(baseline);
+		expect(await server.snapshot()).toEqual(baseline);
 	});
 
 	it('never serves the data directory through a path that climbs out of /api/', async () => {
@@ -833,7 +860,7 @@ describe('bad-input corpus', () => {
 			expect(response.text.startsWith('SQLite format 3'), path).toBe(false);
 		}
 		expect(server.alive).toBe(true);
-		expect(server.snapshot()).toEqual(baseline);
+		expect(await server.snapshot()).toEqual(baseline);
 	});
 
 	it('control: the unbroken base records are accepted', async () => {

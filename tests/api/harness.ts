@@ -4,6 +4,10 @@
  * on a fresh data directory, talks to it over HTTP, builds valid records, uploads photos and
  * snapshots the database so a test can prove that nothing was written.
  *
+ * With `TEST_PG_URL` (an admin URL of a PostgreSQL cluster, as scripts/test-all.sh sets it) every
+ * server gets a fresh PostgreSQL database of its own (DATABASE_URL), dropped when it stops; the
+ * same tests then run against PostgreSQL.
+ *
  * Build first: `npm run build` (or `BUILD_DIR=build-api KIT_OUT_DIR=.svelte-kit-api npm run build`
  * and run the tests with `BUILD_DIR=build-api`).
  */
@@ -14,7 +18,9 @@ import { request as httpRequest, type Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import { DataStore } from '$lib/server/db/store';
+import { tableRows } from '$lib/server/db/copy';
+import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision';
 import { chinaDate, newFindDraft, newRecheckDraft } from '$lib/domain/records/drafts';
 import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
 
@@ -33,6 +39,22 @@ export const COUNTY_CODES = [
 export type County = (typeof COUNTY_CODES)[number];
 
 export const BUILD_DIR = resolve(process.env.BUILD_DIR ?? 'build');
+
+/** The PostgreSQL cluster the servers run on, when set (its admin URL); SQLite otherwise. */
+export const TEST_PG_URL = process.env.TEST_PG_URL || undefined;
+
+/**
+ * The database settings of a new server: a fresh PostgreSQL database (`DATABASE_URL`) under
+ * TEST_PG_URL, nothing on SQLite (the server uses its DATA_DIR). Give it to `TestServer.start`
+ * and to the command-line tool; `dropDatabase` removes it.
+ */
+export async function freshDatabase(): Promise<Record<string, string>> {
+	return TEST_PG_URL ? { DATABASE_URL: await createPostgresDatabase(TEST_PG_URL) } : {};
+}
+
+export async function dropDatabase(env: Record<string, string>): Promise<void> {
+	if (TEST_PG_URL && env.DATABASE_URL) await dropPostgresDatabase(TEST_PG_URL, env.DATABASE_URL);
+}
 
 /** The tables a snapshot covers (tokens, devices and login failures legitimately change). */
 const SNAPSHOT_TABLES = [
@@ -111,6 +133,10 @@ export class TestServer {
 		readonly url: string,
 		readonly port: number,
 		readonly dataDir: string,
+		/** DATABASE_URL when on PostgreSQL: what the command-line tool needs beside DATA_DIR. */
+		readonly databaseEnv: Record<string, string>,
+		/** Whether stop() drops the database (start made it). */
+		private readonly ownsDatabase: boolean,
 		private readonly child: ChildProcess
 	) {}
 
@@ -122,6 +148,10 @@ export class TestServer {
 		}
 		const port = await freePort();
 		const dataDir = mkdtempSync(join(tmpdir(), 'survey-api-'));
+		const ownsDatabase = !env.DATABASE_URL;
+		const databaseEnv = env.DATABASE_URL
+			? { DATABASE_URL: env.DATABASE_URL }
+			: await freshDatabase();
 		const url = `http://127.0.0.1:${port}`;
 		const child = spawn(process.execPath, [BUILD_DIR], {
 			env: {
@@ -141,11 +171,12 @@ export class TestServer {
 				// the first POST of an import). With a long server timeout no idle gap in a test
 				// comes near it.
 				KEEP_ALIVE_TIMEOUT: '120',
+				...databaseEnv,
 				...env
 			},
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
-		const server = new TestServer(url, port, dataDir, child);
+		const server = new TestServer(url, port, dataDir, databaseEnv, ownsDatabase, child);
 		// never leave a server behind, even when the test run itself dies
 		const kill = () => child.kill('SIGKILL');
 		process.once('exit', kill);
@@ -192,6 +223,12 @@ export class TestServer {
 			}
 		}
 		rmSync(this.dataDir, { recursive: true, force: true });
+		if (this.ownsDatabase) await dropDatabase(this.databaseEnv);
+	}
+
+	/** The server's database, opened beside it through the data layer (close it after). */
+	openStore(): Promise<DataStore> {
+		return DataStore.open({ dataDir: this.dataDir, url: this.databaseEnv.DATABASE_URL });
 	}
 
 	// ---- HTTP ----
@@ -394,23 +431,20 @@ export class TestServer {
 
 	/**
 	 * A fingerprint of everything a request could write: a hash of every row of the data tables
-	 * (read through a second, read-only connection; WAL lets it read beside the server) and the
+	 * (read through a second connection: SQLite's WAL lets it read beside the server) and the
 	 * stored photo files (temporary files left out).
 	 */
-	snapshot(): Record<string, string | number | string[]> {
-		const db = new Database(join(this.dataDir, 'survey.sqlite'), {
-			readonly: true,
-			fileMustExist: true
-		});
+	async snapshot(): Promise<Record<string, string | number | string[]>> {
+		const store = await this.openStore();
 		const out: Record<string, string | number | string[]> = {};
 		try {
 			for (const table of SNAPSHOT_TABLES) {
-				const rows = db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all();
+				const rows = await tableRows(store, table);
 				out[`${table}.count`] = rows.length;
 				out[`${table}.hash`] = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
 			}
 		} finally {
-			db.close();
+			await store.close();
 		}
 		out['photos.files'] = listFiles(join(this.dataDir, 'photos'))
 			.map((f) => relative(join(this.dataDir, 'photos'), f))

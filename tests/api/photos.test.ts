@@ -66,11 +66,11 @@ describe('PUT', () => {
 	it('refuses bytes whose SHA-256 differs from the path (400) and stores nothing', async () => {
 		const bytes = uniqueJpeg();
 		const wrong = sha256Hex(uniqueJpeg());
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		expectError(await put(wrong, bytes, 'image/jpeg'), 400);
 		expect((await head(wrong)).status).toBe(404);
 		expect((await head(sha256Hex(bytes))).status).toBe(404);
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it.each([
@@ -83,15 +83,15 @@ describe('PUT', () => {
 		['an empty body as image/jpeg', new Uint8Array(0), 'image/jpeg']
 	])('refuses %s (400) and stores nothing', async (_name, bytes, type) => {
 		const sha = sha256Hex(bytes);
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		expectError(await put(sha, bytes, type), 400);
 		expect((await head(sha)).status).toBe(404);
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('refuses Content-Type text/plain (400, with or without an Origin)', async () => {
 		const sha = sha256Hex(FIXTURE_JPEG);
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		// as the app's own pages send it: same origin
 		const sameOrigin = await server.request('PUT', `/api/photos/${sha}`, {
 			token: surveyor,
@@ -108,17 +108,17 @@ describe('PUT', () => {
 		});
 		expect(noOrigin.status).toBe(400);
 		expect((await head(sha)).status).toBe(404);
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('refuses a photo over 20 MB (413), declared by Content-Length', async () => {
 		const bytes = new Uint8Array(20 * 1024 * 1024 + 1);
 		bytes.set(FIXTURE_JPEG.subarray(0, 1024));
 		const sha = sha256Hex(bytes);
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		expectError(await put(sha, bytes, 'image/jpeg'), 413);
 		expect((await head(sha)).status).toBe(404);
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('refuses a photo over 20 MB (413) sent in chunks without a length', async () => {
@@ -134,7 +134,7 @@ describe('PUT', () => {
 			}
 		});
 		const sha = 'cd'.repeat(32);
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		let response: ApiResponse | undefined;
 		try {
 			response = await server.request('PUT', `/api/photos/${sha}`, {
@@ -147,7 +147,7 @@ describe('PUT', () => {
 		}
 		if (response) expectError(response, 413);
 		expect((await head(sha)).status).toBe(404);
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('accepts a photo just under the limit', async () => {

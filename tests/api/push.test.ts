@@ -90,16 +90,16 @@ describe('unchanged', () => {
 	it('answers an identical retry with the current revision and writes nothing', async () => {
 		const record = await cleanRecheck();
 		expect((await server.pushOne(surveyor, record)).status).toBe('accepted');
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		const retry = await server.pushOne(surveyor, record);
 		expect(retry).toMatchObject({ id: record.id, status: 'unchanged', revision: 1 });
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('ignores key order, updatedAt and baseRevision', async () => {
 		const record = await cleanRecheck();
 		expect((await server.pushOne(surveyor, record)).status).toBe('accepted');
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		// every key in reverse order, nested ones too
 		const reversed = (value: unknown): unknown => {
 			if (Array.isArray(value)) return value.map(reversed);
@@ -120,7 +120,7 @@ describe('unchanged', () => {
 		expect(Object.keys(same)[0]).not.toBe(Object.keys(record)[0]);
 		const result = await server.pushOne(surveyor, same);
 		expect(result).toMatchObject({ id: record.id, status: 'unchanged', revision: 1 });
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 	});
 
 	it('treats absent, null, "" and [] alike', async () => {
@@ -145,7 +145,7 @@ describe('conflict', () => {
 			status: 'accepted',
 			revision: 2
 		});
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		const stale = { ...record, baseRevision: 1, address: `${record.address}（另一台设备）` };
 		const result = await server.pushOne(surveyor, stale);
 		expect(result.status).toBe('conflict');
@@ -156,7 +156,7 @@ describe('conflict', () => {
 			status: 'submitted',
 			revision: 2
 		});
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 		// and the stored record is still the second version
 		const stored = await server.record(record.id, reviewer);
 		expect(stored.body.record.address).toBe(second.address);
@@ -166,14 +166,14 @@ describe('conflict', () => {
 
 describe('rejected', () => {
 	async function expectRejected(record: unknown, path: string) {
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		const result = await server.pushOne(surveyor, record);
 		expect(result.status).toBe('rejected');
 		expect(result.issues?.length).toBeGreaterThan(0);
 		expect(result.issues?.map((i) => i.path)).toContain(path);
 		for (const issue of result.issues ?? []) expect(issue.message.length).toBeGreaterThan(0);
 		expect(result.revision).toBeUndefined();
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 		return result;
 	}
 

@@ -7,9 +7,17 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { DataStore } from '$lib/server/db/store';
+import { tableRows } from '$lib/server/db/copy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recheckOf, sha256Hex, TestServer, uniqueJpeg } from './harness';
+import {
+	dropDatabase,
+	freshDatabase,
+	recheckOf,
+	sha256Hex,
+	TestServer,
+	uniqueJpeg
+} from './harness';
 
 function admin(
 	args: string[],
@@ -33,6 +41,8 @@ const BATCH = 10;
 describe('server backup while a sync runs', () => {
 	let server: TestServer;
 	let restored: TestServer | undefined;
+	/** On PostgreSQL, the empty database the backup is restored into. */
+	let restoredDb: Record<string, string> = {};
 	const scratch = mkdtempSync(join(tmpdir(), 'survey-backup-'));
 	const backupDir = join(scratch, 'backup');
 	const restoredDir = join(scratch, 'restored');
@@ -43,6 +53,7 @@ describe('server backup while a sync runs', () => {
 	afterAll(async () => {
 		await server?.stop();
 		await restored?.stop();
+		await dropDatabase(restoredDb);
 		rmSync(scratch, { recursive: true, force: true });
 	});
 
@@ -72,27 +83,30 @@ describe('server backup while a sync runs', () => {
 		})();
 		// the backup starts once the sync is well under way
 		while (pushed < 40) await new Promise((r) => setTimeout(r, 20));
-		const backup = await admin(['backup', backupDir], { DATA_DIR: server.dataDir });
+		const backup = await admin(['backup', backupDir], {
+			DATA_DIR: server.dataDir,
+			...server.databaseEnv
+		});
 		const pushedWhenDone = pushed;
 		await sync;
 		expect(backup.code, backup.out).toBe(0);
 		// it really ran during the sync
 		expect(pushedWhenDone).toBeLessThan(RECORDS);
 
-		const copy = new Database(join(backupDir, 'survey.sqlite'), { readonly: true });
-		const inBackup = copy.prepare('SELECT id, revision FROM records').all() as {
-			id: string;
-			revision: number;
-		}[];
-		const photosInBackup = (
-			copy.prepare('SELECT sha256 FROM record_photos').all() as { sha256: string }[]
-		).map((r) => r.sha256);
-		copy.close();
+		// the backup is a SQLite file whichever database the server runs on
+		const copy = await DataStore.open({ dataDir: backupDir });
+		const inBackup = (await tableRows(copy, 'records')).map((r) => ({
+			id: r.id as string,
+			revision: r.revision as number
+		}));
+		const photosInBackup = (await tableRows(copy, 'record_photos')).map((r) => r.sha256 as string);
+		await copy.close();
 		expect(inBackup.length).toBeGreaterThanOrEqual(40);
 
-		const restore = await admin(['restore', backupDir], { DATA_DIR: restoredDir });
+		restoredDb = await freshDatabase();
+		const restore = await admin(['restore', backupDir], { DATA_DIR: restoredDir, ...restoredDb });
 		expect(restore.code, restore.out).toBe(0);
-		restored = await TestServer.start({ DATA_DIR: restoredDir, SEED_DEMO: '0' });
+		restored = await TestServer.start({ DATA_DIR: restoredDir, SEED_DEMO: '0', ...restoredDb });
 		const city = await restored.as('city');
 		for (const { id, revision } of inBackup) {
 			const response = await restored.get(`/api/records/${id}`, city);
@@ -110,14 +124,14 @@ describe('server backup while a sync runs', () => {
 		restored = undefined;
 
 		// the check command passes on the restored data, then finds a corrupted photo
-		const clean = await admin(['check'], { DATA_DIR: restoredDir });
+		const clean = await admin(['check'], { DATA_DIR: restoredDir, ...restoredDb });
 		expect(clean.code, clean.out).toBe(0);
 		const victim = photosInBackup[0]!;
 		const path = join(restoredDir, 'photos', victim.slice(0, 2), victim);
 		const bytes = readFileSync(path);
 		bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
 		writeFileSync(path, bytes);
-		const dirty = await admin(['check'], { DATA_DIR: restoredDir });
+		const dirty = await admin(['check'], { DATA_DIR: restoredDir, ...restoredDb });
 		expect(dirty.code).toBe(1);
 		expect(dirty.out).toContain(`损坏\t${victim}`);
 		expect(readdirSync(join(restoredDir, 'photos', victim.slice(0, 2)))).toContain(victim);

@@ -52,7 +52,7 @@ describe('1. reviewers do not write through the sync API', () => {
 			const surveyor = await server.as('surveyor-150627');
 			const [photo] = await server.uploadPhotos(surveyor, 1);
 			const record = recheckOf(site(), [photo!]);
-			const before = server.snapshot();
+			const before = await server.snapshot();
 
 			const pushed = await server.post(
 				'/api/sync/push',
@@ -76,7 +76,7 @@ describe('1. reviewers do not write through the sync API', () => {
 				token
 			);
 			expectError(report, 403);
-			expect(server.snapshot()).toEqual(before);
+			expect(await server.snapshot()).toEqual(before);
 
 			// the surveyor's device does the same and is accepted
 			const ok = await server.pushOne(surveyor, record);
@@ -93,14 +93,14 @@ describe('2. only the author pushes a new revision of a record', () => {
 		const record = recheckOf(site(), photos);
 		expect((await server.pushOne(author, record)).status).toBe('accepted');
 
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		const changed = { ...record, baseRevision: 1, description: '另一位调查员改写的简介' };
 		const refused = await server.pushOne(other, changed);
 		expect(refused).toMatchObject({ id: record.id, status: 'rejected', code: 'not_author' });
 		expect(refused.issues?.[0]?.message).toContain('登记人');
 		// an identical copy is refused the same way: no answer about another's record but this
 		expect(await server.pushOne(other, record)).toMatchObject({ code: 'not_author' });
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 
 		const own = await server.pushOne(author, changed);
 		expect(own).toMatchObject({ status: 'accepted', revision: 2 });
@@ -185,13 +185,13 @@ describe('3. hostile backup files are refused in bounded memory, and nothing is 
 		it(`${name}: 422 with a message; the server keeps serving`, async () => {
 			const file = build();
 			const city = await server.as('city');
-			const before = server.snapshot();
+			const before = await server.snapshot();
 			const answer = await importChunked(city, file);
 			expectError(answer, 422);
 			expect((answer.json as { error: string }).error).toMatch(message);
 			expect(server.alive).toBe(true);
 			expect((await server.get('/api/health')).status).toBe(200);
-			const after = server.snapshot();
+			const after = await server.snapshot();
 			// the chunked upload leaves its folder under imports/; the data is untouched
 			expect({ ...after, 'dataDir.entries': undefined }).toEqual({
 				...before,
@@ -237,7 +237,7 @@ describe('5. Origin is checked on every cookie-authenticated state change', () =
 	];
 
 	it('refuses each with a foreign Origin, or with no Origin and no Sec-Fetch-Site, and changes nothing', async () => {
-		const before = server.snapshot();
+		const before = await server.snapshot();
 		for (const headers of [{ origin: 'https://evil.example' }, {}] as Record<string, string>[]) {
 			for (const [method, path, extra, body] of calls(deviceId)) {
 				const response = await server.request(method, path, {
@@ -248,7 +248,7 @@ describe('5. Origin is checked on every cookie-authenticated state change', () =
 				if (path.startsWith('/api/')) expectError(response, 403);
 			}
 		}
-		expect(server.snapshot()).toEqual(before);
+		expect(await server.snapshot()).toEqual(before);
 		// the session and the device's login still work
 		expect((await server.request('GET', '/api/auth/me', { headers: { cookie } })).status).toBe(200);
 		const users = await server.request('GET', '/api/admin/users', { headers: { cookie } });

@@ -4,7 +4,8 @@ import type { Issue } from '../domain/schemas/common.js';
 import { parseWith } from '../domain/schemas/common.js';
 import { hashPassword } from './auth/password.js';
 import { ROLES, type Principal } from './auth/roles.js';
-import type { DeviceRow, UserRepository, UserRow } from './db/users.js';
+import type { DataStore } from './db/store.js';
+import type { DeviceRow, UserRow } from './db/users.js';
 
 /** User management by a city reviewer (issue 5): the UI and the API both come through here. */
 
@@ -63,17 +64,20 @@ function countyRefusal(role: string, counties: readonly string[]): AdminOutcome<
 		: null;
 }
 
-export function listUsers(
-	users: UserRepository,
+export async function listUsers(
+	store: DataStore,
 	actor: Principal
-): AdminOutcome<UserWithDevices[]> {
+): Promise<AdminOutcome<UserWithDevices[]>> {
 	if (!mayManage(actor)) return FORBIDDEN;
-	const devices = users.devicesByUser();
-	return { ok: true, value: users.list().map((u) => ({ ...u, devices: devices.get(u.id) ?? [] })) };
+	return store.read(async ({ users }) => {
+		const devices = await users.devicesByUser();
+		const list = await users.list();
+		return { ok: true, value: list.map((u) => ({ ...u, devices: devices.get(u.id) ?? [] })) };
+	});
 }
 
 export async function addUser(
-	users: UserRepository,
+	store: DataStore,
 	actor: Principal,
 	input: unknown
 ): Promise<AdminOutcome<UserRow>> {
@@ -84,16 +88,19 @@ export async function addUser(
 	const user = parsed.value;
 	const noCounty = countyRefusal(user.role, user.counties);
 	if (noCounty) return noCounty;
-	if (users.byUsername(user.username))
-		return { ok: false, status: 409, error: `用户名 ${user.username} 已被使用` };
-	const created = users.create({
-		username: user.username,
-		role: user.role,
-		counties: user.counties,
-		passwordHash: await hashPassword(user.password),
-		...(user.displayName ? { displayName: user.displayName } : {})
+	const passwordHash = await hashPassword(user.password);
+	return store.write(async ({ users }): Promise<AdminOutcome<UserRow>> => {
+		if (await users.byUsername(user.username))
+			return { ok: false, status: 409, error: `用户名 ${user.username} 已被使用` };
+		const created = await users.create({
+			username: user.username,
+			role: user.role,
+			counties: user.counties,
+			passwordHash,
+			...(user.displayName ? { displayName: user.displayName } : {})
+		});
+		return { ok: true, value: created };
 	});
-	return { ok: true, value: created };
 }
 
 /**
@@ -101,7 +108,7 @@ export async function addUser(
  * stops syncing at once.
  */
 export async function changeUser(
-	users: UserRepository,
+	store: DataStore,
 	actor: Principal,
 	username: string,
 	input: unknown
@@ -109,7 +116,7 @@ export async function changeUser(
 	if (!mayManage(actor)) return FORBIDDEN;
 	const parsed = parseWith(UserChangeSchema, input);
 	if (!parsed.ok) return { ok: false, status: 400, error: '修改内容有误', issues: parsed.issues };
-	const existing = users.byUsername(username);
+	const existing = await store.users.byUsername(username);
 	if (!existing) return { ok: false, status: 404, error: `没有用户 ${username}` };
 	const change = parsed.value;
 	if (
@@ -123,27 +130,35 @@ export async function changeUser(
 		change.counties ?? existing.counties
 	);
 	if (noCounty) return noCounty;
-	const updated = users.update(existing.id, {
-		...(change.role ? { role: change.role } : {}),
-		...(change.counties ? { counties: change.counties } : {}),
-		...(change.displayName !== undefined ? { displayName: change.displayName || null } : {}),
-		...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
-		...(change.password ? { passwordHash: await hashPassword(change.password) } : {})
-	})!;
-	const endedLogins = change.password || change.disabled ? users.revokeUserTokens(existing.id) : 0;
-	return { ok: true, value: { ...updated, endedLogins } };
+	const passwordHash = change.password ? await hashPassword(change.password) : undefined;
+	// the change and the end of the user's logins together, or neither
+	return store.write(async ({ users }) => {
+		const updated = (await users.update(existing.id, {
+			...(change.role ? { role: change.role } : {}),
+			...(change.counties ? { counties: change.counties } : {}),
+			...(change.displayName !== undefined ? { displayName: change.displayName || null } : {}),
+			...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+			...(passwordHash ? { passwordHash } : {})
+		}))!;
+		const endedLogins =
+			change.password || change.disabled ? await users.revokeUserTokens(existing.id) : 0;
+		return { ok: true, value: { ...updated, endedLogins } };
+	});
 }
 
-/** A city reviewer's action on a device that exists. */
-function onDevice<T>(
-	users: UserRepository,
+/** A city reviewer's action on a device that exists, in one writing transaction. */
+async function onDevice<T>(
+	store: DataStore,
 	actor: Principal,
 	deviceId: string,
-	act: () => T
-): AdminOutcome<T> {
+	act: (tx: DataStore) => Promise<T>
+): Promise<AdminOutcome<T>> {
 	if (!mayManage(actor)) return FORBIDDEN;
-	if (!users.deviceBinding(deviceId)) return { ok: false, status: 404, error: '没有这台设备' };
-	return { ok: true, value: act() };
+	return store.write(async (tx): Promise<AdminOutcome<T>> => {
+		if (!(await tx.users.deviceBinding(deviceId)))
+			return { ok: false, status: 404, error: '没有这台设备' };
+		return { ok: true, value: await act(tx) };
+	});
 }
 
 /**
@@ -151,20 +166,22 @@ function onDevice<T>(
  * on it is accepted until it is reinstated.
  */
 export function revokeDevice(
-	users: UserRepository,
+	store: DataStore,
 	actor: Principal,
 	deviceId: string
-): AdminOutcome<{ ended: number }> {
-	return onDevice(users, actor, deviceId, () => ({ ended: users.revokeDevice(deviceId) }));
+): Promise<AdminOutcome<{ ended: number }>> {
+	return onDevice(store, actor, deviceId, async ({ users }) => ({
+		ended: await users.revokeDevice(deviceId)
+	}));
 }
 
 /** A revoked device that was found again: its own account may log in on it once more. */
 export function reinstateDevice(
-	users: UserRepository,
+	store: DataStore,
 	actor: Principal,
 	deviceId: string
-): AdminOutcome<{ reinstated: boolean }> {
-	return onDevice(users, actor, deviceId, () => ({
-		reinstated: users.reinstateDevice(deviceId)
+): Promise<AdminOutcome<{ reinstated: boolean }>> {
+	return onDevice(store, actor, deviceId, async ({ users }) => ({
+		reinstated: await users.reinstateDevice(deviceId)
 	}));
 }

@@ -1,18 +1,21 @@
 import { stat } from 'node:fs/promises';
 import type { CountyCollection } from '../domain/geometry/counties.js';
 import type { RegisteredSite } from '../domain/schemas/site.js';
-import { openDatabase, type Db } from './db/connection.js';
-import { UserRepository } from './db/users.js';
-import { RegistryRepository } from './db/registry.js';
-import { RecordRepository } from './db/records.js';
-import { PhotoRepository } from './db/photos.js';
+import { DataStore } from './db/store.js';
+import type { UserRepository } from './db/users.js';
+import type { RegistryRepository } from './db/registry.js';
+import type { RecordRepository } from './db/records.js';
+import type { PhotoRepository } from './db/photos.js';
 import { PhotoStore } from './photos/store.js';
 import { hashPassword } from './auth/password.js';
 import { LoginGate } from './auth/login-gate.js';
 import { COUNTY_CODES } from '../domain/codelists/index.js';
 
 export type ServerOptions = {
+	/** Photos, and the SQLite database unless `databaseUrl` is given. */
 	dataDir: string;
+	/** PostgreSQL (postgres://…, the DATABASE_URL) instead of DATA_DIR/survey.sqlite. */
+	databaseUrl?: string | undefined;
 	counties: CountyCollection;
 	/** Seed the demo registry and accounts when the data directory is new. */
 	seedDemo: boolean;
@@ -21,33 +24,50 @@ export type ServerOptions = {
 	demoRegistry: () => RegisteredSite[];
 };
 
-/** Everything a request handler needs: the database, its repositories and the photo store. */
+/** Everything a request handler needs: the data layer, its repositories and the photo store. */
 export class SurveyServer {
-	readonly db: Db;
-	readonly users: UserRepository;
-	readonly registry: RegistryRepository;
-	readonly records: RecordRepository;
-	readonly photos: PhotoRepository;
 	readonly photoStore: PhotoStore;
 	readonly counties: CountyCollection;
 	/** Every password check of this process goes through it (issue 10 point 4). */
 	readonly loginGate = new LoginGate();
 
-	constructor(readonly options: ServerOptions) {
-		this.db = openDatabase(options.dataDir);
-		this.users = new UserRepository(this.db);
-		this.registry = new RegistryRepository(this.db);
-		this.records = new RecordRepository(this.db);
-		this.photos = new PhotoRepository(this.db);
+	private constructor(
+		readonly options: ServerOptions,
+		readonly store: DataStore
+	) {
 		this.photoStore = new PhotoStore(options.dataDir);
 		this.counties = options.counties;
+	}
+
+	/** Opens (and migrates) the database; `start` then makes the server ready. */
+	static async open(options: ServerOptions): Promise<SurveyServer> {
+		const store = await DataStore.open({ dataDir: options.dataDir, url: options.databaseUrl });
+		return new SurveyServer(options, store);
+	}
+
+	get users(): UserRepository {
+		return this.store.users;
+	}
+	get registry(): RegistryRepository {
+		return this.store.registry;
+	}
+	get records(): RecordRepository {
+		return this.store.records;
+	}
+	get photos(): PhotoRepository {
+		return this.store.photos;
 	}
 
 	/** Sweeps temporary photo files and seeds the demo when asked and the database is new. */
 	async start(): Promise<void> {
 		await this.photoStore.sweepTemporary();
-		if (this.options.seedDemo && this.users.count() === 0 && this.registry.count() === 0) {
-			await seedDemo(this, this.options.demoPassword);
+		if (this.options.seedDemo) {
+			// in one transaction, so of several processes starting on one new database one seeds
+			await this.store.write(async (tx) => {
+				if ((await tx.users.count()) === 0 && (await tx.registry.count()) === 0) {
+					await seedDemo(this, tx, this.options.demoPassword);
+				}
+			});
 		}
 	}
 
@@ -55,18 +75,18 @@ export class SurveyServer {
 	 * Whether enabled demo accounts exist (every page then says so). Read each time: a city
 	 * reviewer may disable them while the server runs.
 	 */
-	get demo(): boolean {
+	demo(): Promise<boolean> {
 		return this.users.hasDemoUsers();
 	}
 
 	/** Reads the database and asks the disk (through the thread pool, as file I/O does). */
 	async probe(): Promise<void> {
-		this.db.prepare('SELECT 1').get();
+		await this.store.probe();
 		await stat(this.options.dataDir);
 	}
 
-	close(): void {
-		this.db.close();
+	close(): Promise<void> {
+		return this.store.close();
 	}
 }
 
@@ -85,16 +105,14 @@ export function demoAccounts(): {
 	];
 }
 
-async function seedDemo(server: SurveyServer, password: string): Promise<void> {
+async function seedDemo(server: SurveyServer, tx: DataStore, password: string): Promise<void> {
 	const sites = server.options.demoRegistry();
-	server.registry.upsert(sites);
+	await tx.registry.upsert(sites);
 	// one hash for all: scrypt is slow on purpose, and they share the password anyway
 	const passwordHash = await hashPassword(password);
-	server.db.transaction(() => {
-		for (const account of demoAccounts()) {
-			server.users.create({ ...account, passwordHash, demo: true });
-		}
-	})();
+	for (const account of demoAccounts()) {
+		await tx.users.create({ ...account, passwordHash, demo: true });
+	}
 	console.log(
 		`[seed] demo registry of ${sites.length} sites and ${demoAccounts().length} demo accounts (password from DEMO_PASSWORD)`
 	);

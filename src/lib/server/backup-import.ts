@@ -29,14 +29,14 @@ import {
 	type ImportStatus
 } from '../backup/format.js';
 import { BackupFormatError, openBackupZip, readManifest } from '../backup/zip-read.js';
-import { principalOf, type UserRepository } from './db/users.js';
+import { principalOf } from './db/users.js';
 import type { PhotoStore } from './photos/store.js';
 import { PhotoStoreError } from './photos/store.js';
 import type { Principal } from './auth/roles.js';
 import { push, PUSH_MAX_RECORDS, type PushDeps } from './sync/push.js';
 import { PUSH_BATCH_BYTES } from '../domain/sync/limits.js';
 
-export type ImportDeps = PushDeps & { users: UserRepository; photoStore: PhotoStore };
+export type ImportDeps = PushDeps & { photoStore: PhotoStore };
 
 export type { ImportRecordResult, ImportReport, ImportStatus };
 
@@ -83,11 +83,11 @@ function photoHashes(row: Row): string[] {
 		: [];
 }
 
-function principalFor(
+async function principalFor(
 	deps: ImportDeps,
 	manifest: BackupManifest,
 	options: ImportOptions
-): Principal {
+): Promise<Principal> {
 	const username = options.as ?? manifest.username ?? options.importer?.username;
 	if (!username) {
 		throw new ImportError('备份文件没有记录登录的账号：请指定记录归属的账号（--as <用户名>）');
@@ -95,7 +95,7 @@ function principalFor(
 	const user =
 		options.importer && username === options.importer.username
 			? options.importer
-			: deps.users.byUsername(username);
+			: await deps.store.users.byUsername(username);
 	if (!user) {
 		throw new ImportError(
 			`服务器上没有账号 ${username}${options.as ? '' : '（备份文件中记录的账号）'}：请用 --as 指定一个账号`
@@ -140,7 +140,7 @@ export async function importBackup(
 		throw error;
 	}
 	try {
-		const user = principalFor(deps, manifest, options);
+		const user = await principalFor(deps, manifest, options);
 		const report: ImportReport = {
 			file: {
 				deviceId: manifest.deviceId,
@@ -206,7 +206,7 @@ export async function importBackup(
 		const failedPhotos = new Map<string, string>();
 		for (const [i, sha256] of needed.entries()) {
 			options.onProgress?.('photos', i, needed.length);
-			if (deps.photos.has(sha256)) {
+			if (await deps.store.photos.has(sha256)) {
 				report.photos.present++;
 				continue;
 			}
@@ -223,7 +223,7 @@ export async function importBackup(
 					mime,
 					body as unknown as AsyncIterable<Uint8Array>
 				);
-				deps.photos.add(sha256, size, mime, user.id);
+				await deps.store.photos.add(sha256, size, mime, user.id);
 				report.photos.stored++;
 			} catch (error) {
 				await body.cancel().catch(() => undefined);
@@ -252,11 +252,11 @@ export async function importBackup(
 		const batch: { listed: Listed; wire: Record<string, unknown> }[] = [];
 		let batchBytes = 0;
 		let done = 0;
-		const flush = () => {
+		const flush = async () => {
 			if (batch.length === 0) return;
 			const sent = batch.splice(0);
 			batchBytes = 0;
-			const answers = push(
+			const answers = await push(
 				deps,
 				user,
 				manifest.deviceId,
@@ -266,7 +266,7 @@ export async function importBackup(
 			for (const [i, s] of sent.entries()) {
 				const answer = answers[i]!;
 				result(s.listed, answer.status, {
-					...('revision' in answer ? { revision: answer.revision } : {}),
+					...(answer.status === 'rejected' ? {} : { revision: answer.revision }),
 					...(answer.status === 'rejected' ? { issues: answer.issues } : {}),
 					...(answer.status === 'conflict'
 						? {
@@ -312,11 +312,11 @@ export async function importBackup(
 				continue;
 			}
 			// batches as the device makes them: at most 50 records and 2 MB
-			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_BATCH_BYTES) flush();
+			if (batch.length >= PUSH_MAX_RECORDS || batchBytes + bytes > PUSH_BATCH_BYTES) await flush();
 			batch.push({ listed, wire });
 			batchBytes += bytes;
 		}
-		flush();
+		await flush();
 		if (done < plans.length) options.onProgress?.('records', plans.length, plans.length);
 
 		// in the file's order

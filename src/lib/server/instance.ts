@@ -17,8 +17,9 @@ export function startServer(): Promise<SurveyServer> {
 	starting ??= (async () => {
 		const counties = asCountyCollection(JSON.parse(countiesText));
 		if (!counties.ok) throw new Error(counties.message);
-		const instance = new SurveyServer({
+		const instance = await SurveyServer.open({
 			dataDir: resolve(env.DATA_DIR || './data'),
+			databaseUrl: env.DATABASE_URL || undefined,
 			counties: counties.value,
 			seedDemo: env.SEED_DEMO === '1',
 			demoPassword: env.DEMO_PASSWORD || 'ordos-demo',

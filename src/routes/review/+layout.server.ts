@@ -16,10 +16,10 @@ export type ReviewUser = {
  * in but gets no review page (the layout says why). Form actions check the user themselves: a
  * layout load does not guard them.
  */
-export const load: LayoutServerLoad = ({ locals, url }) => {
+export const load: LayoutServerLoad = async ({ locals, url }) => {
 	const server = app();
 	const principal = locals.user;
-	const stored = principal ? server.users.byId(principal.id) : undefined;
+	const stored = principal ? await server.users.byId(principal.id) : undefined;
 	const user: ReviewUser | null =
 		principal && stored
 			? {
@@ -36,7 +36,7 @@ export const load: LayoutServerLoad = ({ locals, url }) => {
 	}
 	return {
 		user,
-		demo: server.demo,
+		demo: await server.demo(),
 		reviewer: user !== null && user.role !== 'surveyor'
 	};
 };

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '$lib/server/db/connection';
-import { MIGRATIONS } from '$lib/server/db/migrations';
-import { PhotoStore, PhotoStoreError, PHOTO_MAX_BYTES } from '$lib/server/photos/store';
+import { MIGRATOR_USER_VERSION } from '$lib/server/db/connection';
+import { DataStore } from '$lib/server/db/store';
+import { tableRows } from '$lib/server/db/copy';
+import { LEGACY_MIGRATIONS } from '../../fixtures/db/legacy-sqlite-migrations';
+import { PhotoStore, PhotoStoreError } from '$lib/server/photos/store';
+import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits';
 import { hashPassword, verifyPassword } from '$lib/server/auth/password';
 import { canonicalContent } from '$lib/domain/records/identity';
 
@@ -27,26 +30,72 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg');
 
 describe('database', () => {
-	it('is created in WAL mode with every migration applied, and reopening applies none again', () => {
+	it('is created in WAL mode with every migration applied, and reopening applies none again', async () => {
 		const dir = tempDir();
-		const db = openDatabase(dir);
-		expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-		expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-		db.prepare("INSERT INTO meta (key, value) VALUES ('probe', 'kept')").run();
-		db.close();
-		const again = openDatabase(dir);
-		expect(again.prepare("SELECT value FROM meta WHERE key = 'probe'").get()).toEqual({
-			value: 'kept'
-		});
-		again.close();
+		const store = await DataStore.open({ dataDir: dir });
+		expect(store.sqlite!.pragma('journal_mode', { simple: true })).toBe('wal');
+		expect(store.sqlite!.pragma('synchronous', { simple: true })).toBe(2); // FULL
+		expect(store.sqlite!.pragma('user_version', { simple: true })).toBe(MIGRATOR_USER_VERSION);
+		await store.db.insertInto('meta').values({ key: 'probe', value: 'kept' }).execute();
+		await store.close();
+		const again = await DataStore.open({ dataDir: dir });
+		expect(await tableRows(again, 'meta')).toEqual([{ key: 'probe', value: 'kept' }]);
+		await again.close();
 	});
 
-	it('refuses a database made by a newer server', () => {
+	it('upgrades a database made by the SQLite-only server in place, losing nothing', async () => {
+		for (const version of [1, 2, LEGACY_MIGRATIONS.length]) {
+			const dir = tempDir();
+			const raw = new Database(join(dir, 'survey.sqlite'));
+			for (const [i, migration] of LEGACY_MIGRATIONS.slice(0, version).entries()) {
+				raw.exec(migration);
+				raw.pragma(`user_version = ${i + 1}`);
+			}
+			raw
+				.prepare(
+					`INSERT INTO users (username, role, counties, password_hash, created_at, updated_at)
+					 VALUES ('old-surveyor', 'surveyor', '["150627"]', 'scrypt$x', '2025-06-01T00:00:00Z', '2025-06-01T00:00:00Z')`
+				)
+				.run();
+			raw
+				.prepare(
+					`INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at) VALUES ('tablet-1', 1, 'a', 'b')`
+				)
+				.run();
+			raw.close();
+
+			const store = await DataStore.open({ dataDir: dir });
+			const user = await store.users.byUsername('old-surveyor');
+			expect(user).toMatchObject({ id: 1, role: 'surveyor', counties: ['150627'] });
+			// the later migrations ran: a device can be reported and revoked
+			await store.users.reportDevice('tablet-1', 1, { unsent: 3 });
+			await store.write((tx) => tx.users.revokeDevice('tablet-1'));
+			expect(await store.users.deviceBinding('tablet-1')).toMatchObject({ userId: 1 });
+			expect(store.sqlite!.pragma('user_version', { simple: true })).toBe(MIGRATOR_USER_VERSION);
+			await store.close();
+			// and opening it again changes nothing
+			const again = await DataStore.open({ dataDir: dir });
+			expect((await tableRows(again, 'users')).length).toBe(1);
+			await again.close();
+		}
+	});
+
+	it('refuses a database made by a newer server', async () => {
 		const dir = tempDir();
 		const raw = new Database(join(dir, 'survey.sqlite'));
-		raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+		raw.pragma(`user_version = ${LEGACY_MIGRATIONS.length + 1}`);
 		raw.close();
-		expect(() => openDatabase(dir)).toThrow(/比本程序认识的/);
+		await expect(DataStore.open({ dataDir: dir })).rejects.toThrow(/比本程序认识的/);
+
+		const newer = tempDir();
+		const store = await DataStore.open({ dataDir: newer });
+		await store
+			.sqlite!.prepare(
+				`INSERT INTO kysely_migration (name, timestamp) VALUES ('9999_future', '2030-01-01T00:00:00Z')`
+			)
+			.run();
+		await store.close();
+		await expect(DataStore.open({ dataDir: newer })).rejects.toThrow(/比本程序认识的/);
 	});
 });
 

@@ -55,6 +55,33 @@ export type Boundary = z.infer<typeof BoundarySchema>;
 
 export type Issue = { path: string; message: string };
 
+/** What a text with U+0000 in it is told: no census text has one, and PostgreSQL cannot store it. */
+export const NUL_MESSAGE = '文本中有空字符（U+0000），请删去后再发送';
+
+/** Text without U+0000 (a field the server stores as it came: ids, names). */
+export const textWithoutNul = (text: z.ZodString) =>
+	text.refine((value) => !value.includes('\u0000'), NUL_MESSAGE);
+
+/** Every text in `value` that holds U+0000, as issues naming where (`a.b[2].c`); at most `max`. */
+export function nulIssues(value: unknown, max = 20): Issue[] {
+	const issues: Issue[] = [];
+	const walk = (v: unknown, path: string): void => {
+		if (issues.length >= max) return;
+		if (typeof v === 'string') {
+			if (v.includes('\u0000')) issues.push({ path, message: NUL_MESSAGE });
+		} else if (Array.isArray(v)) {
+			v.forEach((item, i) => walk(item, `${path}[${i}]`));
+		} else if (v && typeof v === 'object') {
+			for (const [key, item] of Object.entries(v)) {
+				if (key.includes('\u0000')) issues.push({ path, message: NUL_MESSAGE });
+				walk(item, path ? `${path}.${key}` : key);
+			}
+		}
+	};
+	walk(value, '');
+	return issues;
+}
+
 /** Issues as one line of text, the first `max` of them: `path message；path message`. */
 export function issuesText(issues: readonly Issue[], max = 5): string {
 	return issues

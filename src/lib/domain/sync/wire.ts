@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { COUNTY_CODES, RECORD_STATUSES } from '../codelists/index.js';
 import { QcFindingSchema } from '../qc/finding.js';
-import { isoDateTime } from '../schemas/common.js';
+import { isoDateTime, textWithoutNul } from '../schemas/common.js';
 import { PUSH_MAX_RECORDS } from './limits.js';
 import { RoleSchema } from './roles.js';
 
@@ -17,7 +17,7 @@ import { RoleSchema } from './roles.js';
  *   server). Lists a newer server may extend (history actions, reject codes) are read as text.
  */
 
-const deviceId = z.string().trim().min(1, 'deviceId 不能为空').max(200);
+const deviceId = textWithoutNul(z.string().trim().min(1, 'deviceId 不能为空').max(200));
 /** The server counts in integers; a cursor travels as text either way. */
 const cursor = z.union([z.string(), z.number()]).transform(String);
 
@@ -70,7 +70,7 @@ export const DeviceReportBodySchema = z.strictObject({
 	/** Records on the device the server has not acknowledged (drafts included). */
 	unsent: z.number().int().min(0).max(1_000_000),
 	oldestUnsentAt: isoDateTime.optional(),
-	appVersion: z.string().max(100).optional()
+	appVersion: textWithoutNul(z.string().max(100)).optional()
 });
 export type DeviceReportBody = z.infer<typeof DeviceReportBodySchema>;
 

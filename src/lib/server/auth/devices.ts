@@ -11,15 +11,15 @@ export type DeviceRefusal = { status: 403 | 409; error: string };
  *   gets `409`, so records of one surveyor never travel under another's name.
  * - A device a city reviewer revoked stays revoked (`403`) until a city reviewer reinstates it.
  */
-export function deviceRefusal(
+export async function deviceRefusal(
 	users: UserRepository,
 	user: Pick<Principal, 'id'>,
 	deviceId: string
-): DeviceRefusal | undefined {
-	const binding = users.deviceBinding(deviceId);
+): Promise<DeviceRefusal | undefined> {
+	const binding = await users.deviceBinding(deviceId);
 	if (!binding) return undefined;
 	if (binding.userId !== user.id) {
-		const owner = users.byId(binding.userId)?.username ?? '另一个账号';
+		const owner = (await users.byId(binding.userId))?.username ?? '另一个账号';
 		return {
 			status: 409,
 			error: `这台设备已登记在账号 ${owner} 名下，不能换用其他账号。请用 ${owner} 登录；如要换人使用，请先同步或备份本机数据，清除本机数据后再登录`

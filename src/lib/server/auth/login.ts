@@ -57,7 +57,7 @@ export async function checkLogin(
 			retryAfter: addressWait
 		});
 	}
-	const failures = users.recentFailures(username, now);
+	const failures = await users.recentFailures(username, now);
 	if (failures.count >= LOGIN_FAILURE_LIMIT) {
 		const retryAfter = Math.max(
 			1,
@@ -65,7 +65,7 @@ export async function checkLogin(
 		);
 		return loginGate.holdRefusal({ ok: false, reason: 'throttled', scope: 'username', retryAfter });
 	}
-	const found = users.byUsername(username);
+	const found = await users.byUsername(username);
 	const checked = await loginGate.run(address, async () =>
 		verifyPassword(password, found?.passwordHash ?? (await decoyHash()))
 	);
@@ -74,11 +74,11 @@ export async function checkLogin(
 	}
 	const ok = checked.value;
 	if (!found || !ok || found.disabled) {
-		users.recordFailure(username, now);
+		await users.recordFailure(username, now);
 		loginGate.recordFailure(address, now);
 		return { ok: false, reason: found?.disabled && ok ? 'disabled' : 'credentials' };
 	}
-	users.clearFailures(username);
+	await users.clearFailures(username);
 	const { passwordHash: _hash, ...user } = found;
 	return { ok: true, user };
 }

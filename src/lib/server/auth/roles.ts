@@ -1,7 +1,7 @@
 import { COUNTY_CODES, type CountyCode } from '../../domain/codelists/index.js';
+import { ROLES, type Role } from '../../domain/sync/roles.js';
 
-export const ROLES = ['surveyor', 'county_reviewer', 'city_reviewer'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role };
 
 export const ROLE_LABELS: Record<Role, string> = {
 	surveyor: '调查员',

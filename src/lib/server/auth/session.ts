@@ -14,11 +14,11 @@ export function tokenOf(request: Request, cookies: Cookies): string | undefined 
 	return cookies.get(SESSION_COOKIE) || undefined;
 }
 
-export function authenticate(
+export async function authenticate(
 	users: UserRepository,
 	request: Request,
 	cookies: Cookies
-): Principal | undefined {
+): Promise<Principal | undefined> {
 	const token = tokenOf(request, cookies);
 	return token ? users.authenticate(token) : undefined;
 }

@@ -10,60 +10,69 @@ export type ChangeInput = {
 	at: string;
 };
 
-/**
- * Appends a change to the feed and returns its sequence number. SQLite has one writer and the
- * number is taken inside the writer's transaction, so sequence order is commit order: a reader
- * that has seen N has seen every change before N (pull never skips).
- */
-export function appendChange(db: Db, change: ChangeInput): number {
-	const info = db
-		.prepare(
-			`INSERT INTO changes (type, county_code, record_id, owner_id, payload, at) VALUES (?, ?, ?, ?, ?, ?)`
-		)
-		.run(
-			change.type,
-			change.countyCode,
-			change.recordId ?? null,
-			change.ownerId ?? null,
-			JSON.stringify(change.payload),
-			change.at
-		);
-	return Number(info.lastInsertRowid);
-}
-
 /** Who reads the feed: every change of their counties, or (a surveyor) its own records'. */
 export type FeedReader = { id: number; counties: readonly string[]; ownRecordsOnly: boolean };
 
-/** Up to `limit` changes after `since`, and whether more follow. */
-export function changesSince(
-	db: Db,
-	reader: FeedReader,
-	since: number,
-	limit: number
-): { changes: { seq: number; payload: object }[]; more: boolean } {
-	if (reader.counties.length === 0) return { changes: [], more: false };
-	const marks = reader.counties.map(() => '?').join(',');
-	const recordFilter = reader.ownRecordsOnly ? 'owner_id = ?' : '1 = 1';
-	const params: unknown[] = [since, ...reader.counties];
-	if (reader.ownRecordsOnly) params.push(reader.id);
-	params.push(limit + 1);
-	const rows = db
-		.prepare(
-			`SELECT seq, payload FROM changes
-			 WHERE seq > ? AND county_code IN (${marks}) AND (type = 'site' OR ${recordFilter})
-			 ORDER BY seq LIMIT ?`
-		)
-		.all(...params) as { seq: number; payload: string }[];
-	const more = rows.length > limit;
-	return {
-		changes: rows
-			.slice(0, limit)
-			.map((row) => ({ seq: row.seq, payload: JSON.parse(row.payload) as object })),
-		more
-	};
-}
+/**
+ * The change feed that `pull` reads. Its promise: a reader that has seen seq N has seen every
+ * change before N, so a cursor never skips a row. That needs sequence order to be commit order,
+ * which both databases get from DataStore.write: SQLite has one writer at a time, and on
+ * PostgreSQL every writing transaction first takes one advisory lock, so no seq can commit after
+ * a higher one (see store.ts).
+ */
+export class ChangeFeed {
+	constructor(private readonly db: Db) {}
 
-/** The newest sequence number (0 on an empty feed). */
-export function lastChange(db: Db): number {
-	return (db.prepare('SELECT max(seq) AS s FROM changes').get() as { s: number | null }).s ?? 0;
+	/** Appends a change and returns its seq. Only inside DataStore.write (see above). */
+	async append(change: ChangeInput): Promise<number> {
+		const row = await this.db
+			.insertInto('changes')
+			.values({
+				type: change.type,
+				county_code: change.countyCode,
+				record_id: change.recordId ?? null,
+				owner_id: change.ownerId ?? null,
+				payload: JSON.stringify(change.payload),
+				at: change.at
+			})
+			.returning('seq')
+			.executeTakeFirstOrThrow();
+		return row.seq;
+	}
+
+	/** Up to `limit` changes after `since`, and whether more follow. */
+	async since(
+		reader: FeedReader,
+		since: number,
+		limit: number
+	): Promise<{ changes: { seq: number; payload: object }[]; more: boolean }> {
+		if (reader.counties.length === 0) return { changes: [], more: false };
+		const rows = await this.db
+			.selectFrom('changes')
+			.select(['seq', 'payload'])
+			.where('seq', '>', since)
+			.where('county_code', 'in', reader.counties)
+			.$if(reader.ownRecordsOnly, (q) =>
+				q.where((eb) => eb.or([eb('type', '=', 'site'), eb('owner_id', '=', reader.id)]))
+			)
+			.orderBy('seq')
+			.limit(limit + 1)
+			.execute();
+		const more = rows.length > limit;
+		return {
+			changes: rows
+				.slice(0, limit)
+				.map((row) => ({ seq: row.seq, payload: JSON.parse(row.payload) as object })),
+			more
+		};
+	}
+
+	/** The newest seq (0 on an empty feed). */
+	async last(): Promise<number> {
+		const row = await this.db
+			.selectFrom('changes')
+			.select((eb) => eb.fn.max('seq').as('s'))
+			.executeTakeFirst();
+		return row?.s ?? 0;
+	}
 }

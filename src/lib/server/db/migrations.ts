@@ -1,129 +1,208 @@
+import { sql, type Kysely, type Migration } from 'kysely';
+
+export type DialectName = 'sqlite' | 'postgres';
+
 /**
- * The server's schema, as numbered migrations. `PRAGMA user_version` holds the number of the last
- * one applied; each runs in its own transaction on start. Never edit a migration that has
- * shipped: add a new one.
+ * The server's schema as one migration history, run by Kysely's Migrator on SQLite and on
+ * PostgreSQL (connection.ts). Names sort in the order they run. Never edit a migration that has
+ * shipped: add a new one. The few column types that differ are chosen here by dialect: an
+ * identity key on PostgreSQL where SQLite has its rowid, `double precision` for SQLite's 8-byte
+ * `real`, `bigint` for epoch milliseconds.
+ *
+ * The first three are the three `PRAGMA user_version` migrations of the SQLite-only server,
+ * table for table: a database that server made is marked as having run that many of them
+ * (connection.ts, `adoptLegacySqlite`) and carries on from there.
  */
-export const MIGRATIONS: readonly string[] = [
-	// 1: accounts, registry, records with their revisions, photos, the change feed
-	`
-	CREATE TABLE users (
-		id INTEGER PRIMARY KEY,
-		username TEXT NOT NULL UNIQUE,
-		role TEXT NOT NULL CHECK (role IN ('surveyor', 'county_reviewer', 'city_reviewer')),
-		counties TEXT NOT NULL,
-		password_hash TEXT NOT NULL,
-		display_name TEXT,
-		disabled INTEGER NOT NULL DEFAULT 0,
-		demo INTEGER NOT NULL DEFAULT 0,
-		created_at TEXT NOT NULL,
-		updated_at TEXT NOT NULL
-	);
-	CREATE TABLE tokens (
-		id INTEGER PRIMARY KEY,
-		token_hash TEXT NOT NULL UNIQUE,
-		user_id INTEGER NOT NULL REFERENCES users(id),
-		kind TEXT NOT NULL CHECK (kind IN ('device', 'session')),
-		device_id TEXT,
-		created_at TEXT NOT NULL,
-		last_used_at TEXT NOT NULL,
-		expires_at INTEGER NOT NULL,
-		revoked_at TEXT
-	);
-	CREATE INDEX tokens_user ON tokens(user_id);
-	CREATE TABLE login_failures (
-		username TEXT NOT NULL,
-		at INTEGER NOT NULL
-	);
-	CREATE INDEX login_failures_username ON login_failures(username, at);
-	CREATE TABLE devices (
-		device_id TEXT PRIMARY KEY,
-		user_id INTEGER NOT NULL REFERENCES users(id),
-		first_seen_at TEXT NOT NULL,
-		last_sync_at TEXT NOT NULL,
-		last_pushed INTEGER NOT NULL DEFAULT 0
-	);
-	CREATE TABLE sites (
-		code TEXT PRIMARY KEY,
-		county_code TEXT NOT NULL,
-		data TEXT NOT NULL,
-		seq INTEGER NOT NULL,
-		updated_at TEXT NOT NULL
-	);
-	CREATE INDEX sites_county_seq ON sites(county_code, seq);
-	CREATE TABLE records (
-		id TEXT PRIMARY KEY,
-		county_code TEXT NOT NULL,
-		kind TEXT NOT NULL,
-		site_code TEXT,
-		name TEXT,
-		category TEXT,
-		lat REAL NOT NULL,
-		lon REAL NOT NULL,
-		status TEXT NOT NULL,
-		revision INTEGER NOT NULL,
-		owner_id INTEGER NOT NULL REFERENCES users(id),
-		content TEXT NOT NULL,
-		content_key TEXT NOT NULL,
-		created_at TEXT NOT NULL,
-		updated_at TEXT NOT NULL
-	);
-	CREATE INDEX records_county_status ON records(county_code, status);
-	CREATE INDEX records_county_name ON records(county_code, name);
-	CREATE INDEX records_lat ON records(lat);
-	CREATE INDEX records_site ON records(site_code);
-	CREATE INDEX records_owner ON records(owner_id);
-	CREATE TABLE revisions (
-		record_id TEXT NOT NULL REFERENCES records(id),
-		revision INTEGER NOT NULL,
-		at TEXT NOT NULL,
-		by_user TEXT NOT NULL,
-		action TEXT NOT NULL CHECK (action IN ('push', 'approve', 'return')),
-		status TEXT NOT NULL,
-		content TEXT,
-		findings TEXT NOT NULL DEFAULT '[]',
-		comments TEXT NOT NULL DEFAULT '[]',
-		device_id TEXT,
-		PRIMARY KEY (record_id, revision)
-	);
-	CREATE TABLE record_photos (
-		record_id TEXT NOT NULL REFERENCES records(id),
-		sha256 TEXT NOT NULL,
-		PRIMARY KEY (record_id, sha256)
-	);
-	CREATE INDEX record_photos_sha ON record_photos(sha256);
-	CREATE TABLE photos (
-		sha256 TEXT PRIMARY KEY,
-		size INTEGER NOT NULL,
-		mime TEXT NOT NULL,
-		uploaded_by INTEGER REFERENCES users(id),
-		uploaded_at TEXT NOT NULL
-	);
-	CREATE TABLE changes (
-		seq INTEGER PRIMARY KEY AUTOINCREMENT,
-		type TEXT NOT NULL CHECK (type IN ('record', 'site')),
-		county_code TEXT NOT NULL,
-		record_id TEXT,
-		owner_id INTEGER,
-		payload TEXT NOT NULL,
-		at TEXT NOT NULL
-	);
-	CREATE INDEX changes_county ON changes(county_code, seq);
-	CREATE TABLE meta (
-		key TEXT PRIMARY KEY,
-		value TEXT NOT NULL
-	);
-	`,
-	// 2: what each device last reported (unsent records, oldest unsent, app version)
-	`
-	ALTER TABLE devices ADD COLUMN last_report_at TEXT;
-	ALTER TABLE devices ADD COLUMN unsent INTEGER;
-	ALTER TABLE devices ADD COLUMN oldest_unsent_at TEXT;
-	ALTER TABLE devices ADD COLUMN app_version TEXT;
-	ALTER TABLE devices ADD COLUMN user_agent TEXT;
-	CREATE INDEX tokens_device ON tokens(device_id);
-	`,
-	// 3: a device revoked by a city reviewer stays revoked (issue 10 point 7)
-	`
-	ALTER TABLE devices ADD COLUMN revoked_at TEXT;
-	`
-];
+export function migrations(dialect: DialectName): Record<string, Migration> {
+	const pg = dialect === 'postgres';
+	const real = pg ? 'double precision' : 'real';
+	const epochMs = pg ? 'bigint' : 'integer';
+	return {
+		// accounts, registry, records with their revisions, photos, the change feed
+		'0001_initial': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('users')
+					.addColumn('id', 'integer', (c) =>
+						pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey()
+					)
+					.addColumn('username', 'text', (c) => c.notNull().unique())
+					.addColumn('role', 'text', (c) =>
+						c.notNull().check(sql`role IN ('surveyor', 'county_reviewer', 'city_reviewer')`)
+					)
+					.addColumn('counties', 'text', (c) => c.notNull())
+					.addColumn('password_hash', 'text', (c) => c.notNull())
+					.addColumn('display_name', 'text')
+					.addColumn('disabled', 'integer', (c) => c.notNull().defaultTo(0))
+					.addColumn('demo', 'integer', (c) => c.notNull().defaultTo(0))
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('updated_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createTable('tokens')
+					.addColumn('id', 'integer', (c) =>
+						pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey()
+					)
+					.addColumn('token_hash', 'text', (c) => c.notNull().unique())
+					.addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+					.addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('device', 'session')`))
+					.addColumn('device_id', 'text')
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('last_used_at', 'text', (c) => c.notNull())
+					.addColumn('expires_at', epochMs, (c) => c.notNull())
+					.addColumn('revoked_at', 'text')
+					.execute();
+				await db.schema.createIndex('tokens_user').on('tokens').column('user_id').execute();
+				await db.schema
+					.createTable('login_failures')
+					.addColumn('username', 'text', (c) => c.notNull())
+					.addColumn('at', epochMs, (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('login_failures_username')
+					.on('login_failures')
+					.columns(['username', 'at'])
+					.execute();
+				await db.schema
+					.createTable('devices')
+					.addColumn('device_id', 'text', (c) => c.primaryKey())
+					.addColumn('user_id', 'integer', (c) => c.notNull().references('users.id'))
+					.addColumn('first_seen_at', 'text', (c) => c.notNull())
+					.addColumn('last_sync_at', 'text', (c) => c.notNull())
+					.addColumn('last_pushed', 'integer', (c) => c.notNull().defaultTo(0))
+					.execute();
+				await db.schema
+					.createTable('sites')
+					.addColumn('code', 'text', (c) => c.primaryKey())
+					.addColumn('county_code', 'text', (c) => c.notNull())
+					.addColumn('data', 'text', (c) => c.notNull())
+					.addColumn('seq', 'integer', (c) => c.notNull())
+					.addColumn('updated_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('sites_county_seq')
+					.on('sites')
+					.columns(['county_code', 'seq'])
+					.execute();
+				await db.schema
+					.createTable('records')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('county_code', 'text', (c) => c.notNull())
+					.addColumn('kind', 'text', (c) => c.notNull())
+					.addColumn('site_code', 'text')
+					.addColumn('name', 'text')
+					.addColumn('category', 'text')
+					.addColumn('lat', real, (c) => c.notNull())
+					.addColumn('lon', real, (c) => c.notNull())
+					.addColumn('status', 'text', (c) => c.notNull())
+					.addColumn('revision', 'integer', (c) => c.notNull())
+					.addColumn('owner_id', 'integer', (c) => c.notNull().references('users.id'))
+					.addColumn('content', 'text', (c) => c.notNull())
+					.addColumn('content_key', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('updated_at', 'text', (c) => c.notNull())
+					.execute();
+				for (const [name, columns] of [
+					['records_county_status', ['county_code', 'status']],
+					['records_county_name', ['county_code', 'name']],
+					['records_lat', ['lat']],
+					['records_site', ['site_code']],
+					['records_owner', ['owner_id']]
+				] as const) {
+					await db.schema
+						.createIndex(name)
+						.on('records')
+						.columns([...columns])
+						.execute();
+				}
+				await db.schema
+					.createTable('revisions')
+					.addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+					.addColumn('revision', 'integer', (c) => c.notNull())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('by_user', 'text', (c) => c.notNull())
+					.addColumn('action', 'text', (c) =>
+						c.notNull().check(sql`action IN ('push', 'approve', 'return')`)
+					)
+					.addColumn('status', 'text', (c) => c.notNull())
+					.addColumn('content', 'text')
+					.addColumn('findings', 'text', (c) => c.notNull().defaultTo('[]'))
+					.addColumn('comments', 'text', (c) => c.notNull().defaultTo('[]'))
+					.addColumn('device_id', 'text')
+					.addPrimaryKeyConstraint('revisions_pkey', ['record_id', 'revision'])
+					.execute();
+				await db.schema
+					.createTable('record_photos')
+					.addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+					.addColumn('sha256', 'text', (c) => c.notNull())
+					.addPrimaryKeyConstraint('record_photos_pkey', ['record_id', 'sha256'])
+					.execute();
+				await db.schema
+					.createIndex('record_photos_sha')
+					.on('record_photos')
+					.column('sha256')
+					.execute();
+				await db.schema
+					.createTable('photos')
+					.addColumn('sha256', 'text', (c) => c.primaryKey())
+					.addColumn('size', 'integer', (c) => c.notNull())
+					.addColumn('mime', 'text', (c) => c.notNull())
+					.addColumn('uploaded_by', 'integer', (c) => c.references('users.id'))
+					.addColumn('uploaded_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createTable('changes')
+					.addColumn('seq', pg ? 'bigint' : 'integer', (c) =>
+						pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey().autoIncrement()
+					)
+					.addColumn('type', 'text', (c) => c.notNull().check(sql`type IN ('record', 'site')`))
+					.addColumn('county_code', 'text', (c) => c.notNull())
+					.addColumn('record_id', 'text')
+					.addColumn('owner_id', 'integer')
+					.addColumn('payload', 'text', (c) => c.notNull())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('changes_county')
+					.on('changes')
+					.columns(['county_code', 'seq'])
+					.execute();
+				await db.schema
+					.createTable('meta')
+					.addColumn('key', 'text', (c) => c.primaryKey())
+					.addColumn('value', 'text', (c) => c.notNull())
+					.execute();
+			}
+		},
+		// what each device last reported (unsent records, oldest unsent, app version)
+		'0002_device_reports': {
+			async up(db: Kysely<unknown>) {
+				for (const [column, type] of [
+					['last_report_at', 'text'],
+					['unsent', 'integer'],
+					['oldest_unsent_at', 'text'],
+					['app_version', 'text'],
+					['user_agent', 'text']
+				] as const) {
+					await db.schema.alterTable('devices').addColumn(column, type).execute();
+				}
+				await db.schema.createIndex('tokens_device').on('tokens').column('device_id').execute();
+			}
+		},
+		// a device revoked by a city reviewer stays revoked (issue 10 point 7)
+		'0003_device_revoked': {
+			async up(db: Kysely<unknown>) {
+				await db.schema.alterTable('devices').addColumn('revoked_at', 'text').execute();
+			}
+		},
+		// the registry's cursor is the newest site's seq: an index finds it without a scan
+		'0004_sites_seq': {
+			async up(db: Kysely<unknown>) {
+				await db.schema.createIndex('sites_seq').on('sites').column('seq').execute();
+			}
+		}
+	};
+}
+
+/** How many migrations the SQLite-only server had (`PRAGMA user_version` 1…3). */
+export const LEGACY_SQLITE_MIGRATIONS = 3;

@@ -4,38 +4,100 @@ import type { Db } from './connection.js';
 export class PhotoRepository {
 	constructor(private readonly db: Db) {}
 
-	has(sha256: string): boolean {
-		return this.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?').get(sha256) !== undefined;
+	async has(sha256: string): Promise<boolean> {
+		const row = await this.db
+			.selectFrom('photos')
+			.select('sha256')
+			.where('sha256', '=', sha256)
+			.executeTakeFirst();
+		return row !== undefined;
 	}
 
 	/** The hashes of `hashes` that are not stored. */
-	missing(hashes: readonly string[]): string[] {
-		const check = this.db.prepare('SELECT 1 FROM photos WHERE sha256 = ?');
-		return [...new Set(hashes)].filter((h) => check.get(h) === undefined);
+	async missing(hashes: readonly string[]): Promise<string[]> {
+		const wanted = [...new Set(hashes)];
+		if (wanted.length === 0) return [];
+		const held = new Set<string>();
+		for (let i = 0; i < wanted.length; i += 200) {
+			const rows = await this.db
+				.selectFrom('photos')
+				.select('sha256')
+				.where('sha256', 'in', wanted.slice(i, i + 200))
+				.execute();
+			for (const row of rows) held.add(row.sha256);
+		}
+		return wanted.filter((h) => !held.has(h));
 	}
 
-	get(
+	async get(
 		sha256: string
-	): { sha256: string; size: number; mime: string; uploadedBy: number | null } | undefined {
-		const row = this.db.prepare('SELECT * FROM photos WHERE sha256 = ?').get(sha256) as
-			{ sha256: string; size: number; mime: string; uploaded_by: number | null } | undefined;
+	): Promise<
+		{ sha256: string; size: number; mime: string; uploadedBy: number | null } | undefined
+	> {
+		const row = await this.db
+			.selectFrom('photos')
+			.select(['sha256', 'size', 'mime', 'uploaded_by'])
+			.where('sha256', '=', sha256)
+			.executeTakeFirst();
 		return (
 			row && { sha256: row.sha256, size: row.size, mime: row.mime, uploadedBy: row.uploaded_by }
 		);
 	}
 
 	/** Records a stored photo; false when it was already there. */
-	add(sha256: string, size: number, mime: string, uploadedBy: number): boolean {
-		return (
-			this.db
-				.prepare(
-					'INSERT OR IGNORE INTO photos (sha256, size, mime, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?)'
-				)
-				.run(sha256, size, mime, uploadedBy, new Date().toISOString()).changes === 1
-		);
+	async add(sha256: string, size: number, mime: string, uploadedBy: number): Promise<boolean> {
+		const result = await this.db
+			.insertInto('photos')
+			.values({
+				sha256,
+				size,
+				mime,
+				uploaded_by: uploadedBy,
+				uploaded_at: new Date().toISOString()
+			})
+			.onConflict((oc) => oc.column('sha256').doNothing())
+			.executeTakeFirst();
+		return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 	}
 
-	count(): number {
-		return (this.db.prepare('SELECT count(*) AS n FROM photos').get() as { n: number }).n;
+	async count(): Promise<number> {
+		const row = await this.db
+			.selectFrom('photos')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		return row.n;
+	}
+
+	/** Every stored photo with its size, by hash (backups). */
+	async list(): Promise<{ sha256: string; size: number }[]> {
+		return this.db.selectFrom('photos').select(['sha256', 'size']).orderBy('sha256').execute();
+	}
+
+	/** When a photo was stored, if it is. */
+	async uploadedAt(sha256: string): Promise<string | undefined> {
+		const row = await this.db
+			.selectFrom('photos')
+			.select('uploaded_at')
+			.where('sha256', '=', sha256)
+			.executeTakeFirst();
+		return row?.uploaded_at;
+	}
+
+	/** Forgets a stored photo no record names; false when one does (or it was not stored). */
+	async forgetOrphan(sha256: string): Promise<boolean> {
+		const result = await this.db
+			.deleteFrom('photos')
+			.where('sha256', '=', sha256)
+			.where(({ not, exists, selectFrom }) =>
+				not(
+					exists(
+						selectFrom('record_photos')
+							.select('record_photos.sha256')
+							.where('record_photos.sha256', '=', sha256)
+					)
+				)
+			)
+			.executeTakeFirst();
+		return Number(result.numDeletedRows) > 0;
 	}
 }

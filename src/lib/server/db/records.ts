@@ -1,17 +1,14 @@
-import type { Db } from './connection.js';
+import type { Selectable } from 'kysely';
+import type { Db, DialectName } from './connection.js';
+import type { RecordsTable } from './schema.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
-import { appendChange } from './changes.js';
+import type { ChangeFeed } from './changes.js';
 import { changedFields } from '../../domain/records/identity.js';
+import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
 
-export type ReviewComment = { path?: string; message: string; by: string; at: string };
-export type HistoryEntry = {
-	revision: number;
-	at: string;
-	by: string;
-	action: 'push' | 'approve' | 'return';
-};
+export type { HistoryEntry, ReviewComment };
 
 export type RecordRow = {
 	id: string;
@@ -25,23 +22,13 @@ export type RecordRow = {
 	updatedAt: string;
 };
 
-type RawRecord = {
-	id: string;
-	county_code: string;
-	status: RecordStatus;
-	revision: number;
-	owner_id: number;
-	content: string;
-	content_key: string;
-	created_at: string;
-	updated_at: string;
-};
+type RawRecord = Selectable<RecordsTable>;
 
 function toRow(raw: RawRecord): RecordRow {
 	return {
 		id: raw.id,
 		countyCode: raw.county_code,
-		status: raw.status,
+		status: raw.status as RecordStatus,
 		revision: raw.revision,
 		ownerId: raw.owner_id,
 		record: JSON.parse(raw.content) as SurveyRecord,
@@ -56,16 +43,46 @@ const DEGREES_PER_100M = 100 / 110_000;
 
 /** Survey records, their revisions, the photos they name, and their entries in the change feed. */
 export class RecordRepository {
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		private readonly feed: ChangeFeed,
+		private readonly dialect: DialectName
+	) {}
 
-	get(id: string): RecordRow | undefined {
-		const raw = this.db.prepare('SELECT * FROM records WHERE id = ?').get(id) as
-			RawRecord | undefined;
+	async get(id: string): Promise<RecordRow | undefined> {
+		// no record id holds U+0000, and PostgreSQL refuses text that does (a 500, not a 404)
+		if (id.includes('\u0000')) return undefined;
+		const raw = await this.db
+			.selectFrom('records')
+			.selectAll()
+			.where('id', '=', id)
+			.executeTakeFirst();
 		return raw && toRow(raw);
 	}
 
-	count(): number {
-		return (this.db.prepare('SELECT count(*) AS n FROM records').get() as { n: number }).n;
+	/**
+	 * The record as `get` reads it, its row locked until the transaction ends (PostgreSQL; SQLite
+	 * has one writer anyway): the baseRevision check and the write that follows it see the same
+	 * revision. DataStore.write's lock already serializes writers; this keeps the check safe on
+	 * its own.
+	 */
+	async getForUpdate(id: string): Promise<RecordRow | undefined> {
+		if (id.includes('\u0000')) return undefined;
+		const raw = await this.db
+			.selectFrom('records')
+			.selectAll()
+			.where('id', '=', id)
+			.$if(this.dialect === 'postgres', (q) => q.forUpdate())
+			.executeTakeFirst();
+		return raw && toRow(raw);
+	}
+
+	async count(): Promise<number> {
+		const row = await this.db
+			.selectFrom('records')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		return row.n;
 	}
 
 	/**
@@ -73,56 +90,61 @@ export class RecordRepository {
 	 * category, those of its county with its name, those sharing a photo, and those re-checking its
 	 * site. Found through indexes, so a push stays fast however many records the county holds.
 	 */
-	qcNeighbours(record: SurveyRecord): SurveyRecord[] {
+	async qcNeighbours(record: SurveyRecord): Promise<SurveyRecord[]> {
 		const found = new Map<string, SurveyRecord>();
-		const add = (rows: RawRecord[]) => {
+		const add = (rows: { id: string; content: string }[]) => {
 			for (const raw of rows)
-				if (raw.id !== record.id && !found.has(raw.id)) found.set(raw.id, JSON.parse(raw.content));
+				if (raw.id !== record.id && !found.has(raw.id))
+					found.set(raw.id, JSON.parse(raw.content) as SurveyRecord);
 		};
 		const lat = record.location.lat;
 		const dLon = DEGREES_PER_100M / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
-		if (record.category) {
+		const { category } = record;
+		if (category) {
 			add(
-				this.db
-					.prepare(
-						`SELECT id, content FROM records WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ? AND category = ?`
-					)
-					.all(
-						lat - DEGREES_PER_100M,
-						lat + DEGREES_PER_100M,
-						record.location.lon - dLon,
-						record.location.lon + dLon,
-						record.category
-					) as RawRecord[]
+				await this.db
+					.selectFrom('records')
+					.select(['id', 'content'])
+					.where('lat', '>=', lat - DEGREES_PER_100M)
+					.where('lat', '<=', lat + DEGREES_PER_100M)
+					.where('lon', '>=', record.location.lon - dLon)
+					.where('lon', '<=', record.location.lon + dLon)
+					.where('category', '=', category)
+					.execute()
 			);
 		}
 		const name = record.name?.trim();
 		if (name) {
 			add(
-				this.db
-					.prepare('SELECT id, content FROM records WHERE county_code = ? AND name = ?')
-					.all(record.countyCode, name) as RawRecord[]
+				await this.db
+					.selectFrom('records')
+					.select(['id', 'content'])
+					.where('county_code', '=', record.countyCode)
+					.where('name', '=', name)
+					.execute()
 			);
 		}
 		if (record.photos.length > 0) {
 			const hashes = [...new Set(record.photos.map((p) => p.sha256))];
 			for (let i = 0; i < hashes.length; i += 200) {
-				const part = hashes.slice(i, i + 200);
 				add(
-					this.db
-						.prepare(
-							`SELECT r.id, r.content FROM records r JOIN record_photos p ON p.record_id = r.id
-							 WHERE p.sha256 IN (${part.map(() => '?').join(',')})`
-						)
-						.all(...part) as RawRecord[]
+					await this.db
+						.selectFrom('records as r')
+						.innerJoin('record_photos as p', 'p.record_id', 'r.id')
+						.select(['r.id', 'r.content'])
+						.where('p.sha256', 'in', hashes.slice(i, i + 200))
+						.execute()
 				);
 			}
 		}
-		if (record.siteCode) {
+		const { siteCode } = record;
+		if (siteCode) {
 			add(
-				this.db
-					.prepare('SELECT id, content FROM records WHERE site_code = ?')
-					.all(record.siteCode) as RawRecord[]
+				await this.db
+					.selectFrom('records')
+					.select(['id', 'content'])
+					.where('site_code', '=', siteCode)
+					.execute()
 			);
 		}
 		return [...found.values()];
@@ -130,9 +152,9 @@ export class RecordRepository {
 
 	/**
 	 * Stores an accepted push as the record's next revision (1 for a new record) and appends the
-	 * record change to the feed. Call inside a transaction.
+	 * record change to the feed. Call inside DataStore.write.
 	 */
-	storePush(input: {
+	async storePush(input: {
 		record: SurveyRecord;
 		contentKey: string;
 		previous: RecordRow | undefined;
@@ -142,60 +164,74 @@ export class RecordRepository {
 		deviceId: string;
 		findings: QcFinding[];
 		at: string;
-	}): number {
+	}): Promise<number> {
 		const { record, previous, at } = input;
 		const revision = (previous?.revision ?? 0) + 1;
 		const content = JSON.stringify(record);
 		const name = record.name?.trim() || null;
 		// one statement for a new record and the next revision of a known one; the owner and the
 		// first arrival stay those of the first push
-		this.db
-			.prepare(
-				`INSERT INTO records (id, county_code, kind, site_code, name, category, lat, lon, status, revision,
-				 owner_id, content, content_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				 ON CONFLICT(id) DO UPDATE SET county_code = excluded.county_code, kind = excluded.kind,
-				 site_code = excluded.site_code, name = excluded.name, category = excluded.category, lat = excluded.lat,
-				 lon = excluded.lon, status = excluded.status, revision = excluded.revision, content = excluded.content,
-				 content_key = excluded.content_key, updated_at = excluded.updated_at`
-			)
-			.run(
-				record.id,
-				record.countyCode,
-				record.kind,
-				record.siteCode || null,
+		await this.db
+			.insertInto('records')
+			.values({
+				id: record.id,
+				county_code: record.countyCode,
+				kind: record.kind,
+				site_code: record.siteCode || null,
 				name,
-				record.category || null,
-				record.location.lat,
-				record.location.lon,
-				input.status,
+				category: record.category || null,
+				lat: record.location.lat,
+				lon: record.location.lon,
+				status: input.status,
 				revision,
-				input.ownerId,
+				owner_id: input.ownerId,
 				content,
-				input.contentKey,
-				at,
-				at
-			);
-		if (previous) this.db.prepare('DELETE FROM record_photos WHERE record_id = ?').run(record.id);
-		const photo = this.db.prepare(
-			'INSERT OR IGNORE INTO record_photos (record_id, sha256) VALUES (?, ?)'
-		);
-		for (const p of record.photos) photo.run(record.id, p.sha256);
-		this.db
-			.prepare(
-				`INSERT INTO revisions (record_id, revision, at, by_user, action, status, content, findings, device_id)
-				 VALUES (?, ?, ?, ?, 'push', ?, ?, ?, ?)`
+				content_key: input.contentKey,
+				created_at: at,
+				updated_at: at
+			})
+			.onConflict((oc) =>
+				oc.column('id').doUpdateSet((eb) => ({
+					county_code: eb.ref('excluded.county_code'),
+					kind: eb.ref('excluded.kind'),
+					site_code: eb.ref('excluded.site_code'),
+					name: eb.ref('excluded.name'),
+					category: eb.ref('excluded.category'),
+					lat: eb.ref('excluded.lat'),
+					lon: eb.ref('excluded.lon'),
+					status: eb.ref('excluded.status'),
+					revision: eb.ref('excluded.revision'),
+					content: eb.ref('excluded.content'),
+					content_key: eb.ref('excluded.content_key'),
+					updated_at: eb.ref('excluded.updated_at')
+				}))
 			)
-			.run(
-				record.id,
+			.execute();
+		if (previous)
+			await this.db.deleteFrom('record_photos').where('record_id', '=', record.id).execute();
+		const hashes = [...new Set(record.photos.map((p) => p.sha256))];
+		for (let i = 0; i < hashes.length; i += 200) {
+			await this.db
+				.insertInto('record_photos')
+				.values(hashes.slice(i, i + 200).map((sha256) => ({ record_id: record.id, sha256 })))
+				.onConflict((oc) => oc.doNothing())
+				.execute();
+		}
+		await this.db
+			.insertInto('revisions')
+			.values({
+				record_id: record.id,
 				revision,
 				at,
-				input.by,
-				input.status,
+				by_user: input.by,
+				action: 'push',
+				status: input.status,
 				content,
-				JSON.stringify(input.findings),
-				input.deviceId
-			);
-		appendChange(this.db, {
+				findings: JSON.stringify(input.findings),
+				device_id: input.deviceId
+			})
+			.execute();
+		await this.feed.append({
 			type: 'record',
 			countyCode: record.countyCode,
 			recordId: record.id,
@@ -214,35 +250,37 @@ export class RecordRepository {
 		return revision;
 	}
 
-	/** Stores a review decision as the next revision. Call inside a transaction. */
-	storeDecision(input: {
+	/** Stores a review decision as the next revision. Call inside DataStore.write. */
+	async storeDecision(input: {
 		row: RecordRow;
 		action: 'approve' | 'return';
 		status: RecordStatus;
 		by: string;
 		comments: ReviewComment[];
 		at: string;
-	}): number {
+	}): Promise<number> {
 		const { row, at } = input;
 		const revision = row.revision + 1;
-		this.db
-			.prepare('UPDATE records SET status = ?, revision = ?, updated_at = ? WHERE id = ?')
-			.run(input.status, revision, at, row.id);
-		this.db
-			.prepare(
-				`INSERT INTO revisions (record_id, revision, at, by_user, action, status, content, findings, comments)
-				 VALUES (?, ?, ?, ?, ?, ?, NULL, '[]', ?)`
-			)
-			.run(
-				row.id,
+		await this.db
+			.updateTable('records')
+			.set({ status: input.status, revision, updated_at: at })
+			.where('id', '=', row.id)
+			.execute();
+		await this.db
+			.insertInto('revisions')
+			.values({
+				record_id: row.id,
 				revision,
 				at,
-				input.by,
-				input.action,
-				input.status,
-				JSON.stringify(input.comments)
-			);
-		appendChange(this.db, {
+				by_user: input.by,
+				action: input.action,
+				status: input.status,
+				content: null,
+				findings: '[]',
+				comments: JSON.stringify(input.comments)
+			})
+			.execute();
+		await this.feed.append({
 			type: 'record',
 			countyCode: row.countyCode,
 			recordId: row.id,
@@ -262,22 +300,27 @@ export class RecordRepository {
 	}
 
 	/** The QC findings of the newest pushed revision. */
-	findings(id: string): QcFinding[] {
-		const row = this.db
-			.prepare(
-				`SELECT findings FROM revisions WHERE record_id = ? AND action = 'push' ORDER BY revision DESC LIMIT 1`
-			)
-			.get(id) as { findings: string } | undefined;
+	async findings(id: string): Promise<QcFinding[]> {
+		const row = await this.db
+			.selectFrom('revisions')
+			.select('findings')
+			.where('record_id', '=', id)
+			.where('action', '=', 'push')
+			.orderBy('revision', 'desc')
+			.limit(1)
+			.executeTakeFirst();
 		return row ? (JSON.parse(row.findings) as QcFinding[]) : [];
 	}
 
 	/** The comments of the newest decision, when it returned the record. */
-	returnComments(id: string): ReviewComment[] {
-		const row = this.db
-			.prepare(
-				`SELECT action, comments FROM revisions WHERE record_id = ? ORDER BY revision DESC LIMIT 1`
-			)
-			.get(id) as { action: string; comments: string } | undefined;
+	async returnComments(id: string): Promise<ReviewComment[]> {
+		const row = await this.db
+			.selectFrom('revisions')
+			.select(['action', 'comments'])
+			.where('record_id', '=', id)
+			.orderBy('revision', 'desc')
+			.limit(1)
+			.executeTakeFirst();
 		return row?.action === 'return' ? (JSON.parse(row.comments) as ReviewComment[]) : [];
 	}
 
@@ -286,31 +329,25 @@ export class RecordRepository {
 	 * for a push, `changed` (the top-level fields that push changed; all filled-in fields for the
 	 * first) — the device's conflict view shows who changed what from it.
 	 */
-	history(
+	async history(
 		id: string
-	): (HistoryEntry & { status: RecordStatus; comments: ReviewComment[]; changed?: string[] })[] {
+	): Promise<
+		(HistoryEntry & { status: RecordStatus; comments: ReviewComment[]; changed?: string[] })[]
+	> {
 		let previous: object | null = null;
-		return (
-			this.db
-				.prepare(
-					'SELECT revision, at, by_user, action, status, comments, content FROM revisions WHERE record_id = ? ORDER BY revision'
-				)
-				.all(id) as {
-				revision: number;
-				at: string;
-				by_user: string;
-				action: HistoryEntry['action'];
-				status: RecordStatus;
-				comments: string;
-				content: string | null;
-			}[]
-		).map((r) => {
+		const rows = await this.db
+			.selectFrom('revisions')
+			.select(['revision', 'at', 'by_user', 'action', 'status', 'comments', 'content'])
+			.where('record_id', '=', id)
+			.orderBy('revision')
+			.execute();
+		return rows.map((r) => {
 			const entry = {
 				revision: r.revision,
 				at: r.at,
 				by: r.by_user,
 				action: r.action,
-				status: r.status,
+				status: r.status as RecordStatus,
 				comments: JSON.parse(r.comments) as ReviewComment[]
 			};
 			if (r.content === null) return entry;
@@ -322,30 +359,69 @@ export class RecordRepository {
 	}
 
 	/** The review queue: records of the counties, optionally of one status, newest first. */
-	list(counties: readonly string[], status?: RecordStatus): RecordRow[] {
+	async list(counties: readonly string[], status?: RecordStatus): Promise<RecordRow[]> {
 		if (counties.length === 0) return [];
-		const marks = counties.map(() => '?').join(',');
-		const params: unknown[] = [...counties];
-		let sql = `SELECT * FROM records WHERE county_code IN (${marks})`;
-		if (status) {
-			sql += ' AND status = ?';
-			params.push(status);
-		}
-		sql += ' ORDER BY updated_at DESC, id';
-		return (this.db.prepare(sql).all(...params) as RawRecord[]).map(toRow);
+		const rows = await this.db
+			.selectFrom('records')
+			.selectAll()
+			.where('county_code', 'in', counties)
+			.$if(status !== undefined, (q) => q.where('status', '=', status!))
+			.orderBy('updated_at', 'desc')
+			.orderBy('id')
+			.execute();
+		return rows.map(toRow);
 	}
 
-	/** Whether `userId` may read photo `sha256` through a record of `counties`. */
-	photoReadable(sha256: string, counties: readonly string[]): boolean {
+	/** Whether photo `sha256` may be read through a record of `counties`. */
+	async photoReadable(sha256: string, counties: readonly string[]): Promise<boolean> {
 		if (counties.length === 0) return false;
-		const marks = counties.map(() => '?').join(',');
-		return (
-			this.db
-				.prepare(
-					`SELECT 1 FROM record_photos p JOIN records r ON r.id = p.record_id
-					 WHERE p.sha256 = ? AND r.county_code IN (${marks}) LIMIT 1`
+		const row = await this.db
+			.selectFrom('record_photos as p')
+			.innerJoin('records as r', 'r.id', 'p.record_id')
+			.select('p.sha256')
+			.where('p.sha256', '=', sha256)
+			.where('r.county_code', 'in', counties)
+			.limit(1)
+			.executeTakeFirst();
+		return row !== undefined;
+	}
+
+	/** Every photo hash a current record names. */
+	async namedPhotos(): Promise<string[]> {
+		const rows = await this.db.selectFrom('record_photos').select('sha256').distinct().execute();
+		return rows.map((r) => r.sha256);
+	}
+
+	/**
+	 * Every photo hash any pushed revision names (a photo only an older revision names is no
+	 * orphan), read in pages so memory stays bounded by one page.
+	 */
+	async photosOfAllRevisions(): Promise<Set<string>> {
+		const out = new Set<string>();
+		let after: { record_id: string; revision: number } | undefined;
+		for (;;) {
+			const page = await this.db
+				.selectFrom('revisions')
+				.select(['record_id', 'revision', 'content'])
+				.where('content', 'is not', null)
+				.$if(after !== undefined, (q) =>
+					q.where((eb) =>
+						eb.or([
+							eb('record_id', '>', after!.record_id),
+							eb.and([eb('record_id', '=', after!.record_id), eb('revision', '>', after!.revision)])
+						])
+					)
 				)
-				.get(sha256, ...counties) !== undefined
-		);
+				.orderBy('record_id')
+				.orderBy('revision')
+				.limit(500)
+				.execute();
+			for (const row of page) {
+				const photos = (JSON.parse(row.content!) as { photos?: { sha256: string }[] }).photos;
+				for (const photo of photos ?? []) out.add(photo.sha256);
+			}
+			if (page.length < 500) return out;
+			after = page.at(-1)!;
+		}
 	}
 }

@@ -1,85 +1,125 @@
 import type { Db } from './connection.js';
 import type { RegisteredSite } from '../../domain/schemas/site.js';
-import { appendChange } from './changes.js';
+import type { ChangeFeed } from './changes.js';
+
+/**
+ * Sites of a county as last read, with the county's (count, newest seq) they were read at. One
+ * per process, shared by every DataStore of it.
+ */
+export type RegistryCache = Map<string, { count: number; top: number; sites: RegisteredSite[] }>;
 
 /** The registry of registered sites; every insert or change is a `site` change in the feed. */
 export class RegistryRepository {
-	#byCounty = new Map<string, RegisteredSite[]>();
+	constructor(
+		private readonly db: Db,
+		private readonly feed: ChangeFeed,
+		private readonly cache: RegistryCache
+	) {}
 
-	constructor(private readonly db: Db) {}
-
-	count(): number {
-		return (this.db.prepare('SELECT count(*) AS n FROM sites').get() as { n: number }).n;
+	async count(): Promise<number> {
+		const row = await this.db
+			.selectFrom('sites')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		return row.n;
 	}
 
-	get(code: string): RegisteredSite | undefined {
-		const row = this.db.prepare('SELECT data FROM sites WHERE code = ?').get(code) as
-			{ data: string } | undefined;
+	async get(code: string): Promise<RegisteredSite | undefined> {
+		const row = await this.db
+			.selectFrom('sites')
+			.select('data')
+			.where('code', '=', code)
+			.executeTakeFirst();
 		return row && (JSON.parse(row.data) as RegisteredSite);
 	}
 
-	/** Sites of a county, cached (QC reads them on every push). */
-	ofCounty(county: string): readonly RegisteredSite[] {
-		let sites = this.#byCounty.get(county);
-		if (!sites) {
-			sites = (
-				this.db
-					.prepare('SELECT data FROM sites WHERE county_code = ? ORDER BY code')
-					.all(county) as {
-					data: string;
-				}[]
-			).map((row) => JSON.parse(row.data) as RegisteredSite);
-			this.#byCounty.set(county, sites);
-		}
+	/**
+	 * Sites of a county, cached (QC reads them on every push). Another server process may change
+	 * the registry, so each call asks the index for the county's count and newest seq: every
+	 * change gives a site a new, higher seq, and a site leaving the county lowers its count.
+	 */
+	async ofCounty(county: string): Promise<readonly RegisteredSite[]> {
+		const mark = await this.db
+			.selectFrom('sites')
+			.select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('top')])
+			.where('county_code', '=', county)
+			.executeTakeFirstOrThrow();
+		const top = mark.top ?? 0;
+		const cached = this.cache.get(county);
+		if (cached && cached.count === mark.n && cached.top === top) return cached.sites;
+		const sites = (
+			await this.db
+				.selectFrom('sites')
+				.select('data')
+				.where('county_code', '=', county)
+				.orderBy('code')
+				.execute()
+		).map((row) => JSON.parse(row.data) as RegisteredSite);
+		this.cache.set(county, { count: mark.n, top, sites });
 		return sites;
 	}
 
-	/** Sites of the counties changed after `since` (0: all), in change order, and the new cursor. */
-	changedSince(
+	/**
+	 * Sites of the counties changed after `since` (0: all), in change order, and the new cursor.
+	 * Read inside DataStore.read, so the sites and the cursor come from one moment.
+	 */
+	async changedSince(
 		counties: readonly string[],
 		since: number
-	): { sites: RegisteredSite[]; cursor: number } {
+	): Promise<{ sites: RegisteredSite[]; cursor: number }> {
 		if (counties.length === 0) return { sites: [], cursor: since };
-		const marks = counties.map(() => '?').join(',');
-		const rows = this.db
-			.prepare(
-				`SELECT data, seq FROM sites WHERE county_code IN (${marks}) AND seq > ? ORDER BY seq`
-			)
-			.all(...counties, since) as { data: string; seq: number }[];
-		const top = (this.db.prepare('SELECT max(seq) AS s FROM sites').get() as { s: number | null })
-			.s;
+		const rows = await this.db
+			.selectFrom('sites')
+			.select('data')
+			.where('county_code', 'in', counties)
+			.where('seq', '>', since)
+			.orderBy('seq')
+			.execute();
+		const top = await this.db
+			.selectFrom('sites')
+			.select((eb) => eb.fn.max('seq').as('s'))
+			.executeTakeFirst();
 		return {
 			sites: rows.map((row) => JSON.parse(row.data) as RegisteredSite),
-			cursor: Math.max(since, top ?? 0)
+			cursor: Math.max(since, top?.s ?? 0)
 		};
 	}
 
-	/** Inserts or replaces sites (already validated), in one transaction. Returns how many changed. */
-	upsert(sites: readonly RegisteredSite[]): number {
+	/**
+	 * Inserts or replaces sites (already validated). Returns how many changed. Call inside
+	 * DataStore.write: each change goes into the feed.
+	 */
+	async upsert(sites: readonly RegisteredSite[]): Promise<number> {
 		const at = new Date().toISOString();
-		const read = this.db.prepare('SELECT data FROM sites WHERE code = ?');
-		const write = this.db.prepare(
-			`INSERT INTO sites (code, county_code, data, seq, updated_at) VALUES (?, ?, ?, ?, ?)
-			 ON CONFLICT(code) DO UPDATE SET county_code = excluded.county_code, data = excluded.data,
-			 seq = excluded.seq, updated_at = excluded.updated_at`
-		);
 		let changed = 0;
-		this.db.transaction(() => {
-			for (const site of sites) {
-				const data = JSON.stringify(site);
-				const old = read.get(site.code) as { data: string } | undefined;
-				if (old?.data === data) continue;
-				const seq = appendChange(this.db, {
-					type: 'site',
-					countyCode: site.countyCode,
-					payload: { type: 'site', site, at },
-					at
-				});
-				write.run(site.code, site.countyCode, data, seq, at);
-				changed++;
-			}
-		})();
-		this.#byCounty.clear();
+		for (const site of sites) {
+			const data = JSON.stringify(site);
+			const old = await this.db
+				.selectFrom('sites')
+				.select('data')
+				.where('code', '=', site.code)
+				.executeTakeFirst();
+			if (old?.data === data) continue;
+			const seq = await this.feed.append({
+				type: 'site',
+				countyCode: site.countyCode,
+				payload: { type: 'site', site, at },
+				at
+			});
+			await this.db
+				.insertInto('sites')
+				.values({ code: site.code, county_code: site.countyCode, data, seq, updated_at: at })
+				.onConflict((oc) =>
+					oc.column('code').doUpdateSet((eb) => ({
+						county_code: eb.ref('excluded.county_code'),
+						data: eb.ref('excluded.data'),
+						seq: eb.ref('excluded.seq'),
+						updated_at: eb.ref('excluded.updated_at')
+					}))
+				)
+				.execute();
+			changed++;
+		}
 		return changed;
 	}
 }

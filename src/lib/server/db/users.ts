@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Selectable } from 'kysely';
 import type { Db } from './connection.js';
+import type { UsersTable } from './schema.js';
 import { countiesFor, type Principal, type Role } from '../auth/roles.js';
 
 export type UserRow = {
@@ -14,18 +16,7 @@ export type UserRow = {
 	updatedAt: string;
 };
 
-type RawUser = {
-	id: number;
-	username: string;
-	role: Role;
-	counties: string;
-	password_hash: string;
-	display_name: string | null;
-	disabled: number;
-	demo: number;
-	created_at: string;
-	updated_at: string;
-};
+type RawUser = Selectable<UsersTable>;
 
 const DAY_MS = 24 * 3600 * 1000;
 /** A device token lives 90 days and every use extends it (contract §4). */
@@ -71,62 +62,75 @@ export const hashToken = (token: string): string =>
 export class UserRepository {
 	constructor(private readonly db: Db) {}
 
-	create(input: {
+	async create(input: {
 		username: string;
 		role: Role;
 		counties: readonly string[];
 		passwordHash: string;
 		displayName?: string;
 		demo?: boolean;
-	}): UserRow {
+	}): Promise<UserRow> {
 		const now = new Date().toISOString();
-		const info = this.db
-			.prepare(
-				`INSERT INTO users (username, role, counties, password_hash, display_name, demo, created_at, updated_at)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				input.username,
-				input.role,
-				JSON.stringify(countiesFor(input.role, input.counties)),
-				input.passwordHash,
-				input.displayName ?? null,
-				input.demo ? 1 : 0,
-				now,
-				now
-			);
-		return this.byId(Number(info.lastInsertRowid))!;
+		const raw = await this.db
+			.insertInto('users')
+			.values({
+				username: input.username,
+				role: input.role,
+				counties: JSON.stringify(countiesFor(input.role, input.counties)),
+				password_hash: input.passwordHash,
+				display_name: input.displayName ?? null,
+				demo: input.demo ? 1 : 0,
+				created_at: now,
+				updated_at: now
+			})
+			.returningAll()
+			.executeTakeFirstOrThrow();
+		return toUser(raw);
 	}
 
-	byId(id: number): UserRow | undefined {
-		const raw = this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as RawUser | undefined;
+	async byId(id: number): Promise<UserRow | undefined> {
+		const raw = await this.db
+			.selectFrom('users')
+			.selectAll()
+			.where('id', '=', id)
+			.executeTakeFirst();
 		return raw && toUser(raw);
 	}
 
-	byUsername(username: string): (UserRow & { passwordHash: string }) | undefined {
-		const raw = this.db.prepare('SELECT * FROM users WHERE username = ?').get(username) as
-			RawUser | undefined;
+	async byUsername(username: string): Promise<(UserRow & { passwordHash: string }) | undefined> {
+		const raw = await this.db
+			.selectFrom('users')
+			.selectAll()
+			.where('username', '=', username)
+			.executeTakeFirst();
 		return raw && { ...toUser(raw), passwordHash: raw.password_hash };
 	}
 
-	list(): UserRow[] {
-		return (this.db.prepare('SELECT * FROM users ORDER BY username').all() as RawUser[]).map(
-			toUser
-		);
+	async list(): Promise<UserRow[]> {
+		const rows = await this.db.selectFrom('users').selectAll().orderBy('username').execute();
+		return rows.map(toUser);
 	}
 
-	count(): number {
-		return (this.db.prepare('SELECT count(*) AS n FROM users').get() as { n: number }).n;
+	async count(): Promise<number> {
+		const row = await this.db
+			.selectFrom('users')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.executeTakeFirstOrThrow();
+		return row.n;
 	}
 
-	hasDemoUsers(): boolean {
-		return (
-			this.db.prepare('SELECT 1 FROM users WHERE demo = 1 AND disabled = 0 LIMIT 1').get() !==
-			undefined
-		);
+	async hasDemoUsers(): Promise<boolean> {
+		const row = await this.db
+			.selectFrom('users')
+			.select('id')
+			.where('demo', '=', 1)
+			.where('disabled', '=', 0)
+			.limit(1)
+			.executeTakeFirst();
+		return row !== undefined;
 	}
 
-	update(
+	async update(
 		id: number,
 		changes: {
 			role?: Role;
@@ -135,114 +139,116 @@ export class UserRepository {
 			disabled?: boolean;
 			displayName?: string | null;
 		}
-	): UserRow | undefined {
-		const user = this.byId(id);
+	): Promise<UserRow | undefined> {
+		const user = await this.byId(id);
 		if (!user) return undefined;
 		const role = changes.role ?? user.role;
 		const counties = countiesFor(role, changes.counties ?? user.counties);
-		this.db
-			.prepare(
-				`UPDATE users SET role = ?, counties = ?, disabled = ?, display_name = ?,
-				 password_hash = coalesce(?, password_hash), updated_at = ? WHERE id = ?`
-			)
-			.run(
+		await this.db
+			.updateTable('users')
+			.set({
 				role,
-				JSON.stringify(counties),
-				(changes.disabled ?? user.disabled) ? 1 : 0,
-				changes.displayName === undefined ? user.displayName : changes.displayName,
-				changes.passwordHash ?? null,
-				new Date().toISOString(),
-				id
-			);
+				counties: JSON.stringify(counties),
+				disabled: (changes.disabled ?? user.disabled) ? 1 : 0,
+				display_name: changes.displayName === undefined ? user.displayName : changes.displayName,
+				...(changes.passwordHash !== undefined ? { password_hash: changes.passwordHash } : {}),
+				updated_at: new Date().toISOString()
+			})
+			.where('id', '=', id)
+			.execute();
 		return this.byId(id);
 	}
 
 	// ---- tokens ----
 
 	/** Makes a token; only its SHA-256 is stored, so a copy of the database logs nobody in. */
-	issueToken(userId: number, kind: 'device' | 'session', deviceId?: string): string {
+	async issueToken(userId: number, kind: 'device' | 'session', deviceId?: string): Promise<string> {
 		const token = randomBytes(32).toString('base64url');
 		const now = Date.now();
 		const days = kind === 'device' ? DEVICE_TOKEN_DAYS : SESSION_TOKEN_DAYS;
-		this.db
-			.prepare(
-				`INSERT INTO tokens (token_hash, user_id, kind, device_id, created_at, last_used_at, expires_at)
-				 VALUES (?, ?, ?, ?, ?, ?, ?)`
-			)
-			.run(
-				hashToken(token),
-				userId,
+		await this.db
+			.insertInto('tokens')
+			.values({
+				token_hash: hashToken(token),
+				user_id: userId,
 				kind,
-				deviceId ?? null,
-				new Date(now).toISOString(),
-				new Date(now).toISOString(),
-				now + days * DAY_MS
-			);
-		if (kind === 'device' && deviceId) this.touchDevice(deviceId, userId, 0, false);
+				device_id: deviceId ?? null,
+				created_at: new Date(now).toISOString(),
+				last_used_at: new Date(now).toISOString(),
+				expires_at: now + days * DAY_MS
+			})
+			.execute();
+		if (kind === 'device' && deviceId) await this.touchDevice(deviceId, userId, 0, false);
 		return token;
 	}
 
 	/** The user a live token belongs to, extending the token's life; undefined when not valid. */
-	authenticate(token: string, now = Date.now()): Principal | undefined {
-		const row = this.db
-			.prepare(
-				`SELECT t.id AS token_id, t.kind, t.expires_at, t.last_used_at, t.revoked_at, u.*
-				 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?`
-			)
-			.get(hashToken(token)) as
-			| (RawUser & {
-					token_id: number;
-					kind: 'device' | 'session';
-					expires_at: number;
-					last_used_at: string;
-					revoked_at: string | null;
-			  })
-			| undefined;
+	async authenticate(token: string, now = Date.now()): Promise<Principal | undefined> {
+		const row = await this.db
+			.selectFrom('tokens as t')
+			.innerJoin('users as u', 'u.id', 't.user_id')
+			.selectAll('u')
+			.select(['t.id as token_id', 't.kind', 't.expires_at', 't.last_used_at', 't.revoked_at'])
+			.where('t.token_hash', '=', hashToken(token))
+			.executeTakeFirst();
 		if (!row || row.revoked_at || row.expires_at <= now || row.disabled === 1) return undefined;
 		if (now - Date.parse(row.last_used_at) > TOUCH_INTERVAL_MS) {
 			const days = row.kind === 'device' ? DEVICE_TOKEN_DAYS : SESSION_TOKEN_DAYS;
-			this.db
-				.prepare('UPDATE tokens SET last_used_at = ?, expires_at = ? WHERE id = ?')
-				.run(new Date(now).toISOString(), now + days * DAY_MS, row.token_id);
+			await this.db
+				.updateTable('tokens')
+				.set({ last_used_at: new Date(now).toISOString(), expires_at: now + days * DAY_MS })
+				.where('id', '=', row.token_id)
+				.execute();
 		}
 		return principalOf(toUser(row), row.token_id);
 	}
 
-	revokeToken(tokenId: number): void {
-		this.db
-			.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL')
-			.run(new Date().toISOString(), tokenId);
+	async revokeToken(tokenId: number): Promise<void> {
+		await this.db
+			.updateTable('tokens')
+			.set({ revoked_at: new Date().toISOString() })
+			.where('id', '=', tokenId)
+			.where('revoked_at', 'is', null)
+			.execute();
 	}
 
 	/** Revokes every live token of a user; returns how many. */
-	revokeUserTokens(userId: number): number {
-		return this.db
-			.prepare('UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-			.run(new Date().toISOString(), userId).changes;
+	async revokeUserTokens(userId: number): Promise<number> {
+		const result = await this.db
+			.updateTable('tokens')
+			.set({ revoked_at: new Date().toISOString() })
+			.where('user_id', '=', userId)
+			.where('revoked_at', 'is', null)
+			.executeTakeFirst();
+		return Number(result.numUpdatedRows);
 	}
 
 	// ---- failed logins ----
 
-	recentFailures(username: string, now = Date.now()): { count: number; oldest?: number } {
-		const row = this.db
-			.prepare(
-				'SELECT count(*) AS n, min(at) AS oldest FROM login_failures WHERE username = ? AND at > ?'
-			)
-			.get(username, now - LOGIN_FAILURE_WINDOW_MS) as { n: number; oldest: number | null };
+	async recentFailures(
+		username: string,
+		now = Date.now()
+	): Promise<{ count: number; oldest?: number }> {
+		const row = await this.db
+			.selectFrom('login_failures')
+			.select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('at').as('oldest')])
+			.where('username', '=', username)
+			.where('at', '>', now - LOGIN_FAILURE_WINDOW_MS)
+			.executeTakeFirstOrThrow();
 		return row.oldest === null ? { count: row.n } : { count: row.n, oldest: row.oldest };
 	}
 
-	recordFailure(username: string, now = Date.now()): void {
-		this.db.transaction(() => {
-			this.db.prepare('INSERT INTO login_failures (username, at) VALUES (?, ?)').run(username, now);
-			this.db
-				.prepare('DELETE FROM login_failures WHERE at <= ?')
-				.run(now - LOGIN_FAILURE_WINDOW_MS);
-		})();
+	/** Counts a failure, and forgets those out of the window (a sweep: it may run on its own). */
+	async recordFailure(username: string, now = Date.now()): Promise<void> {
+		await this.db.insertInto('login_failures').values({ username, at: now }).execute();
+		await this.db
+			.deleteFrom('login_failures')
+			.where('at', '<=', now - LOGIN_FAILURE_WINDOW_MS)
+			.execute();
 	}
 
-	clearFailures(username: string): void {
-		this.db.prepare('DELETE FROM login_failures WHERE username = ?').run(username);
+	async clearFailures(username: string): Promise<void> {
+		await this.db.deleteFrom('login_failures').where('username', '=', username).execute();
 	}
 
 	// ---- devices ----
@@ -251,10 +257,14 @@ export class UserRepository {
 	 * Whom a device id belongs to, and whether a city reviewer revoked it (issue 10 point 7: a
 	 * device id belongs to one account, and a revoked device stays revoked).
 	 */
-	deviceBinding(deviceId: string): { userId: number; revokedAt: string | null } | undefined {
-		const row = this.db
-			.prepare('SELECT user_id, revoked_at FROM devices WHERE device_id = ?')
-			.get(deviceId) as { user_id: number; revoked_at: string | null } | undefined;
+	async deviceBinding(
+		deviceId: string
+	): Promise<{ userId: number; revokedAt: string | null } | undefined> {
+		const row = await this.db
+			.selectFrom('devices')
+			.select(['user_id', 'revoked_at'])
+			.where('device_id', '=', deviceId)
+			.executeTakeFirst();
 		return row && { userId: row.user_id, revokedAt: row.revoked_at };
 	}
 
@@ -262,82 +272,111 @@ export class UserRepository {
 	 * Notes a device's sync (a push), or its sign-in (`synced` false: only registers it). A device
 	 * of another account is left as it is: callers check `deviceBinding` first.
 	 */
-	touchDevice(deviceId: string, userId: number, pushed: number, synced = true): void {
+	async touchDevice(
+		deviceId: string,
+		userId: number,
+		pushed: number,
+		synced = true
+	): Promise<void> {
 		const now = new Date().toISOString();
-		this.db
-			.prepare(
+		await this.db
+			.insertInto('devices')
+			.values({
+				device_id: deviceId,
+				user_id: userId,
+				first_seen_at: now,
+				last_sync_at: now,
+				last_pushed: pushed
+			})
+			.onConflict((oc) =>
 				synced
-					? `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
-					   ON CONFLICT(device_id) DO UPDATE SET last_sync_at = excluded.last_sync_at,
-					   last_pushed = excluded.last_pushed WHERE devices.user_id = excluded.user_id`
-					: `INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_pushed) VALUES (?, ?, ?, ?, ?)
-					   ON CONFLICT(device_id) DO NOTHING`
+					? oc
+							.column('device_id')
+							.doUpdateSet((eb) => ({
+								last_sync_at: eb.ref('excluded.last_sync_at'),
+								last_pushed: eb.ref('excluded.last_pushed')
+							}))
+							.whereRef('devices.user_id', '=', 'excluded.user_id')
+					: oc.column('device_id').doNothing()
 			)
-			.run(deviceId, userId, now, now, pushed);
+			.execute();
 	}
 
 	/** What a device says about itself (unsent work), kept for the city reviewer's device list. */
-	reportDevice(
+	async reportDevice(
 		deviceId: string,
 		userId: number,
 		report: { unsent: number; oldestUnsentAt?: string; appVersion?: string; userAgent?: string }
-	): void {
+	): Promise<void> {
 		const now = new Date().toISOString();
-		this.db
-			.prepare(
-				`INSERT INTO devices (device_id, user_id, first_seen_at, last_sync_at, last_report_at, unsent, oldest_unsent_at, app_version, user_agent)
-				 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-				 ON CONFLICT(device_id) DO UPDATE SET last_report_at = excluded.last_report_at,
-				 last_sync_at = excluded.last_sync_at,
-				 unsent = excluded.unsent, oldest_unsent_at = excluded.oldest_unsent_at,
-				 app_version = coalesce(excluded.app_version, app_version), user_agent = coalesce(excluded.user_agent, user_agent)
-				 WHERE devices.user_id = excluded.user_id`
+		await this.db
+			.insertInto('devices')
+			.values({
+				device_id: deviceId,
+				user_id: userId,
+				first_seen_at: now,
+				last_sync_at: now,
+				last_report_at: now,
+				unsent: report.unsent,
+				oldest_unsent_at: report.oldestUnsentAt ?? null,
+				app_version: report.appVersion ?? null,
+				user_agent: report.userAgent ?? null
+			})
+			.onConflict((oc) =>
+				oc
+					.column('device_id')
+					.doUpdateSet((eb) => ({
+						last_report_at: eb.ref('excluded.last_report_at'),
+						last_sync_at: eb.ref('excluded.last_sync_at'),
+						unsent: eb.ref('excluded.unsent'),
+						oldest_unsent_at: eb.ref('excluded.oldest_unsent_at'),
+						app_version: eb.fn.coalesce('excluded.app_version', 'devices.app_version'),
+						user_agent: eb.fn.coalesce('excluded.user_agent', 'devices.user_agent')
+					}))
+					.whereRef('devices.user_id', '=', 'excluded.user_id')
 			)
-			.run(
-				deviceId,
-				userId,
-				now,
-				now,
-				now,
-				report.unsent,
-				report.oldestUnsentAt ?? null,
-				report.appVersion ?? null,
-				report.userAgent ?? null
-			);
+			.execute();
 	}
 
 	/**
-	 * The devices each user has signed in on or synced from, by user id, in one query: last sync, last report, unsent count as last reported, and whether a
-	 * live token remains.
+	 * The devices each user has signed in on or synced from, by user id, in one query: last sync,
+	 * last report, unsent count as last reported, and whether a live token remains.
 	 */
-	devicesByUser(now = Date.now()): Map<number, DeviceRow[]> {
-		const rows = this.db
-			.prepare(
-				`SELECT d.user_id, d.device_id, d.first_seen_at, d.last_sync_at, d.last_pushed, d.last_report_at,
-				        d.unsent, d.oldest_unsent_at, d.app_version, d.user_agent,
-				        (SELECT count(*) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id
-				           AND t.revoked_at IS NULL AND t.expires_at > ?) AS live_tokens,
-				        (SELECT max(revoked_at) FROM tokens t WHERE t.device_id = d.device_id AND t.user_id = d.user_id) AS revoked_at,
-				        d.revoked_at AS blocked_at
-				 FROM devices d ORDER BY d.last_sync_at DESC`
-			)
-			.all(now) as {
-			user_id: number;
-			device_id: string;
-			first_seen_at: string;
-			last_sync_at: string;
-			last_pushed: number;
-			last_report_at: string | null;
-			unsent: number | null;
-			oldest_unsent_at: string | null;
-			app_version: string | null;
-			user_agent: string | null;
-			live_tokens: number;
-			revoked_at: string | null;
-			blocked_at: string | null;
-		}[];
+	async devicesByUser(now = Date.now()): Promise<Map<number, DeviceRow[]>> {
+		const rows = await this.db
+			.selectFrom('devices as d')
+			.select((eb) => [
+				'd.user_id',
+				'd.device_id',
+				'd.first_seen_at',
+				'd.last_sync_at',
+				'd.last_pushed',
+				'd.last_report_at',
+				'd.unsent',
+				'd.oldest_unsent_at',
+				'd.app_version',
+				'd.user_agent',
+				'd.revoked_at as blocked_at',
+				eb
+					.selectFrom('tokens as t')
+					.select((e) => e.fn.countAll<number>().as('n'))
+					.whereRef('t.device_id', '=', 'd.device_id')
+					.whereRef('t.user_id', '=', 'd.user_id')
+					.where('t.revoked_at', 'is', null)
+					.where('t.expires_at', '>', now)
+					.as('live_tokens'),
+				eb
+					.selectFrom('tokens as t')
+					.select((e) => e.fn.max('t.revoked_at').as('r'))
+					.whereRef('t.device_id', '=', 'd.device_id')
+					.whereRef('t.user_id', '=', 'd.user_id')
+					.as('revoked_at')
+			])
+			.orderBy('d.last_sync_at', 'desc')
+			.execute();
 		const byUser = new Map<number, DeviceRow[]>();
 		for (const r of rows) {
+			const live = Number(r.live_tokens ?? 0);
 			const list = byUser.get(r.user_id) ?? [];
 			list.push({
 				deviceId: r.device_id,
@@ -349,8 +388,8 @@ export class UserRepository {
 				oldestUnsentAt: r.oldest_unsent_at,
 				appVersion: r.app_version,
 				userAgent: r.user_agent,
-				signedIn: r.live_tokens > 0,
-				revokedAt: r.live_tokens > 0 ? null : r.revoked_at,
+				signedIn: live > 0,
+				revokedAt: live > 0 ? null : (r.revoked_at ?? null),
 				blockedAt: r.blocked_at
 			});
 			byUser.set(r.user_id, list);
@@ -360,26 +399,34 @@ export class UserRepository {
 
 	/**
 	 * Ends every token of one device (a lost or stolen tablet) and marks it revoked, so no login
-	 * can bring it back until a city reviewer reinstates it. Returns how many tokens ended.
+	 * can bring it back until a city reviewer reinstates it. Returns how many tokens ended. Call
+	 * inside DataStore.write: both happen or neither.
 	 */
-	revokeDevice(deviceId: string): number {
+	async revokeDevice(deviceId: string): Promise<number> {
 		const now = new Date().toISOString();
-		return this.db.transaction(() => {
-			this.db
-				.prepare('UPDATE devices SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
-				.run(now, deviceId);
-			return this.db
-				.prepare('UPDATE tokens SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL')
-				.run(now, deviceId).changes;
-		})();
+		await this.db
+			.updateTable('devices')
+			.set({ revoked_at: now })
+			.where('device_id', '=', deviceId)
+			.where('revoked_at', 'is', null)
+			.execute();
+		const result = await this.db
+			.updateTable('tokens')
+			.set({ revoked_at: now })
+			.where('device_id', '=', deviceId)
+			.where('revoked_at', 'is', null)
+			.executeTakeFirst();
+		return Number(result.numUpdatedRows);
 	}
 
 	/** A revoked device found again: its account may log in on it once more. */
-	reinstateDevice(deviceId: string): boolean {
-		return (
-			this.db.prepare('UPDATE devices SET revoked_at = NULL WHERE device_id = ?').run(deviceId)
-				.changes > 0
-		);
+	async reinstateDevice(deviceId: string): Promise<boolean> {
+		const result = await this.db
+			.updateTable('devices')
+			.set({ revoked_at: null })
+			.where('device_id', '=', deviceId)
+			.executeTakeFirst();
+		return Number(result.numUpdatedRows) > 0;
 	}
 }
 

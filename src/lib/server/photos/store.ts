@@ -2,16 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
 import { open, rename, rm, stat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { PhotoMime } from '../../domain/schemas/photo.js';
+import { PHOTO_MAX_BYTES } from '../../domain/sync/limits.js';
 
-export const PHOTO_MAX_BYTES = 20 * 1024 * 1024;
-export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
-export type PhotoType = (typeof PHOTO_TYPES)[number];
 export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 /** Bytes gathered before each write to the temporary file. */
 const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** Does `head` start like a file of `type`? (magic numbers) */
-export function looksLike(type: PhotoType, head: Uint8Array): boolean {
+export function looksLike(type: PhotoMime, head: Uint8Array): boolean {
 	switch (type) {
 		case 'image/jpeg':
 			return head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
@@ -71,7 +70,7 @@ export class PhotoStore {
 	 * and hashing to `sha256`. Throws PhotoStoreError (and leaves nothing behind) otherwise.
 	 * Returns the size.
 	 */
-	async put(sha256: string, type: PhotoType, body: AsyncIterable<Uint8Array>): Promise<number> {
+	async put(sha256: string, type: PhotoMime, body: AsyncIterable<Uint8Array>): Promise<number> {
 		const target = this.pathOf(sha256);
 		const temp = join(this.tmp, `${sha256}.${randomBytes(6).toString('hex')}`);
 		const hash = createHash('sha256');

@@ -1,23 +1,9 @@
-import { z } from 'zod';
 import type { RecordStatus } from '../../domain/codelists/index.js';
-import type { Db } from '../db/connection.js';
-import type { RecordRepository, ReviewComment } from '../db/records.js';
+import type { DecisionBody, ReviewComment } from '../../domain/sync/wire.js';
+import type { DataStore } from '../db/store.js';
 import { inScope, type Principal } from '../auth/roles.js';
 
-export const DecisionBodySchema = z.strictObject({
-	decision: z.enum(['approve', 'return'], { error: 'decision 只能是 approve 或 return' }),
-	revision: z.number().int().min(1),
-	comments: z
-		.array(
-			z.strictObject({
-				path: z.string().trim().max(200).optional(),
-				message: z.string().trim().min(1, '意见不能为空').max(20_000)
-			})
-		)
-		.max(200)
-		.default([])
-});
-export type DecisionBody = z.infer<typeof DecisionBodySchema>;
+export { DecisionBodySchema, type DecisionBody } from '../../domain/sync/wire.js';
 
 export type DecisionOutcome =
 	| { ok: true; status: RecordStatus; revision: number }
@@ -37,16 +23,20 @@ const STATUS_WORDS: Record<RecordStatus, string> = {
 	published: '已公布'
 };
 
-export function decide(
-	db: Db,
-	records: RecordRepository,
+/**
+ * Decides on a record in one writing transaction (DataStore.write): the revision check, the new
+ * revision and its change in the feed are stored together or not at all, and a concurrent
+ * decision or push waits for its turn, so a stale `revision` is always seen (409).
+ */
+export async function decide(
+	store: DataStore,
 	user: Principal,
 	id: string,
 	body: DecisionBody,
 	now = new Date()
-): DecisionOutcome {
-	return db.transaction((): DecisionOutcome => {
-		const row = records.get(id);
+): Promise<DecisionOutcome> {
+	return store.write(async ({ records }): Promise<DecisionOutcome> => {
+		const row = await records.getForUpdate(id);
 		if (!row || !inScope(user, row.countyCode))
 			return { ok: false, status: 404, error: '没有这条记录' };
 		const rule = RULES[user.role];
@@ -75,7 +65,7 @@ export function decide(
 			return { ok: false, status: 422, error: '退回记录时必须写明意见，告诉调查员要改什么' };
 		}
 		if (body.decision === 'approve' && comments.length === 0) {
-			const errors = records.findings(id).filter((f) => f.severity === 'error');
+			const errors = (await records.findings(id)).filter((f) => f.severity === 'error');
 			if (errors.length > 0) {
 				return {
 					ok: false,
@@ -85,7 +75,7 @@ export function decide(
 			}
 		}
 		const status = body.decision === 'approve' ? rule.approve : 'returned';
-		const revision = records.storeDecision({
+		const revision = await records.storeDecision({
 			row,
 			action: body.decision,
 			status,
@@ -94,5 +84,5 @@ export function decide(
 			at: now.toISOString()
 		});
 		return { ok: true, status, revision };
-	})();
+	});
 }

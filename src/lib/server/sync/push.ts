@@ -1,58 +1,21 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { parseWith, type Issue } from '../../domain/schemas/common.js';
+import { nulIssues, parseWith, type Issue } from '../../domain/schemas/common.js';
 import { SurveyRecordSchema, type SurveyRecord } from '../../domain/schemas/survey-record.js';
 import { canonicalContent } from '../../domain/records/identity.js';
 import { runQc } from '../../domain/qc/index.js';
-import type { QcFinding } from '../../domain/qc/finding.js';
 import type { CountyCollection } from '../../domain/geometry/counties.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
-import type { Db } from '../db/connection.js';
-import type { RecordRepository, RecordRow } from '../db/records.js';
-import type { RegistryRepository } from '../db/registry.js';
-import type { PhotoRepository } from '../db/photos.js';
+import type { RecordRow } from '../db/records.js';
+import type { DataStore } from '../db/store.js';
 import { inScope, type Principal } from '../auth/roles.js';
-import { PUSH_MAX_RECORDS } from '../../domain/sync/limits.js';
+import type { PushResult, RejectCode } from '../../domain/sync/wire.js';
 
 export { PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '../../domain/sync/limits.js';
+export { PushBodySchema } from '../../domain/sync/wire.js';
+export type { PushResult, RejectCode };
 
 /** Statuses a push may not change: the record is locked until a reviewer returns it. */
 const LOCKED: readonly RecordStatus[] = ['county_approved', 'accepted', 'published'];
-
-export const PushBodySchema = z.strictObject({
-	deviceId: z.string().trim().min(1, 'deviceId 不能为空').max(200),
-	records: z.array(z.unknown()).max(PUSH_MAX_RECORDS, `一次最多推送 ${PUSH_MAX_RECORDS} 条记录`)
-});
-
-export type PushResult =
-	| { id: string | null; status: 'accepted'; revision: number; findings: QcFinding[] }
-	| { id: string | null; status: 'unchanged'; revision: number; findings: QcFinding[] }
-	| {
-			id: string | null;
-			status: 'conflict';
-			revision: number;
-			current: SurveyRecord & { status: RecordStatus; revision: number };
-	  }
-	| { id: string | null; status: 'rejected'; code: RejectCode; issues: Issue[] };
-
-/**
- * Why a record was rejected (an extension of contract §3's push result): the first reason found.
- * - `invalid`: the record does not pass the schema;
- * - `not_surveyor`: the account is not a surveyor's (the sync API is for survey devices);
- * - `out_of_scope`: its county is outside the account's;
- * - `not_author`: the server holds it, and another account wrote it;
- * - `unknown_site`: a 复查 of a site the registry does not hold in that county;
- * - `photo_missing`: it names a photo the server does not hold;
- * - `locked`: approved or published, locked until a reviewer returns it.
- */
-export type RejectCode =
-	| 'invalid'
-	| 'not_surveyor'
-	| 'out_of_scope'
-	| 'not_author'
-	| 'unknown_site'
-	| 'photo_missing'
-	| 'locked';
 
 export function contentKey(record: SurveyRecord): string {
 	return createHash('sha256').update(canonicalContent(record)).digest('hex');
@@ -67,10 +30,7 @@ function idOf(input: unknown): string | null {
 }
 
 export type PushDeps = {
-	db: Db;
-	records: RecordRepository;
-	registry: RegistryRepository;
-	photos: PhotoRepository;
+	store: DataStore;
 	counties: CountyCollection;
 };
 
@@ -80,12 +40,12 @@ type Refusal = { code: RejectCode; issues: Issue[] };
  * Checks a pushed record against the account and the stored row, before its content is looked
  * at: the first refusal found, or none.
  */
-function admission(
-	deps: PushDeps,
+async function admission(
+	tx: DataStore,
 	user: Principal,
 	record: SurveyRecord,
 	previous: RecordRow | undefined
-): Refusal | undefined {
+): Promise<Refusal | undefined> {
 	if (user.role !== 'surveyor') {
 		return {
 			code: 'not_surveyor',
@@ -125,7 +85,7 @@ function admission(
 	const issues: Issue[] = [];
 	let code: RejectCode | undefined;
 	if (record.kind === '复查' && record.siteCode) {
-		const site = deps.registry.get(record.siteCode);
+		const site = await tx.registry.get(record.siteCode);
 		if (!site) {
 			issues.push({
 				path: 'siteCode',
@@ -139,7 +99,7 @@ function admission(
 		}
 		if (issues.length > 0) code = 'unknown_site';
 	}
-	for (const sha of deps.photos.missing(record.photos.map((p) => p.sha256))) {
+	for (const sha of await tx.photos.missing(record.photos.map((p) => p.sha256))) {
 		code ??= 'photo_missing';
 		issues.push({
 			path: `photos.${record.photos.findIndex((p) => p.sha256 === sha)}`,
@@ -151,30 +111,38 @@ function admission(
 
 /**
  * Handles one push (contract §3): each record in order, each one validated, scoped, compared with
- * the stored revision and, when accepted, stored with its QC findings. All in one transaction,
- * so a repeated id meets the first and a crash stores all or nothing of the push.
+ * the stored revision and, when accepted, stored with its QC findings. All in one writing
+ * transaction (DataStore.write: writers take turns on either database), so a repeated id meets
+ * the first, a retry of an accepted revision finds it (`unchanged`, nothing written), the
+ * baseRevision check sees the revision it writes after, and a crash stores all or nothing of the
+ * push.
  */
-export function push(
+export async function push(
 	deps: PushDeps,
 	user: Principal,
 	deviceId: string,
 	inputs: readonly unknown[],
 	now = new Date()
-): PushResult[] {
+): Promise<PushResult[]> {
 	const at = now.toISOString();
-	return deps.db.transaction(() => {
+	const done = await deps.store.write(async (tx) => {
 		const results: PushResult[] = [];
 		let accepted = 0;
 		for (const input of inputs) {
 			const id = idOf(input);
+			const nul = nulIssues(input);
+			if (nul.length > 0) {
+				results.push({ id, status: 'rejected', code: 'invalid', issues: nul });
+				continue;
+			}
 			const parsed = parseWith(SurveyRecordSchema, input);
 			if (!parsed.ok) {
 				results.push({ id, status: 'rejected', code: 'invalid', issues: parsed.issues });
 				continue;
 			}
 			const record = parsed.value;
-			const previous: RecordRow | undefined = deps.records.get(record.id);
-			const refusal = admission(deps, user, record, previous);
+			const previous: RecordRow | undefined = await tx.records.getForUpdate(record.id);
+			const refusal = await admission(tx, user, record, previous);
 			if (refusal) {
 				results.push({ id: record.id, status: 'rejected', ...refusal });
 				continue;
@@ -185,7 +153,7 @@ export function push(
 					id: record.id,
 					status: 'unchanged',
 					revision: previous.revision,
-					findings: deps.records.findings(record.id)
+					findings: await tx.records.findings(record.id)
 				});
 				continue;
 			}
@@ -214,11 +182,11 @@ export function push(
 			}
 			const findings = runQc(record, {
 				counties: deps.counties,
-				registry: deps.registry.ofCounty(record.countyCode),
-				otherRecords: deps.records.qcNeighbours(record),
+				registry: await tx.registry.ofCounty(record.countyCode),
+				otherRecords: await tx.records.qcNeighbours(record),
 				now
 			});
-			const revision = deps.records.storePush({
+			const revision = await tx.records.storePush({
 				record,
 				contentKey: key,
 				previous,
@@ -233,5 +201,6 @@ export function push(
 			results.push({ id: record.id, status: 'accepted', revision, findings });
 		}
 		return { results, accepted };
-	})().results;
+	});
+	return done.results;
 }

@@ -5,7 +5,7 @@ import { inScope } from '$lib/server/auth/roles';
 import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
 import { parseCursor } from '$lib/server/sync/cursor';
 
-export const GET = endpoint((event) => {
+export const GET = endpoint(async (event) => {
 	const user = requireUser(event);
 	const { searchParams } = event.url;
 	allowQuery(event.url, ['county', 'since']);
@@ -21,6 +21,9 @@ export const GET = endpoint((event) => {
 			throw new HttpError(403, `账号 ${user.username} 无权查看旗区 ${county} 的名录`);
 	}
 	const since = parseCursor(searchParams.get('since'));
-	const { sites, cursor } = app().registry.changedSince(county ? [county] : user.counties, since);
+	// one snapshot: the sites and the cursor are of the same moment
+	const { sites, cursor } = await app().store.read((tx) =>
+		tx.registry.changedSince(county ? [county] : user.counties, since)
+	);
 	return json({ sites, cursor: String(cursor) });
 });

@@ -4,10 +4,9 @@ import { m } from '$lib/paraglide/messages';
 import { app } from '$lib/server/instance';
 
 /** Importing a device backup is the city's; the upload itself goes to /api/imports. */
-export const load: PageServerLoad = ({ locals }) => {
+export const load: PageServerLoad = async ({ locals }) => {
 	if (locals.user?.role !== 'city_reviewer') error(403, m.review_imports_forbidden());
-	const surveyors = app()
-		.users.list()
+	const surveyors = (await app().users.list())
 		.filter((u) => u.role === 'surveyor' && !u.disabled)
 		.map((u) => ({ username: u.username, displayName: u.displayName }));
 	return { surveyors };

@@ -65,7 +65,7 @@ export const actions: Actions = {
 			// no session for an account that has no review page
 			return fail(403, { username, error: m.review_login_surveyor(), kind: 'surveyor' });
 		}
-		const token = server.users.issueToken(checked.user.id, 'session');
+		const token = await server.users.issueToken(checked.user.id, 'session');
 		setSessionCookie(cookies, token, 'session', !dev && url.protocol === 'https:');
 		redirect(303, target(next, url.origin));
 	}

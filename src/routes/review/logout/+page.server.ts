@@ -10,8 +10,8 @@ export const load: PageServerLoad = () => {
 
 export const actions: Actions = {
 	/** Ends exactly this session's token and drops the cookie. */
-	default: ({ locals, cookies }) => {
-		if (locals.user) app().users.revokeToken(locals.user.tokenId);
+	default: async ({ locals, cookies }) => {
+		if (locals.user) await app().users.revokeToken(locals.user.tokenId);
 		cookies.delete(SESSION_COOKIE, { path: '/' });
 		redirect(303, '/review/login');
 	}

@@ -39,9 +39,9 @@ function cityReviewer(event: { locals: App.Locals }): Principal {
 	return user;
 }
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const actor = cityReviewer(event);
-	const outcome = listUsers(app().users, actor);
+	const outcome = await listUsers(app().store, actor);
 	if (!outcome.ok) error(outcome.status, outcome.error);
 	return { users: outcome.value, self: actor.username, minPassword: MIN_PASSWORD_LENGTH };
 };
@@ -99,7 +99,7 @@ export const actions: Actions = {
 		const role = text(data, 'role');
 		const counties = data.getAll('counties').filter((c): c is string => typeof c === 'string');
 		const values = { username, displayName, role, counties };
-		const outcome = await addUser(app().users, actor, {
+		const outcome = await addUser(app().store, actor, {
 			username,
 			role: role || undefined,
 			counties,
@@ -121,7 +121,7 @@ export const actions: Actions = {
 		const role = text(data, 'role');
 		const counties = data.getAll('counties').filter((c): c is string => typeof c === 'string');
 		const values = { username, displayName, role, counties };
-		const outcome = await changeUser(app().users, actor, username, {
+		const outcome = await changeUser(app().store, actor, username, {
 			role: role || undefined,
 			counties,
 			displayName
@@ -137,7 +137,7 @@ export const actions: Actions = {
 
 	disable: async (event) => {
 		const { actor, username } = await formOf(event);
-		const outcome = await changeUser(app().users, actor, username, { disabled: true });
+		const outcome = await changeUser(app().store, actor, username, { disabled: true });
 		if (!outcome.ok) return refused(outcome, { action: 'disable', username });
 		return {
 			action: 'disable',
@@ -149,7 +149,7 @@ export const actions: Actions = {
 
 	enable: async (event) => {
 		const { actor, username } = await formOf(event);
-		const outcome = await changeUser(app().users, actor, username, { disabled: false });
+		const outcome = await changeUser(app().store, actor, username, { disabled: false });
 		if (!outcome.ok) return refused(outcome, { action: 'enable', username });
 		return {
 			action: 'enable',
@@ -163,7 +163,7 @@ export const actions: Actions = {
 		const { actor, data, username } = await formOf(event);
 		const generate = text(data, 'mode') === 'generate';
 		const password = generate ? generatePassword() : text(data, 'password');
-		const outcome = await changeUser(app().users, actor, username, { password });
+		const outcome = await changeUser(app().store, actor, username, { password });
 		if (!outcome.ok) return refused(outcome, { action: 'password', username });
 		const count = outcome.value.endedLogins;
 		return {
@@ -185,8 +185,8 @@ export const actions: Actions = {
 async function deviceAction(event: RequestEvent, action: 'revoke' | 'reinstate') {
 	const { actor, data, username } = await formOf(event);
 	const deviceId = text(data, 'deviceId');
-	const outcome = (action === 'revoke' ? revokeDevice : reinstateDevice)(
-		app().users,
+	const outcome = await (action === 'revoke' ? revokeDevice : reinstateDevice)(
+		app().store,
 		actor,
 		deviceId
 	);

@@ -4,15 +4,15 @@ import { addUser, listUsers } from '$lib/server/admin';
 import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
 
 /** Users with their devices (city reviewer). Extension of contract §3, for issue 5. */
-export const GET = endpoint((event) => {
-	const outcome = listUsers(app().users, requireUser(event));
+export const GET = endpoint(async (event) => {
+	const outcome = await listUsers(app().store, requireUser(event));
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
 	return json({ users: outcome.value });
 });
 
 export const POST = endpoint(async (event) => {
 	const actor = requireUser(event);
-	const outcome = await addUser(app().users, actor, await readJson(event.request, 16 * 1024));
+	const outcome = await addUser(app().store, actor, await readJson(event.request, 16 * 1024));
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error, outcome.issues);
 	return json({ user: outcome.value }, { status: 201 });
 });

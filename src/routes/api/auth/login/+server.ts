@@ -1,22 +1,15 @@
 import { json } from '@sveltejs/kit';
-import { z } from 'zod';
 import { dev } from '$app/environment';
 import { parseWith } from '$lib/domain/schemas/common';
 import { app } from '$lib/server/instance';
 import { checkLogin, loginRefusalText, setSessionCookie } from '$lib/server/auth/login';
 import { deviceRefusal } from '$lib/server/auth/devices';
 import { badRequest, clientAddress, endpoint, HttpError, readJson } from '$lib/server/http';
-
-const LoginSchema = z.strictObject({
-	username: z.string().trim().min(1, '请输入用户名').max(100),
-	password: z.string().min(1, '请输入密码').max(1000),
-	/** A device (the field app) gets a 90-day token; a browser without one a 7-day session. */
-	deviceId: z.string().trim().min(1).max(200).optional()
-});
+import { LoginBodySchema } from '$lib/domain/sync/wire';
 
 export const POST = endpoint(async (event) => {
 	const { request, cookies, url } = event;
-	const parsed = parseWith(LoginSchema, await readJson(request, 16 * 1024));
+	const parsed = parseWith(LoginBodySchema, await readJson(request, 16 * 1024));
 	if (!parsed.ok) throw badRequest('登录请求不完整', parsed.issues);
 	const { username, password, deviceId } = parsed.value;
 	const server = app();
@@ -34,11 +27,11 @@ export const POST = endpoint(async (event) => {
 	}
 	const { user } = checked;
 	if (deviceId) {
-		const refusal = deviceRefusal(server.users, user, deviceId);
+		const refusal = await deviceRefusal(server.users, user, deviceId);
 		if (refusal) throw new HttpError(refusal.status, refusal.error);
 	}
 	const kind = deviceId ? 'device' : 'session';
-	const token = server.users.issueToken(user.id, kind, deviceId);
+	const token = await server.users.issueToken(user.id, kind, deviceId);
 	setSessionCookie(cookies, token, kind, !dev && url.protocol === 'https:');
 	return json({
 		token,

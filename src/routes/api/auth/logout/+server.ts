@@ -3,9 +3,9 @@ import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { endpoint, requireUser } from '$lib/server/http';
 
 /** Ends this token or session; the device keeps its unsent data (that is the device's business). */
-export const POST = endpoint((event) => {
+export const POST = endpoint(async (event) => {
 	const user = requireUser(event);
-	app().users.revokeToken(user.tokenId);
+	await app().users.revokeToken(user.tokenId);
 	event.cookies.delete(SESSION_COOKIE, { path: '/' });
 	return new Response(null, { status: 204 });
 });

@@ -2,13 +2,9 @@ import { Readable } from 'node:stream';
 import type { RequestEvent } from './$types';
 import { app } from '$lib/server/instance';
 import { endpoint, HttpError, requireSurveyor, requireUser } from '$lib/server/http';
-import {
-	PHOTO_MAX_BYTES,
-	PHOTO_TYPES,
-	PhotoStoreError,
-	SHA256_PATTERN,
-	type PhotoType
-} from '$lib/server/photos/store';
+import { PhotoStoreError, SHA256_PATTERN } from '$lib/server/photos/store';
+import { PHOTO_MIME_TYPES, type PhotoMime } from '$lib/domain/schemas/photo';
+import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits';
 
 async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
 	if (!body) return;
@@ -27,9 +23,9 @@ function hashOf(event: RequestEvent): string {
 }
 
 /** Is it stored? Not scoped: knowing a hash means having the photo (contract §1). */
-export const HEAD = endpoint((event: RequestEvent) => {
+export const HEAD = endpoint(async (event: RequestEvent) => {
 	requireUser(event);
-	const stored = app().photos.has(hashOf(event));
+	const stored = await app().photos.has(hashOf(event));
 	return new Response(null, { status: stored ? 200 : 404 });
 });
 
@@ -41,14 +37,14 @@ export const PUT = endpoint(async (event: RequestEvent) => {
 		.split(';')[0]!
 		.trim()
 		.toLowerCase();
-	if (!(PHOTO_TYPES as readonly string[]).includes(type)) {
-		throw new HttpError(400, `照片的 Content-Type 必须是 ${PHOTO_TYPES.join('、')} 之一`);
+	if (!(PHOTO_MIME_TYPES as readonly string[]).includes(type)) {
+		throw new HttpError(400, `照片的 Content-Type 必须是 ${PHOTO_MIME_TYPES.join('、')} 之一`);
 	}
 	const declared = Number(event.request.headers.get('content-length') ?? NaN);
 	if (declared > PHOTO_MAX_BYTES)
 		throw new HttpError(413, `照片超过 ${PHOTO_MAX_BYTES / 1024 / 1024} MB 上限`);
 	const server = app();
-	if (server.photos.has(sha)) {
+	if (await server.photos.has(sha)) {
 		// read and drop the bytes: cancelling the body would destroy the keep-alive socket
 		await drain(event.request.body);
 		return new Response(null, { status: 200 });
@@ -58,14 +54,14 @@ export const PUT = endpoint(async (event: RequestEvent) => {
 	try {
 		size = await server.photoStore.put(
 			sha,
-			type as PhotoType,
+			type as PhotoMime,
 			event.request.body as unknown as AsyncIterable<Uint8Array>
 		);
 	} catch (error) {
 		if (error instanceof PhotoStoreError) throw new HttpError(error.status, error.message);
 		throw error;
 	}
-	const added = server.photos.add(sha, size, type, user.id);
+	const added = await server.photos.add(sha, size, type, user.id);
 	return new Response(null, {
 		status: added ? 201 : 200,
 		headers: { Location: `/api/photos/${sha}` }
@@ -73,13 +69,14 @@ export const PUT = endpoint(async (event: RequestEvent) => {
 });
 
 /** The bytes, to the uploader and to whoever may read a record that names the photo. */
-export const GET = endpoint((event: RequestEvent) => {
+export const GET = endpoint(async (event: RequestEvent) => {
 	const user = requireUser(event);
 	const sha = hashOf(event);
 	const server = app();
-	const photo = server.photos.get(sha);
+	const photo = await server.photos.get(sha);
 	const allowed =
-		photo && (photo.uploadedBy === user.id || server.records.photoReadable(sha, user.counties));
+		photo &&
+		(photo.uploadedBy === user.id || (await server.records.photoReadable(sha, user.counties)));
 	if (!photo || !allowed) throw new HttpError(404, '没有这张照片');
 	const stream = Readable.toWeb(server.photoStore.read(sha)) as ReadableStream<Uint8Array>;
 	return new Response(stream, {

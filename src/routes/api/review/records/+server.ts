@@ -4,7 +4,7 @@ import { app } from '$lib/server/instance';
 import { inScope } from '$lib/server/auth/roles';
 import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
 
-export const GET = endpoint((event) => {
+export const GET = endpoint(async (event) => {
 	const user = requireUser(event);
 	allowQuery(event.url, ['county', 'status']);
 	const county = event.url.searchParams.get('county');
@@ -22,7 +22,7 @@ export const GET = endpoint((event) => {
 		);
 	}
 	const server = app();
-	const rows = server.records.list(
+	const rows = await server.records.list(
 		county ? [county] : user.counties,
 		(status as RecordStatus | null) ?? undefined
 	);

@@ -1,6 +1,5 @@
 import { json } from '@sveltejs/kit';
 import { app } from '$lib/server/instance';
-import { changesSince, lastChange } from '$lib/server/db/changes';
 import { allowQuery, endpoint, requireUser } from '$lib/server/http';
 import { parseCursor } from '$lib/server/sync/cursor';
 
@@ -11,7 +10,7 @@ const PULL_LIMIT = 500;
  * What changed for me since the cursor. A surveyor gets its own records' outcomes and its
  * counties' registry; a reviewer every record and site of its counties.
  */
-export const GET = endpoint((event) => {
+export const GET = endpoint(async (event) => {
 	const user = requireUser(event);
 	allowQuery(event.url, ['since', 'limit']);
 	const since = parseCursor(event.url.searchParams.get('since'));
@@ -21,20 +20,19 @@ export const GET = endpoint((event) => {
 			? limitParam
 			: PULL_LIMIT;
 	const server = app();
-	// one read transaction: the feed and its end are read at one moment
-	const page = server.db.transaction(() => {
-		const found = changesSince(
-			server.db,
+	// one snapshot: the feed and its end are read at one moment (DataStore.read)
+	const page = await server.store.read(async ({ feed }) => {
+		const found = await feed.since(
 			{ id: user.id, counties: user.counties, ownRecordsOnly: user.role === 'surveyor' },
 			since,
 			limit
 		);
-		const cursor = found.more ? found.changes.at(-1)!.seq : Math.max(since, lastChange(server.db));
+		const cursor = found.more ? found.changes.at(-1)!.seq : Math.max(since, await feed.last());
 		return {
 			changes: found.changes.map((c) => c.payload),
 			cursor: String(cursor),
 			more: found.more
 		};
-	})();
+	});
 	return json(page);
 });

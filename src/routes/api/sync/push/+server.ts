@@ -19,10 +19,10 @@ export const POST = endpoint(async (event) => {
 	const parsed = parseWith(PushBodySchema, body);
 	if (!parsed.ok) throw badRequest('推送请求应为 {deviceId, records:[…]}', parsed.issues);
 	const server = app();
-	const refusal = deviceRefusal(server.users, user, parsed.value.deviceId);
+	const refusal = await deviceRefusal(server.users, user, parsed.value.deviceId);
 	if (refusal) throw new HttpError(refusal.status, refusal.error);
-	const results = push(server, user, parsed.value.deviceId, parsed.value.records);
-	server.users.touchDevice(
+	const results = await push(server, user, parsed.value.deviceId, parsed.value.records);
+	await server.users.touchDevice(
 		parsed.value.deviceId,
 		user.id,
 		results.filter((r) => r.status === 'accepted').length

@@ -8,7 +8,7 @@ import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
 export const PATCH = endpoint(async (event: RequestEvent) => {
 	const actor = requireUser(event);
 	const outcome = await changeUser(
-		app().users,
+		app().store,
 		actor,
 		event.params.username,
 		await readJson(event.request, 16 * 1024)

@@ -10,7 +10,7 @@ export const POST = endpoint(async (event: RequestEvent) => {
 	const parsed = parseWith(DecisionBodySchema, await readJson(event.request, 256 * 1024));
 	if (!parsed.ok) throw badRequest('审核请求应为 {decision, revision, comments}', parsed.issues);
 	const server = app();
-	const outcome = decide(server.db, server.records, user, event.params.id, parsed.value);
+	const outcome = await decide(server.store, user, event.params.id, parsed.value);
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
 	return json({ status: outcome.status, revision: outcome.revision });
 });

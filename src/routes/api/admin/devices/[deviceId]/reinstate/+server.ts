@@ -5,8 +5,8 @@ import { reinstateDevice } from '$lib/server/admin';
 import { endpoint, HttpError, requireUser } from '$lib/server/http';
 
 /** A revoked device found again: its own account may log in on it once more. City reviewers only. */
-export const POST = endpoint((event: RequestEvent) => {
-	const outcome = reinstateDevice(app().users, requireUser(event), event.params.deviceId);
+export const POST = endpoint(async (event: RequestEvent) => {
+	const outcome = await reinstateDevice(app().store, requireUser(event), event.params.deviceId);
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
 	return json(outcome.value);
 });

@@ -5,8 +5,8 @@ import { revokeDevice } from '$lib/server/admin';
 import { endpoint, HttpError, requireUser } from '$lib/server/http';
 
 /** Ends every login of one device (a lost tablet). Its local data stays where it is. */
-export const POST = endpoint((event: RequestEvent) => {
-	const outcome = revokeDevice(app().users, requireUser(event), event.params.deviceId);
+export const POST = endpoint(async (event: RequestEvent) => {
+	const outcome = await revokeDevice(app().store, requireUser(event), event.params.deviceId);
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
 	return json(outcome.value);
 });

@@ -1,0 +1,160 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The server's tables as Kysely sees them, on SQLite and on PostgreSQL alike (migrations.ts makes
+ * them). Values are the same JS types on both: integers and `bigint` columns come back as numbers
+ * (connection.ts parses PostgreSQL's int8 as a number: every value here stays far below 2^53),
+ * JSON is stored as text, times as ISO 8601 text (token expiry and failed logins as epoch ms),
+ * and flags as integers 0/1.
+ */
+export interface Database {
+	users: UsersTable;
+	tokens: TokensTable;
+	login_failures: LoginFailuresTable;
+	devices: DevicesTable;
+	sites: SitesTable;
+	records: RecordsTable;
+	revisions: RevisionsTable;
+	record_photos: RecordPhotosTable;
+	photos: PhotosTable;
+	changes: ChangesTable;
+	meta: MetaTable;
+}
+
+export type TableName = keyof Database;
+
+export interface UsersTable {
+	id: Generated<number>;
+	username: string;
+	role: 'surveyor' | 'county_reviewer' | 'city_reviewer';
+	/** JSON array of county codes */
+	counties: string;
+	password_hash: string;
+	display_name: string | null;
+	disabled: Generated<number>;
+	demo: Generated<number>;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface TokensTable {
+	id: Generated<number>;
+	token_hash: string;
+	user_id: number;
+	kind: 'device' | 'session';
+	device_id: string | null;
+	created_at: string;
+	last_used_at: string;
+	/** epoch ms */
+	expires_at: number;
+	revoked_at: string | null;
+}
+
+export interface LoginFailuresTable {
+	username: string;
+	/** epoch ms */
+	at: number;
+}
+
+export interface DevicesTable {
+	device_id: string;
+	user_id: number;
+	first_seen_at: string;
+	last_sync_at: string;
+	last_pushed: Generated<number>;
+	last_report_at: string | null;
+	unsent: number | null;
+	oldest_unsent_at: string | null;
+	app_version: string | null;
+	user_agent: string | null;
+	revoked_at: string | null;
+}
+
+export interface SitesTable {
+	code: string;
+	county_code: string;
+	/** the RegisteredSite as JSON */
+	data: string;
+	/** the change feed's seq of the site's last change */
+	seq: number;
+	updated_at: string;
+}
+
+export interface RecordsTable {
+	id: string;
+	county_code: string;
+	kind: string;
+	site_code: string | null;
+	name: string | null;
+	category: string | null;
+	lat: number;
+	lon: number;
+	status: string;
+	revision: number;
+	owner_id: number;
+	/** the SurveyRecord as JSON */
+	content: string;
+	content_key: string;
+	created_at: string;
+	updated_at: string;
+}
+
+export interface RevisionsTable {
+	record_id: string;
+	revision: number;
+	at: string;
+	by_user: string;
+	action: 'push' | 'approve' | 'return';
+	status: string;
+	/** the pushed SurveyRecord as JSON; null for a decision */
+	content: string | null;
+	/** JSON array of QC findings */
+	findings: Generated<string>;
+	/** JSON array of review comments */
+	comments: Generated<string>;
+	device_id: string | null;
+}
+
+export interface RecordPhotosTable {
+	record_id: string;
+	sha256: string;
+}
+
+export interface PhotosTable {
+	sha256: string;
+	size: number;
+	mime: string;
+	uploaded_by: number | null;
+	uploaded_at: string;
+}
+
+export interface ChangesTable {
+	seq: Generated<number>;
+	type: 'record' | 'site';
+	county_code: string;
+	record_id: string | null;
+	owner_id: number | null;
+	/** the change exactly as pull returns it, as JSON */
+	payload: string;
+	at: string;
+}
+
+export interface MetaTable {
+	key: string;
+	value: string;
+}
+
+/** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
+export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
+	users: ['id'],
+	tokens: ['id'],
+	login_failures: ['username', 'at'],
+	devices: ['device_id'],
+	sites: ['code'],
+	records: ['id'],
+	revisions: ['record_id', 'revision'],
+	record_photos: ['record_id', 'sha256'],
+	photos: ['sha256'],
+	changes: ['seq'],
+	meta: ['key']
+};

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import { connect, type DatabaseConfig, type Db, type DialectName } from './connection.js';
+import { ChangeFeed } from './changes.js';
+import { PhotoRepository } from './photos.js';
+import { RecordRepository } from './records.js';
+import { RegistryRepository, type RegistryCache } from './registry.js';
+import { UserRepository } from './users.js';
+
+/**
+ * Key of the advisory lock every writing transaction on PostgreSQL takes first (`write`).
+ *
+ * Why: the change feed's seq comes from a sequence, and with several writers (connections of
+ * one process, or several processes) a transaction can take seq 11 and commit after another
+ * took 12 and committed. A reader that pulled up to 12 in between would never see 11: its cursor
+ * skips a row. Holding one transaction-scoped lock from a writer's first statement to its commit
+ * makes the writers take turns, so seq order is commit order, exactly as SQLite's single writer
+ * gives it. The same turn-taking makes the push's baseRevision check and its write see one
+ * revision (the row is also locked FOR UPDATE), and lets two pushes of a new id meet in order.
+ */
+const WRITE_LOCK = 7_295_101_002;
+
+/** What one process shares between the DataStores of its transactions. */
+type Shared = { dialect: DialectName; registryCache: RegistryCache };
+
+/**
+ * The server's data layer: the repositories over one database (SQLite or PostgreSQL), and its
+ * transactions. `write` and `read` hand their callback a DataStore whose repositories run inside
+ * that transaction.
+ */
+export class DataStore {
+	readonly users: UserRepository;
+	readonly records: RecordRepository;
+	readonly registry: RegistryRepository;
+	readonly photos: PhotoRepository;
+	readonly feed: ChangeFeed;
+	readonly #shared: Shared;
+	readonly #inTransaction: boolean;
+
+	private constructor(
+		readonly db: Db,
+		shared: Shared,
+		inTransaction: boolean,
+		/** The better-sqlite3 handle (SQLite only, outside transactions): backups use it. */
+		readonly sqlite?: BetterSqlite3.Database
+	) {
+		this.#shared = shared;
+		this.#inTransaction = inTransaction;
+		this.feed = new ChangeFeed(db);
+		this.users = new UserRepository(db);
+		this.records = new RecordRepository(db, this.feed, shared.dialect);
+		this.registry = new RegistryRepository(db, this.feed, shared.registryCache);
+		this.photos = new PhotoRepository(db);
+	}
+
+	/** Opens the database (PostgreSQL when `config.url` is set) and migrates it. */
+	static async open(config: DatabaseConfig): Promise<DataStore> {
+		const { db, dialect, sqlite } = await connect(config);
+		return new DataStore(db, { dialect, registryCache: new Map() }, false, sqlite);
+	}
+
+	get dialect(): DialectName {
+		return this.#shared.dialect;
+	}
+
+	/**
+	 * Runs `work` in one writing transaction: all of it is stored, or (it throws) none.
+	 * SQLite: `BEGIN IMMEDIATE`, the write lock from the start, so a transaction that reads first
+	 * never meets another writer's commit when it comes to write (another process, such as the
+	 * command-line import; this process has one connection). PostgreSQL: the advisory lock above.
+	 * Inside a transaction, runs `work` in it.
+	 */
+	async write<T>(work: (tx: DataStore) => Promise<T>): Promise<T> {
+		if (this.#inTransaction) return work(this);
+		if (this.dialect === 'postgres') {
+			return this.db.transaction().execute(async (trx) => {
+				await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
+				return work(new DataStore(trx, this.#shared, true));
+			});
+		}
+		return this.db.connection().execute(async (conn) => {
+			await sql`BEGIN IMMEDIATE`.execute(conn);
+			try {
+				const result = await work(new DataStore(conn, this.#shared, true));
+				await sql`COMMIT`.execute(conn);
+				return result;
+			} catch (error) {
+				await sql`ROLLBACK`.execute(conn);
+				throw error;
+			}
+		});
+	}
+
+	/**
+	 * Runs `work` on one snapshot of the database: what it reads in several queries (the feed and
+	 * its end) comes from one moment. PostgreSQL: a REPEATABLE READ, read-only transaction.
+	 */
+	async read<T>(work: (tx: DataStore) => Promise<T>): Promise<T> {
+		if (this.#inTransaction) return work(this);
+		let builder = this.db.transaction();
+		if (this.dialect === 'postgres')
+			builder = builder.setIsolationLevel('repeatable read').setAccessMode('read only');
+		return builder.execute((trx) => work(new DataStore(trx, this.#shared, true)));
+	}
+
+	/** Asks the database something: it answers. */
+	async probe(): Promise<void> {
+		await sql`SELECT 1`.execute(this.db);
+	}
+
+	async close(): Promise<void> {
+		await this.db.destroy();
+	}
+}
+
+export type { DatabaseConfig, DialectName } from './connection.js';
