@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import { app } from '$lib/server/instance';
 import { endpoint } from '$lib/server/http';
+import type { HealthResponse } from '$lib/domain/sync/wire';
 
 /**
  * Liveness for a load balancer or a monitor (no login): `200 {ok, api}` once the server has
@@ -9,5 +10,5 @@ import { endpoint } from '$lib/server/http';
 export const GET = endpoint(async () => {
 	const server = app();
 	await server.probe();
-	return json({ ok: true, api: 1 });
+	return json({ ok: true, api: 1 } satisfies HealthResponse);
 });

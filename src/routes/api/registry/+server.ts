@@ -1,5 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { COUNTY_CODES } from '$lib/domain/codelists';
+import type { RegistryResponse } from '$lib/domain/sync/wire';
 import { app } from '$lib/server/instance';
 import { inScope } from '$lib/server/auth/roles';
 import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
@@ -25,5 +26,5 @@ export const GET = endpoint(async (event) => {
 	const { sites, cursor } = await app().store.read((tx) =>
 		tx.registry.changedSince(county ? [county] : user.counties, since)
 	);
-	return json({ sites, cursor: String(cursor) });
+	return json({ sites, cursor: String(cursor) } satisfies RegistryResponse);
 });

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import type { PushResponse } from '$lib/domain/sync/wire';
 import { parseWith } from '$lib/domain/schemas/common';
 import { app } from '$lib/server/instance';
 import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http';
@@ -27,5 +28,5 @@ export const POST = endpoint(async (event) => {
 		user.id,
 		results.filter((r) => r.status === 'accepted').length
 	);
-	return json({ results });
+	return json({ results } satisfies PushResponse);
 });

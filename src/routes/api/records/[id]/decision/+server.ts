@@ -1,6 +1,7 @@
 import { json } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
 import { parseWith } from '$lib/domain/schemas/common';
+import type { DecisionResponse } from '$lib/domain/sync/wire';
 import { app } from '$lib/server/instance';
 import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
 import { decide, DecisionBodySchema } from '$lib/server/review/decision';
@@ -12,5 +13,5 @@ export const POST = endpoint(async (event: RequestEvent) => {
 	const server = app();
 	const outcome = await decide(server.store, user, event.params.id, parsed.value);
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error);
-	return json({ status: outcome.status, revision: outcome.revision });
+	return json({ status: outcome.status, revision: outcome.revision } satisfies DecisionResponse);
 });
