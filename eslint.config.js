@@ -3,6 +3,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
+import domainPurity from './eslint/domain-purity.js';
 
 export default ts.config(
 	{
@@ -45,43 +46,11 @@ export default ts.config(
 		}
 	},
 	{
-		// The domain engine is shared by the device and the server: it MUST stay pure.
+		// The domain engine is shared by the device and the server: it MUST stay pure. An
+		// allow-list (eslint/domain-purity.js): itself, zod, @turf/*, geojson.
 		files: ['src/lib/domain/**/*.ts'],
-		rules: {
-			'no-restricted-imports': [
-				'error',
-				{
-					patterns: [
-						{ group: ['svelte', 'svelte/*'], message: 'src/lib/domain must stay pure: no Svelte.' },
-						{ group: ['dexie', 'dexie/*'], message: 'src/lib/domain must stay pure: no Dexie.' },
-						{
-							group: ['leaflet', 'leaflet/*', 'leaflet.*', '@geoman-io/*'],
-							message: 'src/lib/domain must stay pure: no Leaflet.'
-						},
-						{
-							group: ['$app/*', '$env/*', '$service-worker'],
-							message: 'src/lib/domain must stay pure: no SvelteKit runtime.'
-						},
-						{
-							group: ['node:*', 'fs', 'path', 'crypto', 'os', 'child_process'],
-							message: 'src/lib/domain must stay pure: no Node built-ins.'
-						},
-						{
-							group: [
-								'$lib/db/*',
-								'$lib/server/*',
-								'$lib/state/*',
-								'$lib/map/*',
-								'$lib/components/*',
-								'../db/*',
-								'../../db/*'
-							],
-							message: 'src/lib/domain must not depend on adapters.'
-						}
-					]
-				}
-			]
-		}
+		plugins: { domain: domainPurity },
+		rules: { 'domain/allowed-imports': 'error' }
 	},
 	{
 		files: ['tests/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
