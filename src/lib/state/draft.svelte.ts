@@ -1,6 +1,9 @@
 import type { DeviceStore, StoredRecord } from '$lib/db';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { nowIso } from '$lib/format';
+import { finalizeVerdict, refusalText, type FinalizeVerdict } from '$lib/domain/qc/finalize.js';
+import type { CountyCollection } from '$lib/domain/geometry/counties.js';
+import { checkRecord } from '$lib/records/check';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
@@ -16,9 +19,23 @@ export type RowMeta = Omit<StoredRecord, 'record' | 'updatedAt' | 'locationTaken
  * Writes go through `DeviceStore.updateRecord`: the editor replaces the content and the local
  * state only, so what the sync engine wrote meanwhile (server status, comments) is kept.
  */
+/** `finalize` was refused: the QC gate blocks the record (its verdict says why). */
+export class FinalizeRefusedError extends Error {
+	constructor(readonly verdict: FinalizeVerdict) {
+		super(refusalText(verdict));
+		this.name = 'FinalizeRefusedError';
+	}
+}
+
+export type DraftEditorOptions = {
+	/** Where the QC check reads the county boundaries (the app's file by default). */
+	loadCounties?: () => Promise<CountyCollection>;
+};
+
 export class DraftEditor {
 	readonly #store: DeviceStore;
 	readonly #id: string;
+	readonly #options: DraftEditorOptions;
 	record: SurveyRecord = $state() as SurveyRecord;
 	/** The row's bookkeeping as last read or written (outbox, server status, comments). */
 	meta = $state.raw<RowMeta>() as RowMeta;
@@ -30,8 +47,9 @@ export class DraftEditor {
 	#writing: Promise<void> | null = null;
 	#dirty = false;
 
-	constructor(store: DeviceStore, row: StoredRecord) {
+	constructor(store: DeviceStore, row: StoredRecord, options: DraftEditorOptions = {}) {
 		this.#store = store;
+		this.#options = options;
 		this.#id = row.id;
 		// eslint-disable-next-line @typescript-eslint/no-unused-vars
 		const { record, updatedAt, locationTaken, ...rest } = row;
@@ -124,9 +142,21 @@ export class DraftEditor {
 		while (this.#writing) await this.#writing;
 	}
 
-	/** Marks the record finalized (待上传): it joins the outbox after a last save. */
+	/**
+	 * Marks the record finalized (待上传): it joins the outbox after a last save. Runs the QC
+	 * check on what is stored and refuses (FinalizeRefusedError, nothing changed) what the gate
+	 * blocks, whatever the screen showed.
+	 */
 	async finalize(): Promise<void> {
 		await this.flush();
+		const record = $state.snapshot(this.record) as SurveyRecord;
+		const findings = await checkRecord(this.#store, record, this.#options.loadCounties);
+		const verdict = finalizeVerdict({
+			findings,
+			locationTaken: this.locationTaken,
+			qcNotes: record.qcNotes
+		});
+		if (!verdict.ok) throw new FinalizeRefusedError(verdict);
 		await this.#write({ localState: 'finalized', outbox: 'queued' });
 	}
 }

@@ -1,6 +1,8 @@
 /** A device database with queued records and real photo bytes, for the sync tests. */
 import 'fake-indexeddb/auto';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { asCountyCollection, type CountyCollection } from '$lib/domain/geometry/counties';
 import { DeviceStore, type StoredRecord } from '$lib/db';
 import { SyncApi } from '$lib/sync/api';
 import type { SyncContext } from '$lib/sync/engine';
@@ -8,6 +10,15 @@ import { perfectNewFind, uuid } from '../../fixtures/builders';
 import type { FakeServer } from './fake-server';
 
 let n = 0;
+/** The app's county boundaries, read from the file the app serves (the QC check needs them). */
+export async function loadCounties(): Promise<CountyCollection> {
+	const checked = asCountyCollection(
+		JSON.parse(readFileSync('static/data/ordos-counties.geojson', 'utf8'))
+	);
+	if (!checked.ok) throw new Error(checked.message);
+	return checked.value;
+}
+
 export async function openStore(): Promise<DeviceStore> {
 	const store = new DeviceStore(`sync-test-${++n}-${Date.now()}`);
 	await store.open();

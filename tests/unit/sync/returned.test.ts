@@ -8,7 +8,7 @@ import { recordStatus } from '$lib/records/status';
 import { photoWriteBytes } from '$lib/storage/space';
 import { makeSite } from '../../fixtures/builders';
 import { FakeServer } from './fake-server';
-import { closeStore, context, openStore, photoBytes, queuedRecord } from './device';
+import { closeStore, context, loadCounties, openStore, photoBytes, queuedRecord } from './device';
 
 let store: DeviceStore;
 let server: FakeServer;
@@ -20,7 +20,7 @@ afterEach(() => closeStore(store));
 
 describe('a returned record', () => {
 	it('comes back editable with its comments, and its fix returns it to submitted', async () => {
-		const row = await queuedRecord(store, 1, { photos: 1 });
+		const row = await queuedRecord(store, 1);
 		await runSync(context(store, server));
 		expect(recordStatus((await store.getRecord(row.id))!)).toBe('已送达');
 
@@ -52,7 +52,7 @@ describe('a returned record', () => {
 		]);
 
 		// The surveyor fixes it; the comments stay while it is edited.
-		const draft = new DraftEditor(store, returned);
+		const draft = new DraftEditor(store, returned, { loadCounties });
 		expect(draft.editable).toBe(true);
 		draft.record.description = `${row.record.description}台基夯土，夯层厚8至12厘米。`;
 		draft.changed();
@@ -82,12 +82,12 @@ describe('a returned record', () => {
 	});
 
 	it('pushed back without a change stays returned and says why', async () => {
-		const row = await queuedRecord(store, 1, { photos: 0 });
+		const row = await queuedRecord(store, 1);
 		await runSync(context(store, server));
 		server.decide(row.id, 'returned', [{ path: 'name', message: '名称有误' }]);
 		await runSync(context(store, server));
 
-		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!, { loadCounties });
 		await draft.finalize();
 		const outcome = await runSync(context(store, server));
 
@@ -123,7 +123,7 @@ describe('a returned record', () => {
 		await runSync(context(store, server));
 		server.decide(row.id, 'returned', [{ path: 'description', message: '请补充' }]);
 		await runSync(context(store, server));
-		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!, { loadCounties });
 
 		// A later return (another comment) arrives while the form is open …
 		await store.updateRecord(row.id, (r) => ({
@@ -200,7 +200,7 @@ describe('a returned record the device does not hold (a replacement tablet)', ()
 		);
 
 		// Fixed on the replacement tablet and sent: revision 3, no photo sent again.
-		const draft = new DraftEditor(replacement, fetched);
+		const draft = new DraftEditor(replacement, fetched, { loadCounties });
 		expect(draft.editable).toBe(true);
 		draft.record.description = `${row.record.description}台基夯土。`;
 		draft.changed();
@@ -215,11 +215,11 @@ describe('a returned record the device does not hold (a replacement tablet)', ()
 	});
 
 	it('is not fetched once it has moved on (sent again from the first tablet)', async () => {
-		const row = await queuedRecord(store, 4, { photos: 1 });
+		const row = await queuedRecord(store, 4);
 		await runSync(context(store, server));
 		server.decide(row.id, 'returned', [{ message: '请补充' }]);
 		await runSync(context(store, server));
-		const draft = new DraftEditor(store, (await store.getRecord(row.id))!);
+		const draft = new DraftEditor(store, (await store.getRecord(row.id))!, { loadCounties });
 		draft.record.name = '改过的名称';
 		draft.changed();
 		await draft.flush();

@@ -22,6 +22,7 @@ import { PHO_001, PHO_002, PHO_003, PHO_004 } from './rules/photos.js';
 
 export * from './finding.js';
 export * from './context.js';
+export * from './finalize.js';
 export { diffAgainstSite, SITE_DIFF_FIELDS } from './diff.js';
 export type { SiteChange, SiteDiffField, SiteValue } from './diff.js';
 export { FIELD_LABELS } from './describe.js';
