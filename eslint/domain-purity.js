@@ -5,8 +5,6 @@
 import { dirname, relative, resolve, sep } from 'node:path';
 
 const ALLOWED_PACKAGES = [/^zod(\/.*)?$/, /^@turf\/[^/]+$/, /^geojson$/];
-/** Until the demo generator leaves the domain (issue 11 point 3): its random source. */
-const DEMO_ONLY = /^pure-rand(\/.*)?$/;
 
 function domainRoot(filename) {
 	const at = filename.split(sep).join('/').lastIndexOf('/src/lib/domain/');
@@ -38,9 +36,7 @@ const rule = {
 			} else if (source.startsWith('$lib/')) {
 				allowed = /^\$lib\/domain\/[^]+$/.test(source) && !source.split('/').includes('..');
 			} else {
-				allowed =
-					ALLOWED_PACKAGES.some((p) => p.test(source)) ||
-					(DEMO_ONLY.test(source) && filename.split(sep).includes('demo'));
+				allowed = ALLOWED_PACKAGES.some((p) => p.test(source));
 			}
 			if (!allowed) context.report({ node: node.source, messageId: 'outside', data: { source } });
 		};

@@ -14,7 +14,7 @@ import {
 	DEFAULT_DEMO_SEED,
 	generateDemoRegistry,
 	type Divisions
-} from '../src/lib/domain/demo/index.js';
+} from '../src/lib/demo/index.js';
 import { RegisteredSiteSchema } from '../src/lib/domain/schemas/site.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

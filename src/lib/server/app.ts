@@ -10,6 +10,7 @@ import { PhotoStore } from './photos/store.js';
 import { hashPassword } from './auth/password.js';
 import { LoginGate } from './auth/login-gate.js';
 import { COUNTY_CODES } from '../domain/codelists/index.js';
+import type { Role } from '../domain/sync/roles.js';
 
 export type ServerOptions = {
 	/** Photos, and the SQLite database unless `databaseUrl` is given. */
@@ -93,7 +94,7 @@ export class SurveyServer {
 /** The demo accounts of contract §4: `city`, and `reviewer-C` and `surveyor-C` for each county C. */
 export function demoAccounts(): {
 	username: string;
-	role: 'city_reviewer' | 'county_reviewer' | 'surveyor';
+	role: Role;
 	counties: string[];
 }[] {
 	return [

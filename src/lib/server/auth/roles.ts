@@ -3,12 +3,6 @@ import { ROLES, type Role } from '../../domain/sync/roles.js';
 
 export { ROLES, type Role };
 
-export const ROLE_LABELS: Record<Role, string> = {
-	surveyor: '调查员',
-	county_reviewer: '旗区审核员',
-	city_reviewer: '市级审核员'
-};
-
 /** Who is asking: what every scope check needs. */
 export type Principal = {
 	id: number;

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { Role } from '../../domain/sync/roles.js';
 
 /**
  * The server's tables as Kysely sees them, on SQLite and on PostgreSQL alike (migrations.ts makes
@@ -26,7 +27,7 @@ export type TableName = keyof Database;
 export interface UsersTable {
 	id: Generated<number>;
 	username: string;
-	role: 'surveyor' | 'county_reviewer' | 'city_reviewer';
+	role: Role;
 	/** JSON array of county codes */
 	counties: string;
 	password_hash: string;

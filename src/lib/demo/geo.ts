@@ -1,5 +1,5 @@
 import type { Position } from 'geojson';
-import type { CountyFeature } from '../geometry/counties.js';
+import type { CountyFeature } from '../domain/geometry/counties.js';
 
 /** Metres per degree of latitude (mean, WGS-84, at Ordos' latitudes). */
 const M_PER_DEG_LAT = 110_990;

@@ -1,4 +1,8 @@
-import { PROTECTION_LEVEL_LOCAL, type EraGroup, type ProtectionLevel } from '../codelists/index.js';
+import {
+	PROTECTION_LEVEL_LOCAL,
+	type EraGroup,
+	type ProtectionLevel
+} from '../domain/codelists/index.js';
 import type { TemplateKey } from './profiles.js';
 import type { Rng } from './rng.js';
 

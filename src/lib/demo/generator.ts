@@ -6,9 +6,9 @@ import {
 	type EraGroup,
 	type ProtectionLevel,
 	type Threat
-} from '../codelists/index.js';
-import { countyFeature, type CountyCollection } from '../geometry/counties.js';
-import type { RegisteredSite } from '../schemas/site.js';
+} from '../domain/codelists/index.js';
+import { countyFeature, type CountyCollection } from '../domain/geometry/counties.js';
+import type { RegisteredSite } from '../domain/schemas/site.js';
 import { DEMO_PREFIX, DEMO_SUFFIX, describeSite } from './descriptions.js';
 import { PreparedCounty, SpacingIndex, irregularRing, ringToPolygon, round6 } from './geo.js';
 import {

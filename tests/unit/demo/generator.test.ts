@@ -7,13 +7,13 @@ import type { Polygon } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import codelists from '$lib/domain/codelists/codelists.json';
 import { COUNTIES, ERAS, eraGroupsForCategory } from '$lib/domain/codelists/index.js';
-import { generateDemoRegistry, type Divisions } from '$lib/domain/demo/index.js';
+import { generateDemoRegistry, type Divisions } from '$lib/demo/index.js';
 import { asCountyCollection, type CountyCollection } from '$lib/domain/geometry/counties.js';
 import { newRecheckDraft } from '$lib/domain/records/drafts.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { RegisteredSiteSchema, type RegisteredSite } from '$lib/domain/schemas/site.js';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const readJson = (path: string): unknown => JSON.parse(readFileSync(root + path, 'utf8'));
 
 const parsedCounties = asCountyCollection(readJson('static/data/ordos-counties.geojson'));
@@ -257,7 +257,7 @@ type QcModule = {
 		}
 	) => Finding[];
 };
-const qcPath = fileURLToPath(new URL('../../../../src/lib/domain/qc/index.ts', import.meta.url));
+const qcPath = fileURLToPath(new URL('../../../src/lib/domain/qc/index.ts', import.meta.url));
 const hasQc = existsSync(qcPath);
 
 describe.runIf(hasQc)('QC of a perfect re-check of every demo site', () => {

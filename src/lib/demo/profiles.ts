@@ -1,4 +1,4 @@
-import type { Category, EraGroup, Subcategory, Threat } from '../codelists/index.js';
+import type { Category, EraGroup, Subcategory, Threat } from '../domain/codelists/index.js';
 import type { Weighted } from './rng.js';
 
 /**

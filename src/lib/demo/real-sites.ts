@@ -1,4 +1,4 @@
-import codelists from '../codelists/codelists.json';
+import codelists from '../domain/codelists/codelists.json';
 import {
 	CATEGORY_TREE,
 	COUNTY_CODES,
@@ -9,7 +9,7 @@ import {
 	type EraGroup,
 	type ProtectionLevel,
 	type Subcategory
-} from '../codelists/index.js';
+} from '../domain/codelists/index.js';
 
 /** A real Ordos site from codelists `ordosSites` (name, level, category … as sourced there). */
 export type RealSite = {
