@@ -6,7 +6,7 @@ declare global {
 		// interface Error {}
 		interface Locals {
 			/** The signed-in user, when the request carried a live token or session cookie. */
-			user?: import('$lib/server/auth/roles').Principal;
+			user?: import('$lib/server/auth/roles').Principal | undefined;
 		}
 		// interface PageData {}
 		// interface PageState {}

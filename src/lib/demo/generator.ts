@@ -525,7 +525,7 @@ const REAL_TOWNSHIP_HINTS: Record<string, string> = {
 function resolveRealPlace(
 	c: CountyCtx,
 	site: RealSite
-): { township?: Township; village?: Village; rest: string } {
+): { township?: Township | undefined; village?: Village | undefined; rest: string } {
 	const text = site.place
 		.replace(/\s+/g, '')
 		.replace(/（[^）]*）/g, '')

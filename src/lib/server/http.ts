@@ -9,7 +9,10 @@ export function errorResponse(
 	issues?: Issue[],
 	headers?: HeadersInit
 ): Response {
-	return json(issues && issues.length > 0 ? { error, issues } : { error }, { status, headers });
+	return json(issues && issues.length > 0 ? { error, issues } : { error }, {
+		status,
+		...(headers ? { headers } : {})
+	});
 }
 
 /** A failure a handler throws; `hooks.server.ts` answers it with `errorResponse`. */

@@ -41,7 +41,7 @@ export type Fetch = typeof fetch;
 
 export type ApiOptions = {
 	/** The `fetch` to use (a fake one in tests). */
-	fetch?: Fetch;
+	fetch?: Fetch | undefined;
 	/** Prefix of every path; '' in the browser (same origin). */
 	base?: string;
 	token?: string | null;
@@ -75,7 +75,12 @@ export class SyncApi {
 	async #call(
 		method: string,
 		path: string,
-		init: { body?: BodyInit; contentType?: string; timeoutMs?: number; login?: boolean } = {}
+		init: {
+			body?: BodyInit | undefined;
+			contentType?: string;
+			timeoutMs?: number;
+			login?: boolean;
+		} = {}
 	): Promise<Response> {
 		const headers: Record<string, string> = { accept: 'application/json' };
 		if (this.#token) headers.authorization = `Bearer ${this.#token}`;
@@ -86,10 +91,12 @@ export class SyncApi {
 			response = await this.#fetch(`${this.#base}${path}`, {
 				method,
 				headers,
-				body: init.body,
+				...(init.body === undefined ? {} : { body: init.body }),
 				cache: 'no-store',
 				credentials: 'omit',
-				signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeout) : undefined
+				...(typeof AbortSignal.timeout === 'function'
+					? { signal: AbortSignal.timeout(timeout) }
+					: {})
 			});
 		} catch (error) {
 			throw new SyncError('offline', null, (error as Error)?.message ?? '');

@@ -24,7 +24,7 @@ export async function login(
 	store: DeviceStore,
 	username: string,
 	password: string,
-	options: { fetch?: Fetch; now?: () => string } = {}
+	options: { fetch?: Fetch | undefined; now?: () => string } = {}
 ): Promise<LoginResult> {
 	const deviceId = await ensureDeviceId(store);
 	try {
@@ -52,7 +52,10 @@ export async function login(
  * Ends the session on this device: the server is told when it can be reached, and the token is
  * removed whatever it answers. Records, photos, the registry and the outbox all stay.
  */
-export async function logout(store: DeviceStore, options: { fetch?: Fetch } = {}): Promise<void> {
+export async function logout(
+	store: DeviceStore,
+	options: { fetch?: Fetch | undefined } = {}
+): Promise<void> {
 	const session = await store.getSetting('session');
 	if (!session) return;
 	if (!session.expired) {

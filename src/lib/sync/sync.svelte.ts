@@ -27,7 +27,7 @@ type Events = {
 type Listener<K extends keyof Events> = (payload: Events[K]) => void;
 
 export type SyncOptions = {
-	fetch?: Fetch;
+	fetch?: Fetch | undefined;
 	/** Whether the browser believes it is online (`navigator.onLine`). */
 	online?: () => boolean;
 	now?: () => number;

@@ -144,12 +144,12 @@ export function accuracyLevel(accuracyM: number | undefined | null): AccuracyLev
 export type LocationInput = {
 	lat: number;
 	lon: number;
-	altitude?: number | null;
-	accuracyM?: number | null;
-	samples?: number | null;
+	altitude?: number | null | undefined;
+	accuracyM?: number | null | undefined;
+	samples?: number | null | undefined;
 	source: LocationSource;
 	fixedAt: string;
-	overrideReason?: string | null;
+	overrideReason?: string | null | undefined;
 };
 
 /**

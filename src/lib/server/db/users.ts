@@ -306,7 +306,12 @@ export class UserRepository {
 	async reportDevice(
 		deviceId: string,
 		userId: number,
-		report: { unsent: number; oldestUnsentAt?: string; appVersion?: string; userAgent?: string }
+		report: {
+			unsent: number;
+			oldestUnsentAt?: string | undefined;
+			appVersion?: string | undefined;
+			userAgent?: string;
+		}
 	): Promise<void> {
 		const now = new Date().toISOString();
 		await this.db
