@@ -35,14 +35,21 @@ export default ts.config(
 		}
 	},
 	{
-		files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+		// Type-aware rules (as our model codebases use): a promise is awaited, returned or
+		// explicitly `void`ed, and never passed where a plain callback is expected.
+		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {
-				projectService: true,
+				// the root config files are in no tsconfig: the default project types them
+				projectService: { allowDefaultProject: ['*.config.ts'] },
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig
 			}
+		},
+		rules: {
+			'@typescript-eslint/no-floating-promises': 'error',
+			'@typescript-eslint/no-misused-promises': 'error'
 		}
 	},
 	{

@@ -118,6 +118,12 @@ export class SyncState {
 		this.initialized = true;
 	}
 
+	/** The first run after start-up: init if needed, then sync when logged in and online. */
+	async #firstRun(): Promise<void> {
+		if (!this.initialized) await this.init();
+		if (this.loggedIn && this.#online()) void this.syncNow();
+	}
+
 	/**
 	 * Wires the browser: a run on reconnect, none while offline, and one shortly after start
 	 * when logged in. Returns the function that unwires it.
@@ -128,10 +134,7 @@ export class SyncState {
 		window.addEventListener('online', onOnline);
 		window.addEventListener('offline', onOffline);
 		// After start-up, so the first sync never competes with the work list.
-		const first = setTimeout(async () => {
-			if (!this.initialized) await this.init();
-			if (this.loggedIn && this.#online()) void this.syncNow();
-		}, 1_500);
+		const first = setTimeout(() => void this.#firstRun(), 1_500);
 		return () => {
 			clearTimeout(first);
 			this.#clearTimer();
