@@ -10,20 +10,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
 import type { CountyCollection } from '../../src/lib/domain/geometry/counties';
+import { HomePage } from './pages/home-page';
 
-/** Waits until the service worker is active and controls the page (TOOLCHAIN.md pitfall 7). */
-export async function waitForServiceWorker(page: Page): Promise<void> {
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise<void>((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), {
-					once: true
-				})
-			);
-		}
-	});
-}
+export { waitForServiceWorker } from './service-worker';
 
 /** Another device: a browser context (a profile) of its own, with the project's settings. */
 export async function newDevice(browser: Browser, info: TestInfo): Promise<BrowserContext> {
@@ -51,30 +40,6 @@ export function demoRegistry(): RegisteredSite[] {
 
 export function counties(): CountyCollection {
 	return JSON.parse(readFileSync('static/data/ordos-counties.geojson', 'utf8')) as CountyCollection;
-}
-
-/**
- * Where Leaflet must draw a point, computed independently from the map's reported bounds and
- * size with the Web Mercator projection.
- */
-export function expectedPixel(
-	bounds: string,
-	size: string,
-	lat: number,
-	lon: number
-): { x: number; y: number } {
-	const [south, west, north, east] = bounds.split(',').map(Number) as [
-		number,
-		number,
-		number,
-		number
-	];
-	const [width, height] = size.split(',').map(Number) as [number, number];
-	const mercY = (deg: number) => Math.log(Math.tan(Math.PI / 4 + (deg * Math.PI) / 360));
-	return {
-		x: ((lon - west) / (east - west)) * width,
-		y: ((mercY(north) - mercY(lat)) / (mercY(north) - mercY(south))) * height
-	};
 }
 
 export const test = base;
@@ -120,16 +85,10 @@ export async function offlineInCounty(
 	context: BrowserContext,
 	county: string
 ): Promise<void> {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await page.getByRole('button', { name: new RegExp(county) }).click();
-	await expect(page.getByTestId('current-county')).toHaveText(county);
+	const home = new HomePage(page);
+	await home.firstVisit();
+	await home.chooseCounty(county);
 	await goOffline(context);
-}
-
-/** The id of the record whose form is open. */
-export function recordIdOf(page: Page): string {
-	return new URL(page.url()).pathname.split('/records/')[1]!;
 }
 
 /**

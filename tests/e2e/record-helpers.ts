@@ -1,12 +1,12 @@
 /**
  * Helpers of the specs that take a record from the field app to the server: a re-check filled in
- * through the form, 检查与完成, the sync screen's row of a record, and the server's side through
- * the API.
+ * through the form, and the server's side through the API.
  */
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
-import { recordIdOf } from './fixtures';
-import { DEMO_PASSWORD } from './review-helpers';
+import { DEMO_PASSWORD } from './accounts';
+import { RecordPage } from './pages/record/record-page';
+import { SitePage } from './pages/site-page';
 
 /** Two camera files with EXIF; the second is turned (Orientation 6). */
 export const RECHECK_PHOTOS = [
@@ -70,50 +70,27 @@ export async function decide(
 	return response.json();
 }
 
-/** 检查与完成: every warning explained, then 完成. */
-export async function finish(page: Page): Promise<void> {
-	await page.getByTestId('step-review').click();
-	await expect(page.getByTestId('qc-summary')).toBeVisible();
-	await expect(page.getByTestId('qc-error')).toHaveCount(0);
-	const notes = page.locator('[data-testid^="qc-note-"]');
-	for (let i = 0; i < (await notes.count()); i++) {
-		if (!(await notes.nth(i).inputValue())) await notes.nth(i).fill('现场核实，情况属实');
-	}
-	await page.getByTestId('finalize').click();
-	await expect(page).not.toHaveURL(/\/records\//);
-}
-
 /**
  * Re-checks a registered site through the form: the location typed in, the two photos of
  * `RECHECK_PHOTOS`, the people, every warning explained, finalized. Returns the record's id.
  */
 export async function recheck(page: Page, site: RegisteredSite): Promise<string> {
-	await page.goto(`/sites/${site.code}`);
-	await expect(page.getByTestId('site-name')).toHaveText(site.name);
-	await page.getByTestId('start-recheck').click();
-	await expect(page).toHaveURL(/\/records\//);
-	const id = recordIdOf(page);
+	const sitePage = new SitePage(page);
+	await sitePage.goto(site.code);
+	await expect(sitePage.name).toHaveText(site.name);
+	await sitePage.startRecheck();
+	const form = new RecordPage(page);
+	const id = form.id;
 
-	await page.getByTestId('step-location').click();
-	await page.getByTestId('manual-mode-decimal').click();
-	await page.getByTestId('manual-lat').fill(String(site.location.lat));
-	await page.getByTestId('manual-lon').fill(String(site.location.lon));
-	await page.getByTestId('manual-apply').click();
-	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
+	await form.go('location');
+	await form.location.point.enterDecimal(site.location);
 
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-files').setInputFiles(RECHECK_PHOTOS);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
+	await form.go('photos');
+	await form.photos.addFiles(RECHECK_PHOTOS, 2);
 
-	await page.getByTestId('step-people').click();
-	await page.getByTestId('input-surveyors').fill('张三');
-	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
+	await form.go('people');
+	await form.people.fill('张三', '2025-06-02');
 
-	await finish(page);
+	await form.finish();
 	return id;
-}
-
-/** The device's row of a record on the sync screen (its `data-status` is the status shown). */
-export function syncRow(page: Page, id: string) {
-	return page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
 }

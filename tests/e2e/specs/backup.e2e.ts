@@ -3,7 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueRechecks, shootTabletSizes, waitForServiceWorker } from '../fixtures';
+import { queueRechecks, shootTabletSizes } from '../fixtures';
+import { BackupPage } from '../pages/backup-page';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { SyncPage } from '../pages/sync-page';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
 const PORT = Number(process.env.E2E_BACKUP_PORT ?? 4193);
@@ -79,58 +83,55 @@ test('a backup of 30 records and 90 photos: exported, imported twice, restored o
 	await server.start();
 	const work = mkdtempSync(join(tmpdir(), 'backup-e2e-'));
 	try {
+		const home = new HomePage(page);
+		const login = new FieldLoginPage(page);
+		const sync = new SyncPage(page);
+		const backup = new BackupPage(page);
 		// --- the tablet: logged in, then out in the field with no network ---------------------
-		await page.goto('/');
-		await waitForServiceWorker(page);
-		await page.goto('/login');
-		await page.getByTestId('login-username').fill(SURVEYOR);
-		await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
-		await page.getByTestId('login-submit').click();
-		await expect(page.getByTestId('account-card')).toBeVisible();
-		await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
+		await home.firstVisit();
+		await login.logIn(SURVEYOR, E2E_DEMO_PASSWORD);
+		await expect(login.registry).toHaveAttribute('data-kind', 'server');
 		await context.setOffline(true);
 		const hashes = await injectQueued(page, RECORDS);
 		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
 
 		// unsent for more than three days, never backed up: every screen reminds
-		await page.goto('/');
-		await expect(page.getByTestId('backup-reminder')).toContainText('超过 3 天');
-		await page.goto('/sync');
-		await expect(page.getByTestId('backup-reminder')).toBeVisible();
+		await home.goto();
+		await expect(home.topBar.backupReminder).toContainText('超过 3 天');
+		await sync.goto();
+		await expect(sync.topBar.backupReminder).toBeVisible();
 		mkdirSync(SHOTS, { recursive: true });
 		await page.screenshot({ path: join(SHOTS, 'reminder-sync-1280x800.png') });
 		// the home screen links to the backup screen
-		await page.goto('/');
-		await page.getByTestId('entry-backup').click();
+		await home.goto();
+		await home.openBackup();
 		await expect(page).toHaveURL(/\/backup$/);
-		await expect(page.getByRole('heading', { name: '备份与恢复' })).toBeVisible();
-		await expect(page.getByTestId('backup-reminder')).toBeHidden();
-		await expect(page.getByTestId('backup-page-reminder')).toContainText('超过 3 天');
-		await expect(page.getByTestId('backup-unsent')).toContainText('30 条记录，90 张照片');
-		await expect(page.getByTestId('backup-last')).toHaveText('还没有备份过');
+		await expect(backup.heading).toBeVisible();
+		await expect(backup.topBar.backupReminder).toBeHidden();
+		await expect(backup.pageReminder).toContainText('超过 3 天');
+		await expect(backup.unsent).toContainText('30 条记录，90 张照片');
+		await expect(backup.last).toHaveText('还没有备份过');
 
 		// a tablet's browser has no save-file picker: the zip is offered as a download
 		await page.evaluate(() =>
 			Object.defineProperty(window, 'showSaveFilePicker', { value: undefined, configurable: true })
 		);
-		const downloading = page.waitForEvent('download');
-		await page.getByTestId('backup-export').click();
-		const download = await downloading;
+		const download = await backup.exportDownload();
 		expect(download.suggestedFilename()).toMatch(
 			/^四普备份-伊金霍洛旗-[0-9a-f]{8}-\d{8}-\d{4}\.zip$/
 		);
 		const file = join(work, download.suggestedFilename());
 		await download.saveAs(file);
-		await expect(page.getByTestId('backup-done')).toContainText('30 条记录、90 张照片');
-		await expect(page.getByTestId('backup-last')).toContainText('上次备份');
-		await expect(page.getByTestId('backup-page-reminder')).toBeHidden();
+		await expect(backup.done).toContainText('30 条记录、90 张照片');
+		await expect(backup.last).toContainText('上次备份');
+		await expect(backup.pageReminder).toBeHidden();
 		// 90 photos of about 0.4 MB each, STORED
 		expect(statSync(file).size).toBeGreaterThan(90 * 300_000);
 		await shoot(page, 'backup-exported');
 		// backed up: the reminder is gone
-		await page.goto('/sync');
-		await expect(page.getByTestId('sync-backup-link')).toBeVisible();
-		await expect(page.getByTestId('backup-reminder')).toBeHidden();
+		await sync.goto();
+		await expect(sync.backupLink).toBeVisible();
+		await expect(sync.topBar.backupReminder).toBeHidden();
 
 		// --- the city imports the file twice with the command-line tool ----------------------
 		const first = cliImport(server.dataDir, file);
@@ -155,46 +156,35 @@ test('a backup of 30 records and 90 photos: exported, imported twice, restored o
 		});
 		try {
 			const tablet = await fresh.newPage();
-			await tablet.goto('/backup');
-			await expect(tablet.getByTestId('backup-unsent')).toHaveText(
-				'所有记录都已被服务器确认，没有需要备份的数据。'
-			);
-			await tablet.getByTestId('backup-restore-file').setInputFiles(file);
-			await expect(tablet.getByTestId('restore-done')).toContainText(
-				'已恢复 30 条记录，写入照片 90 张。',
-				{ timeout: 60_000 }
-			);
-			await expect(tablet.getByTestId('restore-summary')).toContainText(SURVEYOR);
+			const restoring = new BackupPage(tablet);
+			const tabletSync = new SyncPage(tablet);
+			await restoring.goto();
+			await expect(restoring.unsent).toHaveText('所有记录都已被服务器确认，没有需要备份的数据。');
+			await restoring.restore(file);
+			await expect(restoring.restoreDone).toContainText('已恢复 30 条记录，写入照片 90 张。', {
+				timeout: 60_000
+			});
+			await expect(restoring.restoreSummary).toContainText(SURVEYOR);
 			expect(await deviceCounts(tablet)).toEqual({
 				records: RECORDS,
 				photos: RECORDS * PHOTOS_PER_RECORD,
 				photoBlobs: RECORDS * PHOTOS_PER_RECORD
 			});
-			await expect(tablet.getByTestId('backup-unsent')).toContainText('30 条记录，90 张照片');
+			await expect(restoring.unsent).toContainText('30 条记录，90 张照片');
 			await shoot(tablet, 'backup-restored');
 
 			// the records are in its list, waiting to be sent
-			await tablet.goto('/sync');
-			await expect(tablet.getByTestId('sync-record')).toHaveCount(RECORDS);
-			await expect(tablet.locator('[data-testid="sync-record"][data-status="待上传"]')).toHaveCount(
-				RECORDS
-			);
-			await expect(tablet.getByTestId('sync-queued')).toHaveText('待上传 30 条');
+			await tabletSync.goto();
+			await expect(tabletSync.rows).toHaveCount(RECORDS);
+			await expect(tabletSync.rowsWithStatus('待上传')).toHaveCount(RECORDS);
+			await expect(tabletSync.queued).toHaveText('待上传 30 条');
 
 			// logging in sends them: the server had them from the import, so nothing changes
-			await tablet.goto('/login');
-			await tablet.getByTestId('login-username').fill(SURVEYOR);
-			await tablet.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
-			await tablet.getByTestId('login-submit').click();
-			await expect(tablet.getByTestId('account-card')).toBeVisible();
-			await tablet.goto('/sync');
-			await expect(tablet.getByTestId('sync-queued')).toHaveText('待上传 0 条', {
-				timeout: 120_000
-			});
+			await new FieldLoginPage(tablet).logIn(SURVEYOR, E2E_DEMO_PASSWORD);
+			await tabletSync.goto();
+			await expect(tabletSync.queued).toHaveText('待上传 0 条', { timeout: 120_000 });
 			// acknowledged as the server holds them: 已送达, still revision 1 (unchanged, no conflict)
-			await expect(tablet.locator('[data-testid="sync-record"][data-status="已送达"]')).toHaveCount(
-				RECORDS
-			);
+			await expect(tabletSync.rowsWithStatus('已送达')).toHaveCount(RECORDS);
 			const after = server.held().records;
 			expect(after).toHaveLength(RECORDS);
 			expect(after.every((r) => r.revision === 1)).toBe(true);

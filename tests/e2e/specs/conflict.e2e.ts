@@ -1,28 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { demoRegistry, expect, newDevice, test, waitForServiceWorker } from '../fixtures';
+import { demoRegistry, expect, newDevice, test } from '../fixtures';
+import { ConflictPage } from '../pages/conflict-page';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { RecordPage } from '../pages/record/record-page';
+import { SyncPage } from '../pages/sync-page';
 import { E2E_DEMO_PASSWORD } from '../server-process';
-import { finish, recheck, serverRecord, syncRow, tokenOf } from '../record-helpers';
+import { recheck, serverRecord, tokenOf } from '../record-helpers';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;
 const SHOTS = '/tmp/shots-conflict';
 
 async function logIn(page: Page): Promise<void> {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await page.goto('/login');
-	await page.getByTestId('login-username').fill(SURVEYOR);
-	await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
-	await page.getByTestId('login-submit').click();
-	await expect(page.getByTestId('account-card')).toBeVisible();
-	await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
+	await new HomePage(page).firstVisit();
+	const login = new FieldLoginPage(page);
+	await login.logIn(SURVEYOR, E2E_DEMO_PASSWORD);
+	await expect(login.registry).toHaveAttribute('data-kind', 'server');
 }
 
 async function syncNow(page: Page, id: string, status: string): Promise<void> {
-	await page.goto('/sync');
-	await page.getByTestId('sync-now').click();
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', status);
+	const sync = new SyncPage(page);
+	await sync.goto();
+	await sync.syncNow();
+	await expect(sync.row(id)).toHaveAttribute('data-status', status);
 }
 
 type Copy = { row: unknown; photos: unknown[]; blobs: { sha256: string; base64: string }[] };
@@ -128,16 +130,15 @@ test('two devices edit one record offline; the second resolves the conflict fiel
 	await contextA.setOffline(true);
 	await contextB.setOffline(true);
 	const conditionA = original.record.condition === '差' ? '较好' : '差';
-	await a.goto(`/records/${id}?step=condition`);
-	await a
-		.getByTestId('input-condition')
-		.getByRole('button', { name: conditionA, exact: true })
-		.click();
-	await finish(a);
+	const formA = new RecordPage(a);
+	await formA.goto(id, 'condition');
+	await formA.condition.chooseCondition(conditionA, { exact: true });
+	await formA.finish();
 	const descriptionB = `${original.record.description ?? ''}B 机补记：台地东缘新见夯土断面一处，长约6米。`;
-	await b.goto(`/records/${id}?step=condition`);
-	await b.getByTestId('input-description').fill(descriptionB);
-	await finish(b);
+	const formB = new RecordPage(b);
+	await formB.goto(id, 'condition');
+	await formB.condition.description.fill(descriptionB);
+	await formB.finish();
 
 	// A comes back first: accepted as revision 3.
 	await contextA.setOffline(false);
@@ -150,57 +151,56 @@ test('two devices edit one record offline; the second resolves the conflict fiel
 	// B comes back: a conflict, shown in the list until decided; nothing was written.
 	await contextB.setOffline(false);
 	await syncNow(b, id, '冲突');
-	await expect(syncRow(b, id)).toContainText('冲突 待处理');
-	await expect(b.getByTestId('sync-conflicts')).toBeVisible();
+	const syncB = new SyncPage(b);
+	await expect(syncB.row(id)).toContainText('冲突 待处理');
+	await expect(syncB.conflicts).toBeVisible();
 	expect((await serverRecord(request, reviewer, id)).revision).toBe(3);
 
 	// Offline, the screen works from the server version stored with the conflict.
 	await contextB.setOffline(true);
-	await syncRow(b, id).click();
+	await syncB.row(id).click();
+	const conflict = new ConflictPage(b);
 	await expect(b).toHaveURL(new RegExp(`/records/${id}/conflict$`));
-	await expect(b.getByTestId('conflict-history')).toHaveAttribute('data-state', 'offline');
-	await expect(b.getByTestId('conflict-field')).toHaveCount(2);
+	await expect(conflict.history).toHaveAttribute('data-state', 'offline');
+	await expect(conflict.fields).toHaveCount(2);
 	await b.screenshot({ path: `${SHOTS}/conflict-offline-1280x800.png`, fullPage: true });
 
 	// Back online, the open screen reads the server's history by itself.
 	await contextB.setOffline(false);
-	await expect(b.getByTestId('conflict-history')).toHaveCount(0);
-	await expect(b.getByTestId('conflict-changed-by').first()).toContainText(`由 ${SURVEYOR} 于`);
+	await expect(conflict.history).toHaveCount(0);
+	await expect(conflict.changedBy.first()).toContainText(`由 ${SURVEYOR} 于`);
 
 	// From the record page: who changed what, and when, from the server's history.
-	await b.goto(`/records/${id}`);
-	await expect(b.getByTestId('record-status')).toHaveAttribute('data-status', '冲突');
-	await b.getByTestId('open-conflict').click();
+	await formB.goto(id);
+	await expect(formB.status).toHaveAttribute('data-status', '冲突');
+	await formB.openConflict();
 	await expect(b).toHaveURL(new RegExp(`/records/${id}/conflict$`));
-	await expect(b.getByTestId('conflict-history')).toHaveCount(0);
-	const fields = b.getByTestId('conflict-field');
-	await expect(fields).toHaveCount(2);
-	const condition = b.locator('[data-testid="conflict-field"][data-field="condition"]');
-	const description = b.locator('[data-testid="conflict-field"][data-field="description"]');
-	await expect(condition.getByTestId('conflict-server-value')).toHaveText(conditionA);
-	await expect(condition.getByTestId('conflict-mine-value')).toHaveText(original.record.condition!);
-	await expect(condition.getByTestId('conflict-changed-by')).toContainText(`由 ${SURVEYOR} 于`);
-	await expect(condition.getByTestId('conflict-changed-by')).toContainText('（第 3 版）');
-	await expect(description.getByTestId('conflict-mine-value')).toContainText('B 机补记');
-	await expect(description.getByTestId('conflict-changed-by')).toContainText('（第 1 版）');
+	await expect(conflict.history).toHaveCount(0);
+	await expect(conflict.fields).toHaveCount(2);
+	const condition = conflict.field('condition');
+	const description = conflict.field('description');
+	await expect(condition.serverValue).toHaveText(conditionA);
+	await expect(condition.mineValue).toHaveText(original.record.condition!);
+	await expect(condition.changedBy).toContainText(`由 ${SURVEYOR} 于`);
+	await expect(condition.changedBy).toContainText('（第 3 版）');
+	await expect(description.mineValue).toContainText('B 机补记');
+	await expect(description.changedBy).toContainText('（第 1 版）');
 
 	// Nothing is chosen for the surveyor: saving waits for a choice on every field.
-	const save = b.getByTestId('conflict-save');
-	await expect(save).toBeDisabled();
+	await expect(conflict.saveButton).toBeDisabled();
 	// Another screen's notice (persistent storage refused in a test browser) is not the subject.
-	const gotIt = b.getByRole('button', { name: '知道了' });
-	if (await gotIt.isVisible()) await gotIt.click();
+	await conflict.topBar.dismissPersistRefusedIfShown();
 	await b.screenshot({ path: `${SHOTS}/conflict-1280x800.png`, fullPage: true });
-	await description.getByTestId('choose-mine').click();
-	await expect(save).toBeDisabled();
-	await condition.getByTestId('choose-server').click();
-	await expect(b.getByTestId('conflict-progress')).toHaveText('已选 2/2 项');
+	await description.chooseMine();
+	await expect(conflict.saveButton).toBeDisabled();
+	await condition.chooseServer();
+	await expect(conflict.progress).toHaveText('已选 2/2 项');
 	await b.setViewportSize({ width: 800, height: 1280 });
-	await b.getByTestId('conflict-title').scrollIntoViewIfNeeded();
+	await conflict.title.scrollIntoViewIfNeeded();
 	await b.screenshot({ path: `${SHOTS}/conflict-800x1280.png`, fullPage: true });
 	await b.setViewportSize({ width: 1280, height: 800 });
-	await expect(save).toBeEnabled();
-	await save.click();
+	await expect(conflict.saveButton).toBeEnabled();
+	await conflict.save();
 	await expect(b).toHaveURL(new RegExp(`/records/${id}$`));
 
 	// Sent with the server's revision as base: accepted as revision 4, exactly the choices.

@@ -1,5 +1,6 @@
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
 import { expect, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 
@@ -15,20 +16,22 @@ test.use({
 test('on an insecure origin the app explains that offline use, GPS and the camera need HTTPS', async ({
 	page
 }) => {
+	const home = new HomePage(page);
 	await page.goto(`http://survey.test:${PORT}/`);
 	expect(await page.evaluate(() => window.isSecureContext)).toBe(false);
-	const banner = page.getByTestId('insecure-origin');
+	const banner = home.topBar.insecureOrigin;
 	await expect(banner).toBeVisible();
 	await expect(banner).toContainText('HTTPS');
 	await expect(banner).toContainText('离线');
 	await expect(banner).toContainText('定位');
 	await expect(banner).toContainText('相机');
 	// The app still works online there.
-	await expect(page.getByRole('button', { name: /伊金霍洛旗/ })).not.toContainText(/ 0 处/);
+	await expect(home.county('伊金霍洛旗')).not.toContainText(/ 0 处/);
 });
 
 test('on localhost there is no such warning', async ({ page }) => {
-	await page.goto('/');
-	await expect(page.getByRole('heading', { name: '选择旗区' })).toBeVisible();
-	await expect(page.getByTestId('insecure-origin')).toHaveCount(0);
+	const home = new HomePage(page);
+	await home.goto();
+	await expect(home.pickerHeading).toBeVisible();
+	await expect(home.topBar.insecureOrigin).toHaveCount(0);
 });

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
 import { expect, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { RecordPage } from '../pages/record/record-page';
+import { SitePage } from '../pages/site-page';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${PORT}`;
@@ -42,26 +45,27 @@ test('a draft survives the browser being killed in the middle of typing', async 
 	try {
 		const first = await launch(profile);
 		const page = first.pages()[0] ?? (await first.newPage());
-		await page.goto('/');
+		const home = new HomePage(page);
+		await home.goto();
 		await page.evaluate(async () => {
 			await navigator.serviceWorker.ready;
 		});
-		await page.getByRole('button', { name: /伊金霍洛旗/ }).click();
-		await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
+		await home.chooseCounty('伊金霍洛旗');
 		await first.setOffline(true);
 
-		await page.goto('/sites/150627-0003');
-		await page.getByTestId('start-recheck').click();
-		await expect(page).toHaveURL(/\/records\//);
-		const url = new URL(page.url());
-		await page.getByTestId('change-type').getByRole('button', { name: '变更类型' }).click();
-		await page.getByTestId('step-basic').click();
-		await page.getByTestId('input-name').fill('杀进程测试遗址');
-		await page.getByTestId('input-address').fill('纳林陶亥镇某村东南约800米');
-		await page.getByTestId('step-condition').click();
-		await page.getByTestId('input-condition').getByRole('button', { name: '较差' }).click();
+		const site = new SitePage(page);
+		await site.goto('150627-0003');
+		await site.startRecheck();
+		const form = new RecordPage(page);
+		const id = form.id;
+		await form.change.choose('变更类型');
+		await form.go('basic');
+		await form.basic.name.fill('杀进程测试遗址');
+		await form.basic.address.fill('纳林陶亥镇某村东南约800米');
+		await form.go('condition');
+		await form.condition.chooseCondition('较差');
 		const text = '地表散见夹砂灰陶片与石器残片，断崖上可见灰坑两处，台地北侧被冲沟切割';
-		await page.getByTestId('input-description').fill('');
+		await form.condition.description.fill('');
 		await page.keyboard.type(text, { delay: 25 });
 		// A fraction of a second after the last keystroke: no polite close, no flush call.
 		await page.waitForTimeout(250);
@@ -71,19 +75,15 @@ test('a draft survives the browser being killed in the middle of typing', async 
 
 		const second = await launch(profile);
 		await second.setOffline(true);
-		const again = second.pages()[0] ?? (await second.newPage());
-		await again.goto(`${url.pathname}?step=condition`);
-		await expect(again.getByTestId('input-description')).toHaveValue(text);
-		await expect(
-			again.getByTestId('input-condition').getByRole('button', { name: '较差' })
-		).toHaveAttribute('aria-pressed', 'true');
-		await again.getByTestId('step-basic').click();
-		await expect(again.getByTestId('input-name')).toHaveValue('杀进程测试遗址');
-		await expect(again.getByTestId('input-address')).toHaveValue('纳林陶亥镇某村东南约800米');
-		await again.getByTestId('step-change').click();
-		await expect(
-			again.getByTestId('change-type').getByRole('button', { name: '变更类型' })
-		).toHaveAttribute('aria-pressed', 'true');
+		const again = new RecordPage(second.pages()[0] ?? (await second.newPage()));
+		await again.goto(id, 'condition');
+		await expect(again.condition.description).toHaveValue(text);
+		await expect(again.condition.conditionOption('较差')).toHaveAttribute('aria-pressed', 'true');
+		await again.go('basic');
+		await expect(again.basic.name).toHaveValue('杀进程测试遗址');
+		await expect(again.basic.address).toHaveValue('纳林陶亥镇某村东南约800米');
+		await again.go('change');
+		await expect(again.change.option('变更类型')).toHaveAttribute('aria-pressed', 'true');
 		await second.close();
 	} finally {
 		rmSync(profile, { recursive: true, force: true });

@@ -1,4 +1,6 @@
-import { expect, offlineInCounty, recordIdOf, storedRecord, test } from '../fixtures';
+import { expect, offlineInCounty, storedRecord, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { RecordPage } from '../pages/record/record-page';
 
 test('a location typed in 度分秒 is stored as decimal degrees with source manual, and LOC-003 warns', async ({
 	page,
@@ -6,25 +8,21 @@ test('a location typed in 度分秒 is stored as decimal degrees with source man
 }) => {
 	await offlineInCounty(page, context, '东胜区');
 
-	await page.getByTestId('new-find').click();
+	await new HomePage(page).startNewFind();
 	await expect(page).toHaveURL(/\/records\//);
-	await expect(page.getByTestId('record-title')).toContainText('新发现');
-	const id = recordIdOf(page);
+	const form = new RecordPage(page);
+	await expect(form.title).toContainText('新发现');
+	const id = form.id;
 
-	await page.getByTestId('step-location').click();
-	await page.getByTestId('manual-mode-dms').click();
-	await page.getByTestId('manual-lat').fill('39°48′30.0000″N');
-	await page.getByTestId('manual-lon').fill('109°57′00.0000″E');
-	await page.getByTestId('manual-apply').click();
-	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'manual');
+	await form.go('location');
+	await form.location.point.enterDms('39°48′30.0000″N', '109°57′00.0000″E');
 
 	// A bad value is refused with a message, and the stored location stays.
-	await page.getByTestId('manual-lat').fill('39°61′00″N');
-	await page.getByTestId('manual-apply').click();
-	await expect(page.getByRole('alert').filter({ hasText: /分/ })).toBeVisible();
+	await form.location.point.applyLat('39°61′00″N');
+	await expect(form.location.point.alert(/分/)).toBeVisible();
 
-	await page.getByTestId('step-review').click();
-	await expect(page.locator('[data-testid="qc-warning"][data-rule="LOC-003"]')).toBeVisible();
+	await form.go('review');
+	await expect(form.review.warning('LOC-003')).toBeVisible();
 
 	const { row } = await storedRecord(page, id);
 	const location = (row.record as { location: Record<string, unknown> }).location;

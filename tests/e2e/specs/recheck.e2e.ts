@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import exifr from 'exifr';
 import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
 import { readJpegSize } from '../../../src/lib/domain/photos/jpeg-exif';
-import { demoRegistry, expect, offlineInCounty, recordIdOf, storedRecord, test } from '../fixtures';
+import { demoRegistry, expect, offlineInCounty, storedRecord, test } from '../fixtures';
+import { RecordPage } from '../pages/record/record-page';
+import { SitePage } from '../pages/site-page';
+import { WorkListPage } from '../pages/work-list-page';
 
 const PHOTO_A = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_B = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';
@@ -21,55 +24,47 @@ test('re-check a registered site offline: averaged GNSS, two photos with EXIF, f
 	await offlineInCounty(page, context, '东胜区');
 
 	// The site page, then 开始复查.
-	await page.goto(`/sites/${site.code}`);
-	await expect(page.getByTestId('site-name')).toHaveText(site.name);
-	await page.getByTestId('start-recheck').click();
-	await expect(page).toHaveURL(/\/records\//);
-	const id = recordIdOf(page);
-	await expect(page.getByTestId('record-title')).toContainText(site.name);
+	const sitePage = new SitePage(page);
+	await sitePage.goto(site.code);
+	await expect(sitePage.name).toHaveText(site.name);
+	await sitePage.startRecheck();
+	const form = new RecordPage(page);
+	const id = form.id;
+	await expect(form.title).toContainText(site.name);
 
 	// 变更情况 first: nothing changed.
-	await expect(
-		page.getByTestId('change-type').getByRole('button', { name: '无变更' })
-	).toHaveAttribute('aria-pressed', 'true');
-	await page.getByTestId('step-location').click();
+	await expect(form.change.option('无变更')).toHaveAttribute('aria-pressed', 'true');
+	await form.go('location');
 
 	// Average ten GNSS fixes at the site.
-	await page.getByTestId('gnss-start-average').click();
+	const point = form.location.point;
+	await point.startAveraging();
 	for (let i = 0; i < 10; i++) {
 		await context.setGeolocation({
 			latitude: site.location.lat + (i % 3) * 0.00001,
 			longitude: site.location.lon - (i % 2) * 0.00001,
 			accuracy: 3 + (i % 2)
 		});
-		await expect(page.getByTestId('gnss-sample-count')).toHaveAttribute(
-			'data-count',
-			String(i + 1)
-		);
+		await expect(point.gnssSampleCount).toHaveAttribute('data-count', String(i + 1));
 	}
-	await page.getByTestId('gnss-accept').click();
-	await expect(page.getByTestId('location-source')).toHaveAttribute('data-source', 'gnss');
+	await point.acceptFix();
+	await expect(point.source).toHaveAttribute('data-source', 'gnss');
 
 	// Two photos from files with EXIF GPS and time.
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-files').setInputFiles([PHOTO_A, PHOTO_B]);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
-	await expect(page.getByTestId('photo-missing')).toHaveCount(0);
+	await form.go('photos');
+	await form.photos.addFiles([PHOTO_A, PHOTO_B], 2);
+	await expect(form.photos.missing).toHaveCount(0);
 
-	await page.getByTestId('step-people').click();
-	await page.getByTestId('input-surveyors').fill('张三、李四');
-	await page.getByTestId('input-surveyed-on').fill('2025-06-02');
+	await form.go('people');
+	await form.people.fill('张三、李四', '2025-06-02');
 
 	// QC: explain every warning, then 完成.
-	await page.getByTestId('step-review').click();
-	await expect(page.getByTestId('qc-summary')).toBeVisible();
-	await expect(page.getByTestId('qc-error')).toHaveCount(0);
-	const notes = page.locator('[data-testid^="qc-note-"]');
-	for (let i = 0; i < (await notes.count()); i++) {
-		await notes.nth(i).fill('现场核实，情况属实');
-	}
-	await page.getByTestId('finalize').click();
-	await expect(page.getByTestId('site-name')).toHaveText(site.name);
+	await form.go('review');
+	await expect(form.review.summary).toBeVisible();
+	await expect(form.review.errors).toHaveCount(0);
+	await form.review.explainWarnings('现场核实，情况属实');
+	await form.review.finalize();
+	await expect(sitePage.name).toHaveText(site.name);
 
 	// What the device stored: a contract-valid record, finalized, with both photos intact.
 	const { row, blobs } = await storedRecord(page, id);
@@ -107,21 +102,22 @@ test('re-check a registered site offline: averaged GNSS, two photos with EXIF, f
 	expect((record.qcNotes ?? []).every((n) => n.note === '现场核实，情况属实')).toBe(true);
 
 	// The work list shows the site as 待上传, and 我的位置 on its map.
-	await page.goto('/sites');
-	await page.getByTestId('site-search').fill(site.code);
-	await expect(page.getByTestId('site-row').first()).toContainText('待上传');
-	await page.getByTestId('my-location').click();
-	await expect(page.getByTestId('my-location-accuracy')).toHaveText(/±\d+ m/);
+	const list = new WorkListPage(page);
+	await list.goto();
+	await list.searchFor(site.code);
+	await expect(list.rows.first()).toContainText('待上传');
+	await list.showMyLocation();
+	await expect(list.myLocationAccuracy).toHaveText(/±\d+ m/);
 
 	// Until it is sent, a finalized record can be reopened as a draft.
-	await page.goto(`/records/${id}`);
-	await expect(page.getByTestId('record-title')).toContainText(site.name);
-	await expect(page.getByTestId('step-basic')).toBeVisible();
-	await page.getByTestId('step-basic').click();
-	await expect(page.getByTestId('input-name')).toBeDisabled();
-	await page.getByTestId('reopen').click();
-	await expect(page.getByTestId('input-name')).toBeEnabled();
-	await page.goto('/sites');
-	await page.getByTestId('site-search').fill(site.code);
-	await expect(page.getByTestId('site-row').first()).toContainText('草稿');
+	await form.goto(id);
+	await expect(form.title).toContainText(site.name);
+	await expect(form.stepper.step('basic')).toBeVisible();
+	await form.go('basic');
+	await expect(form.basic.name).toBeDisabled();
+	await form.reopen();
+	await expect(form.basic.name).toBeEnabled();
+	await list.goto();
+	await list.searchFor(site.code);
+	await expect(list.rows.first()).toContainText('草稿');
 });

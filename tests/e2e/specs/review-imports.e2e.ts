@@ -1,8 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, waitForServiceWorker } from '../fixtures';
-import { deviceLogin, queueRecord, reviewLogin } from '../review-helpers';
+import { expect, test } from '../fixtures';
+import { BackupPage } from '../pages/backup-page';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { ReviewImportsPage } from '../pages/review/review-imports-page';
+import { ReviewLoginPage } from '../pages/review/review-login-page';
+import { queueRecord } from '../review-helpers';
 
 /** A county no other spec touches. */
 const COUNTY = '150623';
@@ -19,52 +24,49 @@ test('the city reviewer imports a tablet’s backup file: progress, then one res
 	const file = join(mkdtempSync(join(tmpdir(), 'review-import-')), 'backup.zip');
 	try {
 		const device = await tablet.newPage();
-		await device.goto('/');
-		await waitForServiceWorker(device);
-		await deviceLogin(device, `surveyor-${COUNTY}`);
+		await new HomePage(device).firstVisit();
+		await new FieldLoginPage(device).logIn(`surveyor-${COUNTY}`);
 		await tablet.setOffline(true);
 		const id = await queueRecord(device, COUNTY, 0);
-		await device.goto('/backup');
-		const downloading = device.waitForEvent('download');
-		await device.getByTestId('backup-export').click();
-		await (await downloading).saveAs(file);
+		const backup = new BackupPage(device);
+		await backup.goto();
+		await (await backup.exportDownload()).saveAs(file);
 
 		// only the city reviewer has the page
-		await page.goto('/review/login?next=/review/imports');
-		await reviewLogin(page, 'city');
-		await expect(page.getByRole('heading', { name: '导入设备备份' })).toBeVisible();
-		await page.getByTestId('import-file').setInputFiles(file);
-		await page.getByTestId('import-start').click();
-		await expect(page.getByTestId('import-report')).toContainText('导入完成');
-		await expect(page.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
-		const row = page.getByTestId('import-result');
+		const login = new ReviewLoginPage(page);
+		const imports = new ReviewImportsPage(page);
+		await login.goto('/review/imports');
+		await login.logIn('city');
+		await expect(imports.heading).toBeVisible();
+		await imports.importFile(file);
+		await expect(imports.report).toContainText('导入完成');
+		await expect(imports.progress).toHaveAttribute('aria-valuenow', '100');
+		const row = imports.results;
 		await expect(row).toHaveCount(1);
 		await expect(row).toHaveAttribute('data-status', 'accepted');
 		await expect(row).toContainText(id.slice(0, 8));
 		await expect(row).toContainText('已接收');
-		await expect(page.getByTestId('import-report')).toContainText('新保存 1 张');
+		await expect(imports.report).toContainText('新保存 1 张');
 
 		// the same file again changes nothing
-		await page.getByTestId('import-file').setInputFiles(file);
-		await page.getByTestId('import-start').click();
-		await expect(page.getByTestId('import-result')).toHaveAttribute('data-status', 'unchanged');
+		await imports.importFile(file);
+		await expect(imports.results).toHaveAttribute('data-status', 'unchanged');
 
 		// not a backup: said in Chinese
-		await page.getByTestId('import-file').setInputFiles({
+		await imports.importFile({
 			name: 'notes.zip',
 			mimeType: 'application/zip',
 			buffer: Buffer.from('not a zip file')
 		});
-		await page.getByTestId('import-start').click();
-		await expect(page.getByTestId('import-error')).toContainText('导入失败');
-		await expect(page.getByTestId('import-report')).toHaveCount(0);
+		await expect(imports.error).toContainText('导入失败');
+		await expect(imports.report).toHaveCount(0);
 
-		await page.getByTestId('review-logout').click();
+		await imports.header.logout();
 		await expect(page).toHaveURL(/^[^?]*\/review\/login$/);
-		await reviewLogin(page, `reviewer-${COUNTY}`);
+		await login.logIn(`reviewer-${COUNTY}`);
 		await expect(page).toHaveURL(/^[^?]*\/review$/);
-		await expect(page.getByTestId('nav-imports')).toHaveCount(0);
-		expect((await page.goto('/review/imports'))?.status()).toBe(403);
+		await expect(login.header.navImports).toHaveCount(0);
+		expect((await imports.goto())?.status()).toBe(403);
 	} finally {
 		await tablet.close();
 	}

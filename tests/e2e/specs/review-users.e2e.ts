@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { expect, storedRecord, test, waitForServiceWorker } from '../fixtures';
-import { DEMO_PASSWORD, deviceLogin, queueRecord, reviewLogin } from '../review-helpers';
+import { expect, storedRecord, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { ReviewHomePage, ReviewLoginPage } from '../pages/review/review-login-page';
+import { ReviewUsersPage } from '../pages/review/review-users-page';
+import { SyncPage } from '../pages/sync-page';
+import { DEMO_PASSWORD, queueRecord } from '../review-helpers';
 
 /** A county no other spec touches, so its surveyor's devices are this spec's only. */
 const COUNTY = '150621';
@@ -35,127 +40,123 @@ async function apiLogin(request: APIRequestContext, username: string, password: 
 	return { status: response.status(), body: (await response.json()) as { error?: string } };
 }
 
-const userRow = (page: Page, username: string) =>
-	page.locator(`[data-testid="user-row"][data-username="${username}"]`);
-
 test('a city reviewer logs in, adds a surveyor, resets its password, disables and enables it', async ({
 	page,
 	request
 }) => {
-	await page.goto('/review/users');
+	const login = new ReviewLoginPage(page);
+	const users = new ReviewUsersPage(page);
+	await users.goto();
 	// not signed in: to the login page, and back to the users afterwards
 	await expect(page).toHaveURL(/\/review\/login\?next=%2Freview%2Fusers$/);
-	await expect(page.getByTestId('demo-banner')).toContainText('演示账号');
-	await expect(page.getByRole('heading', { name: '审核登录' })).toBeVisible();
+	await expect(login.header.demoBanner).toContainText('演示账号');
+	await expect(login.heading).toBeVisible();
 	await shoot(page, 'review-login');
 
-	await reviewLogin(page, 'city', 'not-the-password');
-	await expect(page.getByTestId('review-login-error')).toHaveText(
-		'用户名或密码不正确，请重新输入。'
-	);
-	await reviewLogin(page, 'city');
+	await login.logIn('city', 'not-the-password');
+	await expect(login.error).toHaveText('用户名或密码不正确，请重新输入。');
+	await login.logIn('city');
 	await expect(page).toHaveURL(/^[^?]*\/review\/users$/);
-	await expect(page.getByRole('heading', { name: '用户与设备' })).toBeVisible();
-	await expect(page.getByTestId('review-user')).toContainText('city');
-	await expect(page.getByTestId('review-user')).toContainText('市文物局');
-	await expect(page.getByTestId('demo-banner')).toBeVisible();
-	const rows = page.getByTestId('user-row');
+	await expect(users.heading).toBeVisible();
+	await expect(users.header.user).toContainText('city');
+	await expect(users.header.user).toContainText('市文物局');
+	await expect(users.header.demoBanner).toBeVisible();
+	const rows = users.rows;
 	const before = await rows.count();
 	// the 19 demo accounts, and any user an earlier run of this spec added to the same server
-	await expect(rows.filter({ has: page.locator('.tag.demo') })).toHaveCount(19);
+	await expect(users.demoRows).toHaveCount(19);
 	expect(before).toBeGreaterThanOrEqual(19);
 
 	// a refused add: errors beside the fields, in Chinese, and no user added
-	await page.getByTestId('add-user').click();
-	await page.getByTestId('add-username').fill('x');
-	await page.getByTestId('add-password').fill('short');
-	await page.getByTestId('add-submit').click();
-	const addForm = page.locator('form[action="?/add"]');
-	await expect(addForm.getByTestId('error-username')).toContainText('用户名只能用');
-	await expect(addForm.getByTestId('error-password')).toContainText('密码至少 8 个字符');
+	const add = users.addForm;
+	await add.open();
+	await add.username.fill('x');
+	await add.password.fill('short');
+	await add.submit();
+	await expect(add.usernameError).toContainText('用户名只能用');
+	await expect(add.passwordError).toContainText('密码至少 8 个字符');
 	await expect(rows).toHaveCount(before);
 	await shoot(page, 'review-users-add-refused');
 
 	const username = `e2e-surveyor-${Date.now().toString(36)}`;
-	await page.getByTestId('add-username').fill(username);
-	await page.getByTestId('add-name').fill('测试队员');
-	await addForm.getByTestId('role-surveyor').check();
+	await add.username.fill(username);
+	await add.name.fill('测试队员');
+	await add.chooseRole('surveyor');
 	// no county for a surveyor: refused, nothing added
-	await page.getByTestId('add-password').fill('first-password-1');
-	await page.getByTestId('add-submit').click();
-	await expect(addForm.getByTestId('error-counties')).toHaveText('请选择旗区');
+	await add.password.fill('first-password-1');
+	await add.submit();
+	await expect(add.countiesError).toHaveText('请选择旗区');
 	await expect(rows).toHaveCount(before);
-	await addForm.getByTestId(`county-${COUNTY}`).check();
-	await page.getByTestId('add-password').fill('first-password-1');
-	await page.getByTestId('add-submit').click();
-	await expect(page.getByTestId('user-message').first()).toHaveText(
-		new RegExp(`已添加用户 ${username}`)
-	);
+	await add.chooseCounty(COUNTY);
+	await add.password.fill('first-password-1');
+	await add.submit();
+	await expect(users.message).toHaveText(new RegExp(`已添加用户 ${username}`));
 	await expect(rows).toHaveCount(before + 1);
-	const row = userRow(page, username);
-	await expect(row.getByTestId('user-role')).toHaveText('普查队员');
-	await expect(row.getByTestId('user-counties')).toHaveText('达拉特旗');
-	await expect(row.getByTestId('user-status')).toHaveText('启用');
+	const row = users.row(username);
+	await expect(row.role).toHaveText('普查队员');
+	await expect(row.counties).toHaveText('达拉特旗');
+	await expect(row.status).toHaveText('启用');
 	expect((await apiLogin(request, username, 'first-password-1')).status).toBe(200);
 
 	// a new password that is too short: refused beside the field, the old one still works
-	await row.getByTestId('reset-password').click();
-	await row.getByTestId('new-password').fill('abc');
-	await row.getByTestId('set-password').click();
-	await expect(row.getByTestId('error-password')).toContainText('密码至少 8 个字符');
+	await row.setPassword('abc');
+	await expect(row.passwordError).toContainText('密码至少 8 个字符');
 	expect((await apiLogin(request, username, 'first-password-1')).status).toBe(200);
 	// a generated one, shown once
-	await row.getByTestId('generate-password').click();
-	await expect(row.getByTestId('user-message')).toContainText('只显示这一次');
-	const generated = (await row.getByTestId('generated-password').textContent())!.trim();
+	await row.generatePassword();
+	await expect(row.message).toContainText('只显示这一次');
+	const generated = (await row.generatedPassword.textContent())!.trim();
 	expect(generated).toMatch(/^[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}$/);
 	expect((await apiLogin(request, username, 'first-password-1')).status).toBe(401);
 	expect((await apiLogin(request, username, generated)).status).toBe(200);
 
 	// role and counties
-	await row.getByTestId('edit-user').click();
-	await row.getByTestId('county-150622').check();
-	await row.getByTestId('edit-name').fill('测试队员二');
-	await row.getByTestId('edit-submit').click();
-	await expect(row.getByTestId('user-message')).toHaveText(`已保存 ${username} 的修改。`);
-	await expect(row.getByTestId('user-counties')).toHaveText('达拉特旗、准格尔旗');
+	await row.edit();
+	await row.county('150622').check();
+	await row.nameInput.fill('测试队员二');
+	await row.saveEdit();
+	await expect(row.message).toHaveText(`已保存 ${username} 的修改。`);
+	await expect(row.counties).toHaveText('达拉特旗、准格尔旗');
 
 	// disabled: asked first, then its logins end and its API login answers 401
-	await row.getByTestId('disable-user').click();
-	await expect(row.getByText('所有登录（平板和浏览器）立即失效')).toBeVisible();
-	await row.getByTestId('disable-confirm').click();
-	await expect(row.getByTestId('user-status')).toHaveText('已停用');
-	await expect(row.getByTestId('user-message')).toContainText(`已停用 ${username}`);
+	await row.askDisable();
+	await expect(row.root.getByText('所有登录（平板和浏览器）立即失效')).toBeVisible();
+	await row.confirmDisable();
+	await expect(row.status).toHaveText('已停用');
+	await expect(row.message).toContainText(`已停用 ${username}`);
 	const refused = await apiLogin(request, username, generated);
 	expect(refused.status).toBe(401);
 	expect(refused.body.error).toContain('停用');
 
 	// enabled again: the same password works
-	await row.getByTestId('enable-user').click();
-	await expect(row.getByTestId('user-status')).toHaveText('启用');
-	await expect(row.getByTestId('user-message')).toContainText('已重新启用');
+	await row.enable();
+	await expect(row.status).toHaveText('启用');
+	await expect(row.message).toContainText('已重新启用');
 	expect((await apiLogin(request, username, generated)).status).toBe(200);
 
 	// signing out ends the session
-	await page.getByTestId('review-logout').click();
+	await users.header.logout();
 	await expect(page).toHaveURL(/^[^?]*\/review\/login$/);
-	await page.goto('/review/users');
+	await users.goto();
 	await expect(page).toHaveURL(/\/review\/login\?next=/);
 });
 
 test('a county reviewer cannot open the user management; a surveyor gets no review page', async ({
 	page
 }) => {
-	await page.goto('/review/login');
-	await reviewLogin(page, `reviewer-${COUNTY}`);
+	const login = new ReviewLoginPage(page);
+	const home = new ReviewHomePage(page);
+	const users = new ReviewUsersPage(page);
+	await login.goto();
+	await login.logIn(`reviewer-${COUNTY}`);
 	await expect(page).toHaveURL(/^[^?]*\/review$/);
-	await expect(page.getByTestId('queue-placeholder')).toContainText('审核队列尚未完成');
-	await expect(page.getByTestId('review-user')).toContainText('旗区审核 · 达拉特旗');
-	await expect(page.getByTestId('nav-users')).toHaveCount(0);
-	const response = await page.goto('/review/users');
+	await expect(home.queuePlaceholder).toContainText('审核队列尚未完成');
+	await expect(home.header.user).toContainText('旗区审核 · 达拉特旗');
+	await expect(home.header.navUsers).toHaveCount(0);
+	const response = await users.goto();
 	expect(response?.status()).toBe(403);
-	await expect(page.getByTestId('review-error')).toContainText('只有市文物局');
-	await expect(page.getByTestId('user-row')).toHaveCount(0);
+	await expect(users.error).toContainText('只有市文物局');
+	await expect(users.rows).toHaveCount(0);
 	// its actions refuse as well
 	const post = await page.request.post('/review/users?/disable', {
 		form: { username: `surveyor-${COUNTY}` },
@@ -163,24 +164,21 @@ test('a county reviewer cannot open the user management; a surveyor gets no revi
 	});
 	expect(post.status()).toBe(403);
 	expect(await post.text()).toContain('只有市文物局');
-	await page.getByTestId('review-logout').click();
+	await users.header.logout();
 	await expect(page).toHaveURL(/^[^?]*\/review\/login$/);
 
 	// a surveyor is told at the login form, and gets no session
-	await reviewLogin(page, `surveyor-${COUNTY}`);
-	await expect(page.getByTestId('review-login-error')).toContainText('这是调查员账号');
+	await login.logIn(`surveyor-${COUNTY}`);
+	await expect(login.error).toContainText('这是调查员账号');
 	// a surveyor's browser session from the API gets the plain explanation, not a review page
-	const login = await page.request.post('/api/auth/login', {
+	const session = await page.request.post('/api/auth/login', {
 		data: { username: `surveyor-${COUNTY}`, password: DEMO_PASSWORD }
 	});
-	expect(login.status()).toBe(200);
-	await page.goto('/review');
-	await expect(page.getByTestId('reviewers-only')).toContainText('审核区仅供审核人员使用');
-	await expect(page.getByTestId('queue-placeholder')).toHaveCount(0);
+	expect(session.status()).toBe(200);
+	await home.goto();
+	await expect(home.reviewersOnly).toContainText('审核区仅供审核人员使用');
+	await expect(home.queuePlaceholder).toHaveCount(0);
 });
-
-const syncRow = (page: Page, id: string) =>
-	page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
 
 test('a device revoked by the city reviewer gets 401 on its next sync, says so and keeps its records', async ({
 	browser,
@@ -190,64 +188,61 @@ test('a device revoked by the city reviewer gets 401 on its next sync, says so a
 	const tablet = await browser.newContext();
 	const device = await tablet.newPage();
 	try {
-		await device.goto('/');
-		await waitForServiceWorker(device);
-		await deviceLogin(device, `surveyor-${COUNTY}`);
-		await device.getByTestId('account').click();
-		await expect(device.getByTestId('account-card')).toBeVisible();
-		const deviceId = (
-			await device.getByTestId('account-card').locator('dd.mono').textContent()
-		)?.trim();
+		const account = new FieldLoginPage(device);
+		const sync = new SyncPage(device);
+		await new HomePage(device).firstVisit();
+		await account.logIn(`surveyor-${COUNTY}`);
+		await account.topBar.openAccount();
+		await expect(account.accountCard).toBeVisible();
+		const deviceId = await account.deviceId();
 		expect(deviceId).toMatch(/^[0-9a-f-]{36}$/);
 
 		const sent = await queueRecord(device, COUNTY, 0);
-		await device.goto('/sync');
-		await expect(device.getByTestId('sync-queued')).toContainText('1');
-		await device.getByTestId('sync-now').click();
-		await expect(syncRow(device, sent)).toHaveAttribute('data-status', '已送达');
+		await sync.goto();
+		await expect(sync.queued).toContainText('1');
+		await sync.syncNow();
+		await expect(sync.row(sent)).toHaveAttribute('data-status', '已送达');
 
 		// out of signal, a second record is finalized: it waits on the tablet
 		await tablet.setOffline(true);
 		const unsent = await queueRecord(device, COUNTY, 1);
-		await device.goto('/sync');
-		await expect(syncRow(device, unsent)).toHaveAttribute('data-status', '待上传');
+		await sync.goto();
+		await expect(sync.row(unsent)).toHaveAttribute('data-status', '待上传');
 
 		// the city reviewer sees the device and revokes it
-		await page.goto('/review/login?next=/review/users');
-		await reviewLogin(page, 'city');
+		const login = new ReviewLoginPage(page);
+		const users = new ReviewUsersPage(page);
+		await login.goto('/review/users');
+		await login.logIn('city');
 		await expect(page).toHaveURL(/^[^?]*\/review\/users$/);
-		const card = userRow(page, `surveyor-${COUNTY}`).locator(
-			`[data-testid="device"][data-device-id="${deviceId}"]`
-		);
-		await expect(card.getByTestId('device-state')).toHaveAttribute('data-state', 'signed-in');
-		await expect(card).toContainText(deviceId!.slice(0, 8));
-		await expect(card.getByTestId('device-last-sync')).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
-		await card.getByTestId('revoke-device').click();
-		await expect(card).toContainText('仍留在设备上，不会删除');
-		await shoot(page, 'review-users-revoke-confirm', userRow(page, `surveyor-${COUNTY}`));
-		await card.getByTestId('revoke-device-confirm').click();
+		const surveyor = users.row(`surveyor-${COUNTY}`);
+		const card = surveyor.device(deviceId!);
+		await expect(card.state).toHaveAttribute('data-state', 'signed-in');
+		await expect(card.root).toContainText(deviceId!.slice(0, 8));
+		await expect(card.lastSync).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d$/);
+		await card.askRevoke();
+		await expect(card.root).toContainText('仍留在设备上，不会删除');
+		await shoot(page, 'review-users-revoke-confirm', surveyor.root);
+		await card.confirmRevoke();
 		// revoked, and kept revoked: no login on it until reinstated
-		await expect(card.getByTestId('device-state')).toHaveAttribute('data-state', 'blocked');
-		await expect(card.getByTestId('reinstate-device')).toBeVisible();
-		await expect(userRow(page, `surveyor-${COUNTY}`).getByTestId('user-message')).toContainText(
-			'已注销设备'
-		);
-		await shoot(page, 'review-users', userRow(page, `surveyor-${COUNTY}`));
+		await expect(card.state).toHaveAttribute('data-state', 'blocked');
+		await expect(card.reinstateButton).toBeVisible();
+		await expect(surveyor.message).toContainText('已注销设备');
+		await shoot(page, 'review-users', surveyor.root);
 
 		// back in signal, the tablet syncs by itself: 401, said in Chinese, the unsent record kept
 		const refused = device.waitForResponse((r) => r.url().includes('/api/') && r.status() === 401);
 		await tablet.setOffline(false);
 		await refused;
-		const error = device.getByTestId('sync-error');
-		await expect(error).toHaveAttribute('data-kind', 'auth');
-		await expect(error).toContainText('请重新登录');
-		await expect(error).toContainText('都会保留');
-		await expect(syncRow(device, unsent)).toHaveAttribute('data-status', '待上传');
-		await expect(syncRow(device, sent)).toBeVisible();
+		await expect(sync.error).toHaveAttribute('data-kind', 'auth');
+		await expect(sync.error).toContainText('请重新登录');
+		await expect(sync.error).toContainText('都会保留');
+		await expect(sync.row(unsent)).toHaveAttribute('data-status', '待上传');
+		await expect(sync.row(sent)).toBeVisible();
 		const { row } = await storedRecord(device, unsent);
 		expect(row).toMatchObject({ localState: 'finalized', outbox: 'queued' });
 		await device.reload();
-		await expect(syncRow(device, unsent)).toHaveAttribute('data-status', '待上传');
+		await expect(sync.row(unsent)).toHaveAttribute('data-status', '待上传');
 	} finally {
 		await tablet.close();
 	}

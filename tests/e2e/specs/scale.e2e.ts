@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
-import { expect, goOffline, test, waitForServiceWorker } from '../fixtures';
+import { expect, goOffline, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { WorkListPage } from '../pages/work-list-page';
 
 test('with 20,000 sites the list scrolls, search answers and the map draws', async ({
 	page,
@@ -17,37 +19,34 @@ test('with 20,000 sites the list scrolls, search answers and the map draws', asy
 		const sites = (JSON.parse(readFileSync(file, 'utf8')) as { sites: RegisteredSite[] }).sites;
 		expect(sites).toHaveLength(20_000);
 
-		await page.goto('/');
-		await waitForServiceWorker(page);
-		await page.getByTestId('import-registry').setInputFiles(file);
-		await expect(page.getByTestId('import-message')).toContainText('20000', { timeout: 120_000 });
-		await page.getByRole('button', { name: /全市/ }).click();
+		const home = new HomePage(page);
+		const list = new WorkListPage(page);
+		await home.firstVisit();
+		await home.importRegistry(file);
+		await expect(home.importMessage).toContainText('20000', { timeout: 120_000 });
+		await home.county(/全市/).click();
 		await goOffline(context);
 
-		await page.getByRole('link', { name: /复查任务/ }).click();
-		await expect(page.getByTestId('result-count')).toHaveText('共 20000 处');
+		await home.openWorkList();
+		await expect(list.resultCount).toHaveText('共 20000 处');
 		// Only a screenful of rows is in the page, however long the list.
-		expect(await page.getByTestId('site-row').count()).toBeLessThan(60);
+		expect(await list.rows.count()).toBeLessThan(60);
 
 		// Scroll to the end: the last site (in code order) comes into view.
 		const last = [...sites].sort((a, b) => (a.code < b.code ? -1 : 1)).at(-1)!;
-		const list = page.getByTestId('site-list');
-		for (let i = 0; i < 5; i++) {
-			await list.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-			await page.waitForTimeout(200);
-		}
-		await expect(page.locator(`[data-testid="site-row"][data-code="${last.code}"]`)).toBeVisible();
+		await list.scrollToEnd();
+		await expect(list.row(last.code)).toBeVisible();
 
 		// Search answers.
 		const target = sites[12_345]!;
-		await page.getByTestId('site-search').fill(target.code);
-		await expect(page.getByTestId('result-count')).toHaveText('共 1 处');
-		await expect(page.getByTestId('site-row').first()).toContainText(target.name);
-		await page.getByTestId('site-search').fill('');
-		await expect(page.getByTestId('result-count')).toHaveText('共 20000 处');
+		await list.searchFor(target.code);
+		await expect(list.resultCount).toHaveText('共 1 处');
+		await expect(list.rows.first()).toContainText(target.name);
+		await list.searchFor('');
+		await expect(list.resultCount).toHaveText('共 20000 处');
 
 		// The map draws every point on its canvas.
-		await expect(page.getByTestId('site-map')).toHaveAttribute('data-ready', 'true');
+		await list.map.waitReady();
 		await expect
 			.poll(() =>
 				page.evaluate(() => {

@@ -1,5 +1,10 @@
 import type { Page } from '@playwright/test';
-import { expect, test, waitForServiceWorker } from '../fixtures';
+import { expect, test } from '../fixtures';
+import { STEPS } from '../controls/stepper';
+import { HomePage } from '../pages/home-page';
+import { RecordPage } from '../pages/record/record-page';
+import { SitePage } from '../pages/site-page';
+import { WorkListPage } from '../pages/work-list-page';
 
 const SIZES = [
 	{ name: 'landscape', width: 1280, height: 800 },
@@ -42,69 +47,68 @@ for (const size of SIZES) {
 		const shot = (name: string) =>
 			page.screenshot({ path: `test-results/screens/${size.name}-${name}.png` });
 
-		await page.goto('/');
-		await waitForServiceWorker(page);
-		await expect(page.getByRole('button', { name: /伊金霍洛旗/ })).not.toContainText(/ 0 处/);
+		const home = new HomePage(page);
+		const list = new WorkListPage(page);
+		const site = new SitePage(page);
+		const form = new RecordPage(page);
+		await home.firstVisit();
+		await expect(home.county('伊金霍洛旗')).not.toContainText(/ 0 处/);
 		await shot('1-county-picker');
 		expect(await smallTouchTargets(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
-		await page.getByRole('button', { name: /伊金霍洛旗/ }).click();
-		await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
+		await home.county('伊金霍洛旗').click();
+		await expect(home.heading).toBeVisible();
 		await shot('2-home');
 		expect(await smallTouchTargets(page)).toEqual([]);
 
-		await page.getByRole('link', { name: /复查任务/ }).click();
-		await expect(page.getByTestId('site-row').first()).toBeVisible();
+		await home.openWorkList();
+		await expect(list.rows.first()).toBeVisible();
 		if (size.name === 'landscape') {
-			await expect(page.getByTestId('site-map')).toHaveAttribute('data-ready', 'true');
+			await list.map.waitReady();
 		}
 		await shot('3-work-list');
 		expect(await smallTouchTargets(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 		if (size.name === 'portrait') {
-			await page.getByRole('tab', { name: /地图/ }).click();
-			await expect(page.getByTestId('site-map')).toHaveAttribute('data-ready', 'true');
+			await list.showTab('地图');
+			await list.map.waitReady();
 			await shot('4-map-tab');
 			expect(await smallTouchTargets(page)).toEqual([]);
-			await page.getByRole('tab', { name: /列表/ }).click();
+			await list.showTab('列表');
 		}
 
-		await page.getByTestId('site-search').fill('朱开沟');
-		await expect(page.getByTestId('site-row')).toHaveCount(1);
-		await page.getByTestId('site-row').first().getByRole('link').click();
-		await expect(page.getByTestId('site-name')).toHaveText('朱开沟遗址');
-		await expect(page.getByTestId('site-map')).toHaveAttribute('data-ready', 'true');
+		await list.searchFor('朱开沟');
+		await expect(list.rows).toHaveCount(1);
+		await list.open(list.rows.first());
+		await expect(site.name).toHaveText('朱开沟遗址');
+		await site.map.waitReady();
 		await shot('5-site');
 		expect(await smallTouchTargets(page)).toEqual([]);
 		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
 
 		// Every step of the re-check form.
-		await page.getByTestId('start-recheck').click();
-		await expect(page).toHaveURL(/\/records\//);
-		for (const step of ['change', 'basic', 'location', 'condition', 'photos', 'people', 'review']) {
-			await page.getByTestId(`step-${step}`).click();
-			if (step === 'location') {
-				await expect(page.getByTestId('boundary-map')).toHaveAttribute('data-ready', 'true');
-			}
-			if (step === 'review') await expect(page.getByTestId('qc-summary')).toBeVisible();
+		await site.startRecheck();
+		for (const step of STEPS) {
+			await form.go(step);
+			if (step === 'location') await form.location.boundary.map.waitReady();
+			if (step === 'review') await expect(form.review.summary).toBeVisible();
 			await shot(`7-form-${step}`);
 			expect(await smallTouchTargets(page), step).toEqual([]);
 			expect(await horizontalOverflow(page), step).toBeLessThanOrEqual(0);
 		}
 		await page.goBack();
-		await page.goto('/sites');
-		await page.getByTestId('site-search').fill('朱开沟');
-		await page.getByTestId('site-row').first().getByRole('link').click();
-		await expect(page.getByTestId('site-name')).toHaveText('朱开沟遗址');
+		await list.goto();
+		await list.openFirstFound('朱开沟');
+		await expect(site.name).toHaveText('朱开沟遗址');
 
 		// The English switch.
-		await page.getByRole('button', { name: /English/ }).click();
-		await expect(page.getByTestId('site-name')).toHaveText('朱开沟遗址');
+		await site.topBar.switchToEnglish();
+		await expect(site.name).toHaveText('朱开沟遗址');
 		await expect(page.getByText('Registry entry (read-only)')).toBeVisible();
 		await shot('6-site-english');
-		await page.getByRole('button', { name: /中文/ }).click();
+		await site.topBar.switchToChinese();
 		await expect(page.getByText('登记信息（只读）')).toBeVisible();
 	});
 }

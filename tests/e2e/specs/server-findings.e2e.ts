@@ -1,14 +1,10 @@
-import {
-	demoRegistry,
-	expect,
-	newDevice,
-	shootTabletSizes,
-	test,
-	waitForServiceWorker
-} from '../fixtures';
-import { recheck, syncRow } from '../record-helpers';
-import { deviceLogin } from '../review-helpers';
 import type { Page } from '@playwright/test';
+import { demoRegistry, expect, newDevice, shootTabletSizes, test } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { RecordPage } from '../pages/record/record-page';
+import { SyncPage } from '../pages/sync-page';
+import { recheck } from '../record-helpers';
 
 /*
  * Issue 11 point 2: the server's QC findings reach the device and are shown beside its own. Two
@@ -23,16 +19,8 @@ const COUNTY = '150624';
 const SHOTS = '/tmp/field-shots';
 
 async function tablet(page: Page): Promise<void> {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await deviceLogin(page, `surveyor-${COUNTY}`);
-}
-
-async function syncNow(page: Page): Promise<void> {
-	await page.goto('/sync');
-	await expect(page.getByTestId('sync-now')).toBeEnabled();
-	await page.getByTestId('sync-now').click();
-	await expect(page.getByTestId('sync-now')).toBeEnabled();
+	await new HomePage(page).firstVisit();
+	await new FieldLoginPage(page).logIn(`surveyor-${COUNTY}`);
 }
 
 test('a finding only the server can make is shown on the record that it concerns', async ({
@@ -51,52 +39,54 @@ test('a finding only the server can make is shown on the record that it concerns
 		// The first tablet re-checks the site and sends it: the server found nothing to say.
 		await tablet(page);
 		const first = await recheck(page, site);
-		await syncNow(page);
-		await expect(syncRow(page, first)).toHaveAttribute('data-status', '已送达');
-		await page.goto(`/records/${first}`);
-		await expect(page.getByTestId('record-status')).toHaveAttribute('data-status', '已送达');
+		const sync = new SyncPage(page);
+		const form = new RecordPage(page);
+		await sync.syncOnce();
+		await expect(sync.row(first)).toHaveAttribute('data-status', '已送达');
+		await form.goto(first);
+		await expect(form.status).toHaveAttribute('data-status', '已送达');
 		// (other specs send the same camera files, so the server may report DUP-003 here; never DUP-004)
-		await expect(page.locator('[data-testid="server-finding"][data-rule="DUP-004"]')).toHaveCount(
-			0
-		);
+		await expect(form.serverFinding('DUP-004')).toHaveCount(0);
 
 		// The second tablet knows nothing of it: its own check passes without DUP-004.
 		const id = await recheck(other, site);
-		await other.goto(`/records/${id}?step=review`);
-		await expect(other.getByTestId('qc-summary')).toBeVisible();
+		const otherSync = new SyncPage(other);
+		const otherForm = new RecordPage(other);
+		await otherForm.goto(id, 'review');
+		await expect(otherForm.review.summary).toBeVisible();
 		// (the same camera files as the first tablet's: DUP-003 too, which only the server sees)
-		await expect(other.locator('[data-rule="DUP-004"], [data-rule="DUP-003"]')).toHaveCount(0);
+		await expect(otherForm.findingsOf('DUP-004', 'DUP-003')).toHaveCount(0);
 
 		// Back in network and sent, the server answers with its own finding, and the record shows it
 		// on top of every step: only what still needs the surveyor (the warnings explained before are
 		// not repeated).
 		await second.setOffline(false);
-		await syncNow(other);
-		await expect(syncRow(other, id)).toHaveAttribute('data-status', '已送达');
-		await other.goto(`/records/${id}`);
-		const panel = other.getByTestId('server-findings');
-		await expect(panel).toBeVisible();
-		await expect(panel.getByRole('heading')).toContainText('服务器检查（第 1 版）：错误 ');
-		const photos = panel.locator('[data-testid="server-finding"][data-rule="DUP-003"]');
+		await otherSync.syncOnce();
+		await expect(otherSync.row(id)).toHaveAttribute('data-status', '已送达');
+		await otherForm.goto(id);
+		const panel = otherForm.serverFindings;
+		await expect(panel.root).toBeVisible();
+		await expect(panel.heading).toContainText('服务器检查（第 1 版）：错误 ');
+		const photos = panel.finding('DUP-003');
 		await expect(photos.first()).toBeVisible();
 		expect(await photos.count()).toBeGreaterThanOrEqual(2);
 		await expect(photos.first()).toContainText('错误');
 		await expect(photos.first()).toContainText('照片 Z001');
-		const twice = panel.locator('[data-testid="server-finding"][data-rule="DUP-004"]');
+		const twice = panel.finding('DUP-004');
 		await expect(twice).toContainText('警告');
 		await expect(twice).toContainText('DUP-004');
 		await shootTabletSizes(other, SHOTS, 'server-findings');
 
 		// The review step lists every server finding beside the device's own, DUP-004 among them.
-		await other.getByTestId('step-review').click();
-		await expect(other.getByTestId('qc-summary')).toBeVisible();
-		await expect(other.getByTestId('server-findings')).toHaveCount(1);
-		const all = other.getByTestId('server-findings').getByTestId('server-finding');
-		expect(await all.count()).toBeGreaterThan(1);
-		await expect(all.and(other.locator('[data-rule="DUP-004"]'))).toHaveCount(1);
-		expect(await all.and(other.locator('[data-rule="DUP-003"]')).count()).toBeGreaterThanOrEqual(2);
-		await expect(other.locator('[data-testid="qc-warning"][data-rule="DUP-004"]')).toHaveCount(0);
-		await expect(other.locator('[data-testid="qc-error"]')).toHaveCount(0);
+		await otherForm.go('review');
+		await expect(otherForm.review.summary).toBeVisible();
+		await expect(otherForm.serverFindings.root).toHaveCount(1);
+		const all = otherForm.serverFindings;
+		expect(await all.findings.count()).toBeGreaterThan(1);
+		await expect(all.finding('DUP-004')).toHaveCount(1);
+		expect(await all.finding('DUP-003').count()).toBeGreaterThanOrEqual(2);
+		await expect(otherForm.review.warning('DUP-004')).toHaveCount(0);
+		await expect(otherForm.review.errors).toHaveCount(0);
 		await shootTabletSizes(other, SHOTS, 'server-findings-review', { fullPage: true });
 	} finally {
 		await second.close();

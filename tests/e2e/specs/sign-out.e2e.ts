@@ -1,5 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
-import { queueRechecks, waitForServiceWorker } from '../fixtures';
+import { queueRechecks } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { SyncPage } from '../pages/sync-page';
 import { E2E_DEMO_PASSWORD } from '../server-process';
 
 const COUNTY = '150627';
@@ -32,21 +35,14 @@ async function onDevice(page: Page) {
 	});
 }
 
-async function logIn(page: Page): Promise<void> {
-	await page.goto('/login');
-	await page.getByTestId('login-username').fill(SURVEYOR);
-	await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
-	await page.getByTestId('login-submit').click();
-	await expect(page.getByTestId('account-card')).toBeVisible();
-}
-
 test('signing out of a shared tablet ends the login on the server and keeps every unsent record', async ({
 	page,
 	request
 }) => {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await logIn(page);
+	const login = new FieldLoginPage(page);
+	const sync = new SyncPage(page);
+	await new HomePage(page).firstVisit();
+	await login.logIn(SURVEYOR, E2E_DEMO_PASSWORD);
 
 	// Two finalized re-checks with two photos each, which cannot be sent yet (uploads fail).
 	await page.route('**/api/photos/*', (route) => route.abort('internetdisconnected'));
@@ -62,12 +58,12 @@ test('signing out of a shared tablet ends the login on the server and keeps ever
 	).toBe(200);
 
 	// 退出登录 asks first, and says the unsent records stay.
-	await page.goto('/login');
-	await page.getByTestId('logout').click();
-	await expect(page.getByRole('alertdialog')).toContainText('未上传的 2 条记录');
-	await page.getByTestId('logout-confirm').click();
-	await expect(page.getByTestId('login-username')).toBeVisible();
-	await expect(page.getByTestId('account')).not.toHaveText(SURVEYOR);
+	await login.goto();
+	const logout = await login.startLogout();
+	await expect(logout.root).toContainText('未上传的 2 条记录');
+	await logout.confirm();
+	await expect(login.username).toBeVisible();
+	await expect(login.topBar.account).not.toHaveText(SURVEYOR);
 
 	// The token is gone from the tablet and refused by the server; the records and photos stay.
 	const after = await onDevice(page);
@@ -78,16 +74,16 @@ test('signing out of a shared tablet ends the login on the server and keeps ever
 	expect(
 		(await request.get('/api/auth/me', { headers: { authorization: `Bearer ${token}` } })).status()
 	).toBe(401);
-	await page.goto('/sync');
-	await expect(page.getByTestId('sync-queued')).toHaveText('待上传 2 条');
-	await expect(page.getByTestId('sync-login-needed')).toBeVisible();
+	await sync.goto();
+	await expect(sync.queued).toHaveText('待上传 2 条');
+	await expect(sync.loginNeeded).toBeVisible();
 
 	// Logged in again (the network is back), the records go up.
 	await page.unrouteAll();
-	await logIn(page);
-	await page.goto('/sync');
-	await page.getByTestId('sync-now').click();
-	await expect(page.getByTestId('sync-queued')).toHaveText('待上传 0 条');
+	await login.logIn(SURVEYOR, E2E_DEMO_PASSWORD);
+	await sync.goto();
+	await sync.syncNow();
+	await expect(sync.queued).toHaveText('待上传 0 条');
 	const reviewer = await request.post('/api/auth/login', {
 		data: { username: `reviewer-${COUNTY}`, password: E2E_DEMO_PASSWORD }
 	});

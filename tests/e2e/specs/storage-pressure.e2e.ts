@@ -1,14 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import {
-	demoRegistry,
-	expect,
-	offlineInCounty,
-	photoRows,
-	recordIdOf,
-	storedRecord,
-	test
-} from '../fixtures';
+import { demoRegistry, expect, offlineInCounty, photoRows, storedRecord, test } from '../fixtures';
+import { StorageActions } from '../controls/storage-actions';
+import { RecordPage } from '../pages/record/record-page';
+import { SitePage } from '../pages/site-page';
 
 /*
  * Storage pressure (issue 5.3), emulated with init scripts. CDP `Storage.overrideQuotaForOrigin`
@@ -30,13 +25,13 @@ const MB = 1024 * 1024;
 async function recheckWithOnePhoto(page: Page, context: BrowserContext) {
 	const site = demoRegistry().find((s) => s.countyCode === '150602')!;
 	await offlineInCounty(page, context, '东胜区');
-	await page.goto(`/sites/${site.code}`);
-	await page.getByTestId('start-recheck').click();
-	await expect(page).toHaveURL(/\/records\//);
-	const id = recordIdOf(page);
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-files').setInputFiles(PHOTO_A);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(1);
+	const sitePage = new SitePage(page);
+	await sitePage.goto(site.code);
+	await sitePage.startRecheck();
+	const form = new RecordPage(page);
+	const id = form.id;
+	await form.go('photos');
+	await form.photos.addFiles(PHOTO_A, 1);
 	await expect
 		.poll(async () => (await storedRecord(page, id)).row.record)
 		.toMatchObject({ photos: [{ kind: '全景' }] });
@@ -58,31 +53,33 @@ test('nearly full: the warning comes first, nothing is written, stored data inta
 		};
 	});
 	const id = await recheckWithOnePhoto(page, context);
+	const form = new RecordPage(page);
+	const photos = form.photos;
 	const before = await storedRecord(page, id);
 	expect(await photoRows(page)).toEqual({ photos: 1, photoBlobs: 1 });
 
 	// 150 MB free, under the 200 MB margin: the app says so at start.
 	await page.evaluate((free) => localStorage.setItem('e2e-free-bytes', String(free)), 150 * MB);
 	await page.reload();
-	const banner = page.getByTestId('storage-low');
+	const banner = form.topBar.storageLow;
 	await expect(banner).toContainText('剩余约 150 MB');
 	await expect(banner).toContainText('安全余量 200 MB');
 	await expect(banner).toContainText('不会腾出本机空间');
-	await expect(banner.getByTestId('storage-backup')).toHaveAttribute('href', '/backup');
+	await expect(new StorageActions(banner).backup).toHaveAttribute('href', '/backup');
 
 	// Taking a photo: the warning, before anything is written.
-	await page.getByTestId('step-photos').click();
-	await page.getByTestId('photo-camera').setInputFiles(PHOTO_B);
-	const warning = page.getByTestId('photo-storage-warning');
+	await form.go('photos');
+	await photos.takePhoto(PHOTO_B);
+	const warning = photos.storageWarning;
 	await expect(warning).toBeVisible();
 	await expect(warning).toContainText('存储空间不足，照片未保存');
 	await expect(warning).toContainText('本机剩余约 150 MB');
 	await expect(warning).toContainText(/最多需要 \d+(\.\d)? MB/);
 	await expect(warning).toContainText('本次没有写入任何内容');
 	// Offline and not logged in: no 立即同步, only 去备份.
-	await expect(warning.getByTestId('storage-sync-now')).toHaveCount(0);
-	await expect(warning.getByTestId('storage-backup')).toBeVisible();
-	await expect(page.getByRole('status').filter({ hasText: /正在处理/ })).toHaveCount(0);
+	await expect(photos.storageActions.syncNow).toHaveCount(0);
+	await expect(photos.storageActions.backup).toBeVisible();
+	await expect(photos.processing).toHaveCount(0);
 
 	mkdirSync(SHOTS, { recursive: true });
 	await warning.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -94,14 +91,14 @@ test('nearly full: the warning comes first, nothing is written, stored data inta
 	await page.screenshot({ path: `${SHOTS}/banner-800x1280.png` });
 
 	// Nothing was written; what was stored is intact, byte for byte.
-	await expect(page.getByTestId('photo-tile')).toHaveCount(1);
+	await expect(photos.tiles).toHaveCount(1);
 	expect(await photoRows(page)).toEqual({ photos: 1, photoBlobs: 1 });
 	expect(await storedRecord(page, id)).toEqual(before);
 
 	// With space again (freed on the tablet), the same photo is taken.
 	await page.evaluate(() => localStorage.setItem('e2e-free-bytes', String(8 * 1024 ** 3)));
-	await page.getByTestId('photo-camera').setInputFiles(PHOTO_B);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(2);
+	await photos.takePhoto(PHOTO_B);
+	await expect(photos.tiles).toHaveCount(2);
 	await expect(warning).toHaveCount(0);
 	await expect.poll(() => photoRows(page)).toEqual({ photos: 2, photoBlobs: 2 });
 });
@@ -125,12 +122,11 @@ test('a write the browser still refuses (QuotaExceededError) keeps everything st
 	const before = await storedRecord(page, id);
 	expect(await photoRows(page)).toEqual({ photos: 1, photoBlobs: 1 });
 
+	const photos = new RecordPage(page).photos;
 	await page.evaluate(() => localStorage.setItem('e2e-quota-full', '1'));
-	await page.getByTestId('photo-camera').setInputFiles(PHOTO_B);
-	await expect(page.getByRole('alert').filter({ hasText: '存储空间已满' })).toContainText(
-		'之前已保存的记录和照片完好'
-	);
-	await expect(page.getByTestId('photo-tile')).toHaveCount(1);
+	await photos.takePhoto(PHOTO_B);
+	await expect(photos.alert('存储空间已满')).toContainText('之前已保存的记录和照片完好');
+	await expect(photos.tiles).toHaveCount(1);
 	await page.screenshot({ path: `${SHOTS}/quota-error-1280x800.png` });
 
 	expect(await photoRows(page)).toEqual({ photos: 1, photoBlobs: 1 });

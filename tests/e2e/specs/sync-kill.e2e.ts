@@ -1,5 +1,8 @@
 import { expect, test } from '@playwright/test';
-import { queueRechecks, waitForServiceWorker } from '../fixtures';
+import { queueRechecks } from '../fixtures';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { SyncPage } from '../pages/sync-page';
 import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
 
 const PORT = Number(process.env.E2E_KILL_PORT ?? 4191);
@@ -20,13 +23,8 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 	const server = new ServerProcess(PORT);
 	await server.start();
 	try {
-		await page.goto('/');
-		await waitForServiceWorker(page);
-		await page.goto('/login');
-		await page.getByTestId('login-username').fill(`surveyor-${COUNTY}`);
-		await page.getByTestId('login-password').fill(E2E_DEMO_PASSWORD);
-		await page.getByTestId('login-submit').click();
-		await expect(page.getByTestId('account-card')).toBeVisible();
+		await new HomePage(page).firstVisit();
+		await new FieldLoginPage(page).logIn(`surveyor-${COUNTY}`, E2E_DEMO_PASSWORD);
 
 		// every photo PUT, when it was sent, and how it ended; listened to before anything is
 		// queued, since the device may start syncing as soon as records are waiting
@@ -60,11 +58,12 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		});
 		expect(new Set(hashes).size).toBe(RECORDS * PHOTOS_PER_RECORD);
 
-		await page.goto('/sync');
-		await expect(page.getByTestId('sync-queued')).toHaveText(`待上传 ${RECORDS} 条`);
-		await page.getByTestId('sync-now').click();
+		const sync = new SyncPage(page);
+		await sync.goto();
+		await expect(sync.queued).toHaveText(`待上传 ${RECORDS} 条`);
+		await sync.syncNow();
 		// the progress bar shows while photos go up
-		await expect(page.getByRole('progressbar').first()).toBeVisible();
+		await expect(sync.progress).toBeVisible();
 		await expect
 			.poll(() => puts.filter((p) => p.status === 201).length, { timeout: 120_000 })
 			.toBeGreaterThanOrEqual(60);
@@ -74,10 +73,10 @@ test('a sync killed mid-way ends with exactly 50 records and 150 photos, and no 
 		expect(storedBeforeKill).toBeLessThan(RECORDS * PHOTOS_PER_RECORD);
 
 		// the device says the server cannot be reached, and keeps everything
-		await expect(page.getByTestId('sync-error')).toBeVisible({ timeout: 30_000 });
+		await expect(sync.error).toBeVisible({ timeout: 30_000 });
 		await server.start();
-		await page.getByTestId('sync-now').click();
-		await expect(page.getByTestId('sync-queued')).toHaveText('待上传 0 条', { timeout: 180_000 });
+		await sync.syncNow();
+		await expect(sync.queued).toHaveText('待上传 0 条', { timeout: 180_000 });
 
 		// the server holds exactly the 50 records and the 150 photos
 		const held = server.held();

@@ -1,40 +1,35 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import {
-	demoRegistry,
-	expect,
-	goOffline,
-	newDevice,
-	storedRecord,
-	test,
-	waitForServiceWorker
-} from '../fixtures';
-import { recheck, finish, serverRecord, syncRow, tokenOf } from '../record-helpers';
-import { DEMO_PASSWORD } from '../review-helpers';
+import { demoRegistry, expect, goOffline, newDevice, storedRecord, test } from '../fixtures';
+import { DEMO_PASSWORD } from '../accounts';
+import { HomePage } from '../pages/home-page';
+import { FieldLoginPage } from '../pages/login-page';
+import { RecordPage } from '../pages/record/record-page';
+import { SyncPage } from '../pages/sync-page';
+import { recheck, serverRecord, tokenOf } from '../record-helpers';
 
 const COUNTY = '150627';
 
 /** Logs in on the device as the county's surveyor: the registry then comes from the server. */
 async function logIn(page: Page): Promise<void> {
-	await page.goto('/');
-	await waitForServiceWorker(page);
-	await page.getByTestId('account').click();
-	await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
-	await page.getByTestId('login-username').fill(`surveyor-${COUNTY}`);
-	await page.getByTestId('login-password').fill('wrong-password');
-	await page.getByTestId('login-submit').click();
-	await expect(page.getByTestId('login-error')).toHaveText('用户名或密码不对，请重新输入。');
-	await page.getByTestId('login-password').fill(DEMO_PASSWORD);
-	await page.getByTestId('login-submit').click();
+	const home = new HomePage(page);
+	const login = new FieldLoginPage(page);
+	await home.firstVisit();
+	await home.topBar.openAccount();
+	await expect(login.heading).toBeVisible();
+	await login.submit(`surveyor-${COUNTY}`, 'wrong-password');
+	await expect(login.error).toHaveText('用户名或密码不对，请重新输入。');
+	await login.password.fill(DEMO_PASSWORD);
+	await login.submitButton.click();
 	// The account, with the registry of its county from the server.
-	await expect(page.getByTestId('account-card')).toBeVisible();
-	await expect(page.getByTestId('account-registry')).toHaveAttribute('data-kind', 'server');
-	await expect(page.getByTestId('account-registry')).toContainText('伊金霍洛旗');
-	await page.getByRole('link', { name: '去工作台' }).click();
+	await expect(login.accountCard).toBeVisible();
+	await expect(login.registry).toHaveAttribute('data-kind', 'server');
+	await expect(login.registry).toContainText('伊金霍洛旗');
+	await login.goHome();
 	// Home, in the account's only county.
-	await expect(page.getByRole('heading', { name: '工作台' })).toBeVisible();
-	await expect(page.getByTestId('account')).toHaveText(`surveyor-${COUNTY}`);
-	await expect(page.getByTestId('current-county')).toHaveText('伊金霍洛旗');
+	await expect(home.heading).toBeVisible();
+	await expect(home.topBar.account).toHaveText(`surveyor-${COUNTY}`);
+	await expect(home.topBar.currentCounty).toHaveText('伊金霍洛旗');
 	await expect(page.getByText(/服务器名录 · 伊金霍洛旗/)).toBeVisible();
 }
 
@@ -48,20 +43,21 @@ test('a record captured offline reaches the server with its photos once online',
 	request
 }) => {
 	const site = demoRegistry().find((s) => s.countyCode === COUNTY)!;
+	const sync = new SyncPage(page);
 	await logIn(page);
 
 	await goOffline(context);
 	const id = await recheck(page, site);
-	await expect(page.getByTestId('pending-sync')).toHaveText(/待上传 1/);
-	await page.goto('/sync');
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '待上传');
-	await expect(page.getByTestId('sync-error')).toHaveAttribute('data-kind', 'offline');
+	await expect(sync.topBar.pendingSync).toHaveText(/待上传 1/);
+	await sync.goto();
+	await expect(sync.row(id)).toHaveAttribute('data-status', '待上传');
+	await expect(sync.error).toHaveAttribute('data-kind', 'offline');
 
 	// Back online, the device sends it by itself (the `online` event).
 	await online(context);
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
-	await expect(page.getByTestId('pending-sync')).toHaveText(/待上传 0/);
-	await expect(page.getByTestId('last-sync')).toContainText('上次同步');
+	await expect(sync.row(id)).toHaveAttribute('data-status', '已送达');
+	await expect(sync.topBar.pendingSync).toHaveText(/待上传 0/);
+	await expect(sync.lastSync).toContainText('上次同步');
 
 	const { row } = await storedRecord(page, id);
 	expect(row).toMatchObject({ serverStatus: 'submitted', serverRevision: 1 });
@@ -88,11 +84,13 @@ test('a returned record shows the reviewer’s comment, is fixed and submitted a
 	request
 }) => {
 	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[1]!;
+	const sync = new SyncPage(page);
+	const form = new RecordPage(page);
 	await logIn(page);
 	const id = await recheck(page, site);
-	await page.goto('/sync');
-	await page.getByTestId('sync-now').click();
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+	await sync.goto();
+	await sync.syncNow();
+	await expect(sync.row(id)).toHaveAttribute('data-status', '已送达');
 
 	// The county reviewer returns it with a comment on 简介.
 	const token = await tokenOf(request, `reviewer-${COUNTY}`);
@@ -105,26 +103,25 @@ test('a returned record shows the reviewer’s comment, is fixed and submitted a
 	expect(await decision.json()).toMatchObject({ status: 'returned', revision: 2 });
 
 	// 立即同步 brings the outcome: 已退回, editable, with the comment beside 简介.
-	await page.getByTestId('sync-now').click();
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已退回');
-	await syncRow(page, id).click();
-	await expect(page.getByTestId('record-status')).toHaveAttribute('data-status', '已退回');
-	await expect(page.getByTestId('review-comments')).toContainText(comment);
-	await page.getByTestId('review-comments').getByRole('button', { name: '去修改' }).click();
+	await sync.syncNow();
+	await expect(sync.row(id)).toHaveAttribute('data-status', '已退回');
+	await sync.row(id).click();
+	await expect(form.status).toHaveAttribute('data-status', '已退回');
+	await expect(form.reviewComments).toContainText(comment);
+	await form.fixReviewComments();
 	await expect(page).toHaveURL(/step=condition/);
-	const field = page.locator('[data-field="description"]');
-	await expect(field.getByTestId('field-comment')).toContainText(comment);
-	await expect(field.getByTestId('field-comment')).toContainText(`reviewer-${COUNTY}`);
+	const fieldComment = form.condition.fieldComment('description');
+	await expect(fieldComment).toContainText(comment);
+	await expect(fieldComment).toContainText(`reviewer-${COUNTY}`);
 
 	// Fixed, finalized, sent: back to 已送达, revision 3 on the server.
-	const description = page.getByTestId('input-description');
-	await description.fill(
-		`${await description.inputValue()}遗址平面呈长方形，东西长约80米，南北宽约50米，地表散见陶片，东部受风沙侵蚀。`
+	await form.condition.addToDescription(
+		'遗址平面呈长方形，东西长约80米，南北宽约50米，地表散见陶片，东部受风沙侵蚀。'
 	);
-	await finish(page);
-	await page.goto('/sync');
-	await page.getByTestId('sync-now').click();
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+	await form.finish();
+	await sync.goto();
+	await sync.syncNow();
+	await expect(sync.row(id)).toHaveAttribute('data-status', '已送达');
 
 	const held = await serverRecord(request, token, id);
 	expect(held).toMatchObject({ status: 'submitted', revision: 3 });
@@ -144,11 +141,12 @@ test('a record returned after its tablet was lost reaches the new tablet with it
 	browser
 }, info) => {
 	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[2]!;
+	const sync = new SyncPage(page);
 	await logIn(page);
 	const id = await recheck(page, site);
-	await page.goto('/sync');
-	await page.getByTestId('sync-now').click();
-	await expect(syncRow(page, id)).toHaveAttribute('data-status', '已送达');
+	await sync.goto();
+	await sync.syncNow();
+	await expect(sync.row(id)).toHaveAttribute('data-status', '已送达');
 	const sent = await serverRecord(request, await tokenOf(request, `reviewer-${COUNTY}`), id);
 
 	// The first tablet is lost. The county reviewer returns the record.
@@ -168,24 +166,25 @@ test('a record returned after its tablet was lost reaches the new tablet with it
 		tablet.on('request', (r) => {
 			if (r.method() === 'PUT') puts.push(r.url());
 		});
+		const tabletSync = new SyncPage(tablet);
+		const form = new RecordPage(tablet);
 		await logIn(tablet);
 		// The sync that follows the login fetched it, and the sync screen says so.
-		await tablet.getByTestId('pending-sync').click();
-		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已退回');
-		await expect(tablet.getByTestId('sync-fetched')).toContainText('取回退回给您的记录 1 条');
+		await tabletSync.topBar.openSync();
+		await expect(tabletSync.row(id)).toHaveAttribute('data-status', '已退回');
+		await expect(tabletSync.fetched).toContainText('取回退回给您的记录 1 条');
 		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet-1280x800.png') });
 		await tablet.setViewportSize({ width: 800, height: 1280 });
 		await tablet.screenshot({ path: info.outputPath('fetched-on-new-tablet-800x1280.png') });
 		await tablet.setViewportSize({ width: 1280, height: 800 });
 
 		// On its page: 已退回, the comment, and both photos with their bytes.
-		await syncRow(tablet, id).click();
-		await expect(tablet.getByTestId('record-status')).toHaveAttribute('data-status', '已退回');
-		await expect(tablet.getByTestId('review-comments')).toContainText(comment);
-		await tablet.getByTestId('step-photos').click();
-		const tiles = tablet.getByTestId('photo-tile');
-		await expect(tiles).toHaveCount(2);
-		for (const img of await tiles.locator('img').all()) {
+		await tabletSync.row(id).click();
+		await expect(form.status).toHaveAttribute('data-status', '已退回');
+		await expect(form.reviewComments).toContainText(comment);
+		await form.go('photos');
+		await expect(form.photos.tiles).toHaveCount(2);
+		for (const img of await form.photos.images.all()) {
 			await expect
 				.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth))
 				.toBeGreaterThan(0);
@@ -202,15 +201,12 @@ test('a record returned after its tablet was lost reaches the new tablet with it
 		});
 
 		// Fixed on the new tablet and sent: revision 3, and no photo uploaded again.
-		await tablet.getByTestId('step-condition').click();
-		const description = tablet.getByTestId('input-description');
-		await description.fill(
-			`${await description.inputValue()}遗址整体保存较好，东侧有一条南北向冲沟，长约30米。`
-		);
-		await finish(tablet);
-		await tablet.goto('/sync');
-		await tablet.getByTestId('sync-now').click();
-		await expect(syncRow(tablet, id)).toHaveAttribute('data-status', '已送达');
+		await form.go('condition');
+		await form.condition.addToDescription('遗址整体保存较好，东侧有一条南北向冲沟，长约30米。');
+		await form.finish();
+		await tabletSync.goto();
+		await tabletSync.syncNow();
+		await expect(tabletSync.row(id)).toHaveAttribute('data-status', '已送达');
 		const held = await serverRecord(request, token, id);
 		expect(held).toMatchObject({ status: 'submitted', revision: 3 });
 		expect(held.record.description).toContain('南北向冲沟');

@@ -1,0 +1,98 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+import { ServerFindings } from '../../controls/server-findings';
+import { Stepper, type Step } from '../../controls/stepper';
+import { FieldPage } from '../field-page';
+import {
+	BasicStep,
+	ChangeStep,
+	ConditionStep,
+	LocationStep,
+	PeopleStep,
+	PhotosStep,
+	ReviewStep
+} from './steps';
+
+/** A record's form (/records/{id}): its header, its step bar and its steps. */
+export class RecordPage extends FieldPage {
+	readonly title: Locator;
+	/** The record's one state: `data-status` is the status shown. */
+	readonly status: Locator;
+	readonly reviewComments: Locator;
+	/** The server's QC findings, on top of every step. */
+	readonly serverFindings: ServerFindings;
+	/** What the page says when something is wrong (a record that is not on the device). */
+	readonly alert: Locator;
+	readonly stepper: Stepper;
+	readonly change: ChangeStep;
+	readonly basic: BasicStep;
+	readonly location: LocationStep;
+	readonly condition: ConditionStep;
+	readonly photos: PhotosStep;
+	readonly people: PeopleStep;
+	readonly review: ReviewStep;
+
+	constructor(page: Page) {
+		super(page);
+		this.title = page.getByTestId('record-title');
+		this.status = page.getByTestId('record-status');
+		this.reviewComments = page.getByTestId('review-comments');
+		this.serverFindings = new ServerFindings(page.getByTestId('server-findings'));
+		this.alert = page.getByRole('alert');
+		this.stepper = new Stepper(page);
+		this.change = new ChangeStep(page);
+		this.basic = new BasicStep(page);
+		this.location = new LocationStep(page);
+		this.condition = new ConditionStep(page);
+		this.photos = new PhotosStep(page);
+		this.people = new PeopleStep(page);
+		this.review = new ReviewStep(page);
+	}
+
+	/** The id of the record whose form is open. */
+	get id(): string {
+		return new URL(this.page.url()).pathname.split('/records/')[1]!;
+	}
+
+	/** Opens a record's form, at a step when given. */
+	async goto(id: string, step?: Step): Promise<void> {
+		await this.page.goto(step ? `/records/${id}?step=${step}` : `/records/${id}`);
+	}
+
+	async go(step: Step): Promise<void> {
+		await this.stepper.go(step);
+	}
+
+	/** A finding of the server's by its rule, wherever it is shown. */
+	serverFinding(rule: string): Locator {
+		return this.page.locator(`[data-testid="server-finding"][data-rule="${rule}"]`);
+	}
+
+	/** Anything on the page about these rules: the device's findings or the server's. */
+	findingsOf(...rules: string[]): Locator {
+		return this.page.locator(rules.map((rule) => `[data-rule="${rule}"]`).join(', '));
+	}
+
+	/** 去修改 of the reviewer's comments. */
+	async fixReviewComments(): Promise<void> {
+		await this.reviewComments.getByRole('button', { name: '去修改' }).click();
+	}
+
+	/** A finalized record not yet sent, back to a draft. */
+	async reopen(): Promise<void> {
+		await this.page.getByTestId('reopen').click();
+	}
+
+	async openConflict(): Promise<void> {
+		await this.page.getByTestId('open-conflict').click();
+	}
+
+	/** 检查与完成: every warning explained (notes already written kept), then 完成. */
+	async finish(note = '现场核实，情况属实'): Promise<void> {
+		await this.go('review');
+		await expect(this.review.summary).toBeVisible();
+		await expect(this.review.errors).toHaveCount(0);
+		await this.review.explainWarnings(note, { keepExisting: true });
+		await this.review.finalize();
+		await expect(this.page).not.toHaveURL(/\/records\//);
+	}
+}
