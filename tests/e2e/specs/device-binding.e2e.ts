@@ -43,7 +43,7 @@ test('a tablet bound to one surveyor refuses another account with a clear messag
 	expect((await answer).status()).toBe(409);
 	await expect(login.error).toHaveText(
 		`登录失败：这台设备已登记在账号 surveyor-${FIRST} 名下，不能换用其他账号。` +
-			`请用 surveyor-${FIRST} 登录；如要换人使用，请先同步或备份本机数据，清除本机数据后再登录`
+			`请用 surveyor-${FIRST} 登录；如要换人使用，请先同步或备份本机数据，清除本机数据后再登录。`
 	);
 	await expect(login.error).toBeVisible();
 	await shootTabletSizes(page, info.outputPath(), 'device-bound-login');

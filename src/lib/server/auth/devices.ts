@@ -22,7 +22,7 @@ export async function deviceRefusal(
 		const owner = (await users.byId(binding.userId))?.username ?? '另一个账号';
 		return {
 			status: 409,
-			error: `这台设备已登记在账号 ${owner} 名下，不能换用其他账号。请用 ${owner} 登录；如要换人使用，请先同步或备份本机数据，清除本机数据后再登录`
+			error: `这台设备已登记在账号 ${owner} 名下，不能换用其他账号。请用 ${owner} 登录；如要换人使用，请先同步或备份本机数据，清除本机数据后再登录。`
 		};
 	}
 	if (binding.revokedAt) {
