@@ -102,3 +102,31 @@ export async function pushBatch(
 	if (bad.length > 0) log('not accepted:', JSON.stringify(bad[0]));
 	return bad.length;
 }
+
+/** `PUT /api/photos/{sha256}` of one photo's bytes (retried once after a dropped connection). */
+export async function putPhoto(
+	origin: string,
+	token: string | undefined,
+	photo: { bytes: Uint8Array; sha256: string }
+): Promise<void> {
+	const res = await call(origin, `/api/photos/${photo.sha256}`, {
+		method: 'PUT',
+		token,
+		body: photo.bytes,
+		type: 'image/jpeg',
+		retry: true
+	});
+	if (res.status !== 201) throw new Error(`PUT ${origin}: ${res.status} ${res.text}`);
+}
+
+/** Uploads `photos` to `origin`, `parallel` at a time (untimed set-up of the records' photos). */
+export async function uploadPhotos(
+	origin: string,
+	token: string,
+	photos: { bytes: Uint8Array; sha256: string }[],
+	parallel = 8
+): Promise<void> {
+	for (let i = 0; i < photos.length; i += parallel) {
+		await Promise.all(photos.slice(i, i + parallel).map((p) => putPhoto(origin, token, p)));
+	}
+}

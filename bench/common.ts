@@ -1,6 +1,13 @@
-/** What the parts of `npm run bench` share: the row format, statistics, ports, child servers. */
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * What the parts of `npm run bench` share: the row format, statistics, ports, child servers and
+ * the throw-away PostgreSQL cluster.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 export type Row = {
 	id: string;
@@ -126,4 +133,78 @@ export function stopProcess(proc: ChildProcess, graceMs = 10_000): Promise<void>
 		});
 		proc.kill('SIGTERM');
 	});
+}
+
+/** What an error says, in one line: its message and its cause's code or message. */
+export const errorText = (error: unknown) => {
+	const e = error as Error & { cause?: { code?: string; message?: string } };
+	return [e.name === 'TimeoutError' ? 'timed out' : e.message, e.cause?.code ?? e.cause?.message]
+		.filter(Boolean)
+		.join(': ');
+};
+
+/** A figure that failed outright still gets its row, saying so, and the others still run. */
+export async function guarded(
+	id: string,
+	what: string,
+	figure: () => Promise<Row[]>
+): Promise<Row[]> {
+	try {
+		return await figure();
+	} catch (error) {
+		console.error(`figure ${id} failed:`, error);
+		return [failedRow(id, what, `the bench failed: ${errorText(error)}`)];
+	}
+}
+
+/**
+ * The row of a figure that could not be measured: `valueText` says why in short (`failed`, or
+ * `not run` with `meets` left open when what it needs is missing), `note` in full.
+ */
+export function failedRow(
+	id: string,
+	what: string,
+	note: string,
+	options: { valueText?: string; meets?: boolean } = {}
+): Row {
+	const { valueText = 'failed', meets = valueText === 'failed' ? false : undefined } = options;
+	return row({
+		id,
+		what,
+		unit: '',
+		value: NaN,
+		valueText,
+		baseline: NaN,
+		baselineLabel: '—',
+		...(meets === undefined ? {} : { meets }),
+		note
+	});
+}
+
+/**
+ * A throw-away PostgreSQL cluster (scripts/pg-cluster.sh) in a new temporary directory, with
+ * fsync on (BENCH_PG_FSYNC, default `on`: the SQLite side runs synchronous=FULL, so both pay
+ * for durability). Rejects with the script's message when PostgreSQL is missing or fails to
+ * start; `stop` stops it and removes its directory.
+ */
+export async function startPostgresCluster(): Promise<{ url: string; stop: () => Promise<void> }> {
+	const run = promisify(execFile);
+	const dir = mkdtempSync(join(tmpdir(), 'survey-bench-pg-'));
+	const script = 'scripts/pg-cluster.sh';
+	const stop = async () => {
+		await run('bash', [script, 'stop', dir]).catch((error: unknown) =>
+			console.error(`stopping the PostgreSQL cluster in ${dir}: ${errorText(error)}`)
+		);
+		rmSync(dir, { recursive: true, force: true });
+	};
+	try {
+		const { stdout } = await run('bash', [script, 'start', dir], {
+			env: { ...process.env, PG_FSYNC: process.env.BENCH_PG_FSYNC ?? 'on' }
+		});
+		return { url: stdout.trim(), stop };
+	} catch (error) {
+		await stop();
+		const stderr = String((error as { stderr?: string }).stderr ?? '').trim();
+		throw new Error(stderr || errorText(error));
+	}
 }

@@ -5,14 +5,18 @@
  *
  * - `app`: the field app, against the production build in Debian's Chromium: CPU-throttled (4×,
  *   standing in for a tablet) against unthrottled.
- * - `server` (bench/server.ts): push ingest, photo upload and 200 devices at once through the
- *   production server, against raw SQLite inserts, a bare http server and sequential sessions.
+ * - `server` (bench/server.ts): photo upload and 200 devices at once through the production
+ *   server, against a bare http server and sequential sessions.
+ * - `db` (bench/db.ts): push ingest and a full pull through the production server on SQLite and
+ *   on PostgreSQL side by side: SQLite against raw better-sqlite3 inserts and reads, PostgreSQL
+ *   against SQLite.
  * - `trust` (bench/trust.ts): the server against hostile clients: pushes during a login flood
  *   against idle pushes, and its peak memory refusing hostile backup files against importing a
  *   legitimate one.
  *
- * `npm run bench -- --only server` (both server parts; or `--only trust`, `--only app`, or
- * BENCH_ONLY) runs a selection; the rows of the other parts stay in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
+ * `npm run bench -- --only server` (every server part: server, db and trust; or `--only db`,
+ * `--only trust`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
  */
@@ -24,15 +28,20 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common';
+import { dbFigures } from './db';
 import { serverFigures } from './server';
 import { trustFigures } from './trust';
 
-const PARTS = ['app', 'server', 'trust'] as const;
+const PARTS = ['app', 'server', 'db', 'trust'] as const;
 type Part = (typeof PARTS)[number];
-/** What each `--only` runs: `server` is every server figure, `trust` the hostile-client ones alone. */
+/**
+ * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
+ * alone, `trust` the hostile-client ones alone.
+ */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
-	server: ['server', 'trust'],
+	server: ['server', 'db', 'trust'],
+	db: ['db'],
 	trust: ['trust']
 };
 const args = process.argv.slice(2);
@@ -494,6 +503,11 @@ async function main() {
 			const serverRows = await serverFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...serverRows.map((r) => ({ ...r, part: 'server' as const })));
 		}
+		if (parts.includes('db')) {
+			if (process.env.BENCH_VERBOSE) console.log('  db…');
+			const dbRows = await dbFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...dbRows.map((r) => ({ ...r, part: 'db' as const })));
+		}
 		if (parts.includes('trust')) {
 			if (process.env.BENCH_VERBOSE) console.log('  trust…');
 			const trustRows = await trustFigures({ tmp, buildDir: BUILD_DIR });
@@ -523,7 +537,10 @@ async function main() {
 		previous = undefined;
 	}
 	const at = new Date().toISOString();
-	const kept = ((previous?.rows ?? []) as Tagged[]).filter((r) => !parts.includes(r.part ?? 'app'));
+	// (by id too: a figure that moved to another part is not kept twice)
+	const kept = ((previous?.rows ?? []) as Tagged[]).filter(
+		(r) => !parts.includes(r.part ?? 'app') && !fresh.some((f) => f.id === r.id)
+	);
 	const partsAt: Partial<Record<Part, string>> = {
 		...(previous?.parts ?? (previous ? { app: previous.at } : {}))
 	};

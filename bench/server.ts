@@ -1,18 +1,14 @@
 /**
  * The server figures of `npm run bench` (issue 4), each through the production build started as
  * contract §4 says (`node $BUILD_DIR` on a temporary DATA_DIR, SEED_DEMO=1, BODY_SIZE_LIMIT=25M)
- * and each beside a baseline measured in the same run:
+ * and each beside a baseline measured in the same run. (Push ingest and pull, on SQLite and on
+ * PostgreSQL, are in bench/db.ts.)
  *
- * 1. push ingest: records/s of batches of 50 valid records (复查 of demo sites and 新发现 spread
- *    over one county, each naming two photos of its own uploaded beforehand, untimed), pushed one
- *    after another by one device, against raw better-sqlite3 inserts of the same rows (same JSON)
- *    into `records`/`revisions` of a fresh database (same schema and pragmas, one transaction per
- *    50; rows prepared before the clock starts);
- * 2. photo upload: MB/s of `PUT /api/photos/{sha256}` of real JPEGs one after another (as a
+ * 1. photo upload: MB/s of `PUT /api/photos/{sha256}` of real JPEGs one after another (as a
  *    device uploads), against a bare Node `http` server in its own process that writes the same
  *    bytes to files; and, as a diagnostic, against a bare server that also hashes and fsyncs
  *    the file and its directory (the server's durability work). Sides interleave in rounds;
- * 3. 200 devices at once: 200 accounts each log in and push 50 records, all starting at the same
+ * 2. 200 devices at once: 200 accounts each log in and push 50 records, all starting at the same
  *    moment; p50/p95 latency, sessions/s and errors, against the same session run by
  *    BENCH_SEQUENTIAL_DEVICES devices one after another.
  *
@@ -21,20 +17,19 @@
  * DATA_DIR; it then finds it seeded), and the accounts are added with UserRepository.create and
  * one hashPassword (the failed-login limit is per username).
  *
- * Knobs: BENCH_INGEST_BATCHES (10), BENCH_PHOTO_COUNT (150), BENCH_DEVICES (200, 0 skips),
+ * Knobs: BENCH_PHOTO_COUNT (150), BENCH_DEVICES (200, 0 skips),
  * BENCH_SEQUENTIAL_DEVICES (20); BENCH_SERVER_PROFILE=1 writes the server's CPU profile to
  * bench/results/profiles/; BENCH_VERBOSE=1 logs the steps.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SurveyServer } from '../src/lib/server/app';
 import { hashPassword } from '../src/lib/server/auth/password';
-import { openDatabase } from '../src/lib/server/db/connection';
 import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists';
-import { call, findingCounts, login, loginRetries, pushBatch, stats } from './client';
+import { login, loginRetries, pushBatch, putPhoto, stats } from './client';
 import {
 	freePort,
 	log,
@@ -45,18 +40,16 @@ import {
 	stopProcess,
 	type Row
 } from './common';
-import { loadDemo, recordPhotos, RecordFactory, rng, uniqueJpeg } from './records';
+import { loadDemo, RecordFactory, rng, uniqueJpeg } from './records';
 
-/** Timed push batches of 50 (after one warm-up batch). */
-const INGEST_BATCHES = num('BENCH_INGEST_BATCHES', 10);
 /** Photos uploaded to each side of the photo figure. */
 const PHOTO_COUNT = num('BENCH_PHOTO_COUNT', 150);
 const DEVICES = num('BENCH_DEVICES', 200);
 /** Sessions of the sequential baseline of the devices figure. */
 const SEQUENTIAL_DEVICES = num('BENCH_SEQUENTIAL_DEVICES', 20);
 const BATCH = 50;
-/** The county of the ingest figure: 鄂托克旗, the most sites of the demo registry. */
-const INGEST_COUNTY: CountyCode = '150624';
+/** The county of the surveyor who uploads the photos: 鄂托克旗. */
+const PHOTO_COUNTY: CountyCode = '150624';
 const PASSWORD = 'bench-password';
 const PHOTO_FIXTURES = [
 	'tests/fixtures/photos/site-dongsheng-12mp.jpg',
@@ -65,8 +58,6 @@ const PHOTO_FIXTURES = [
 	'tests/fixtures/photos/no-exif.jpg',
 	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
 ];
-/** The JPEG every record's own photo is made from (unique bytes appended after its end). */
-const RECORD_PHOTO = 'tests/fixtures/photos/no-exif.jpg';
 
 // ---------------------------------------------------------------------------------------------
 
@@ -129,7 +120,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 	const dataDir = join(tmp, 'server-data');
 	const t0 = performance.now();
 	{
-		const seeding = new SurveyServer({
+		const seeding = await SurveyServer.open({
 			dataDir,
 			counties,
 			seedDemo: true,
@@ -138,17 +129,17 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 		});
 		await seeding.start();
 		const passwordHash = await hashPassword(PASSWORD);
-		seeding.db.transaction(() => {
+		await seeding.store.write(async (tx) => {
 			for (let i = 0; i < DEVICES; i++) {
-				seeding.users.create({
+				await tx.users.create({
 					username: deviceUser(i),
 					role: 'surveyor',
 					counties: [deviceCounty(i)],
 					passwordHash
 				});
 			}
-		})();
-		seeding.close();
+		});
+		await seeding.close();
 	}
 	const profileDir = process.env.BENCH_SERVER_PROFILE
 		? join(process.cwd(), 'bench/results/profiles')
@@ -163,23 +154,13 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 	const durable = await startRawServer(join(tmp, 'raw-photos-durable'), true);
 	log(`server up in ${Math.round(performance.now() - t0)} ms`);
 	try {
-		const surveyor = await login(origin, `surveyor-${INGEST_COUNTY}`, PASSWORD);
+		const surveyor = await login(origin, `surveyor-${PHOTO_COUNTY}`, PASSWORD);
 
-		// ---- 2. photo upload throughput (first: the records of figure 1 name photos) ----------
+		// ---- 1. photo upload throughput ----------------------------------------------------------
 		const fixtures = PHOTO_FIXTURES.map((f) => readFileSync(f));
 		const photos = Array.from({ length: PHOTO_COUNT }, (_, i) =>
 			uniqueJpeg(fixtures[i % fixtures.length]!, `upload-${i}`)
 		);
-		const put = async (target: string, token: string | undefined, p: (typeof photos)[number]) => {
-			const res = await call(target, `/api/photos/${p.sha256}`, {
-				method: 'PUT',
-				token,
-				body: p.bytes,
-				type: 'image/jpeg',
-				retry: true
-			});
-			if (res.status !== 201) throw new Error(`PUT ${target}: ${res.status} ${res.text}`);
-		};
 		// warm-up on every side (not counted)
 		const sides = [
 			{ origin, token: surveyor.token as string | undefined, ms: 0 },
@@ -188,7 +169,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 		];
 		for (let i = 0; i < 3; i++) {
 			const w = uniqueJpeg(fixtures[i]!, `warm-${i}`);
-			for (const side of sides) await put(side.origin, side.token, w);
+			for (const side of sides) await putPhoto(side.origin, side.token, w);
 		}
 		// interleaved in rounds, so drift of the machine hits every side alike
 		const rounds = 5;
@@ -196,7 +177,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 			const part = photos.filter((_, i) => i % rounds === round);
 			for (const side of sides) {
 				const start = performance.now();
-				for (const p of part) await put(side.origin, side.token, p);
+				for (const p of part) await putPhoto(side.origin, side.token, p);
 				side.ms += performance.now() - start;
 			}
 		}
@@ -232,98 +213,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 			})
 		);
 
-		// ---- 1. push ingest ----------------------------------------------------------------------
-		// every record names two photos of its own (全景 and 近景, as QC PHO-001 asks), uploaded
-		// first, untimed
-		const recordPhotoBytes = readFileSync(RECORD_PHOTO);
-		const pool: { bytes: Buffer; sha256: string }[] = [];
-		const photoFor = recordPhotos(recordPhotoBytes, pool);
-		const ingestBatches = Array.from({ length: INGEST_BATCHES + 1 }, () =>
-			factory.batch(INGEST_COUNTY, BATCH, photoFor)
-		);
-		let start = performance.now();
-		for (let i = 0; i < pool.length; i += 8) {
-			await Promise.all(pool.slice(i, i + 8).map((p) => put(origin, surveyor.token, p)));
-		}
-		log(`uploaded ${pool.length} record photos in ${Math.round(performance.now() - start)} ms`);
-		const { deviceId } = surveyor;
-		const bodies = ingestBatches.map((records) => JSON.stringify({ deviceId, records }));
-		let rejected = await pushBatch(origin, surveyor, bodies[0]!); // warm-up
-		start = performance.now();
-		for (const body of bodies.slice(1)) rejected += await pushBatch(origin, surveyor, body);
-		const ingestMs = performance.now() - start;
-		const timed = INGEST_BATCHES * BATCH;
-		if (rejected > 0) throw new Error(`push ingest: ${rejected} records not accepted`);
-		log(`QC findings of the ingest records by rule: ${JSON.stringify(findingCounts)}`);
-
-		// the baseline: the same rows straight into a fresh database, one transaction per batch
-		const db = openDatabase(join(tmp, 'baseline-db'));
-		const owner = Number(
-			db
-				.prepare(
-					`INSERT INTO users (username, role, counties, password_hash, created_at, updated_at)
-					 VALUES ('bench', 'surveyor', '["${INGEST_COUNTY}"]', 'x', ?, ?)`
-				)
-				.run(new Date().toISOString(), new Date().toISOString()).lastInsertRowid
-		);
-		const insertRecord = db.prepare(
-			`INSERT INTO records (id, county_code, kind, site_code, name, category, lat, lon, status, revision,
-			 owner_id, content, content_key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-		);
-		const insertRevision = db.prepare(
-			`INSERT INTO revisions (record_id, revision, at, by_user, action, status, content, findings, device_id)
-			 VALUES (?, 1, ?, 'bench', 'push', 'submitted', ?, '[]', ?)`
-		);
-		const prepared = ingestBatches.slice(1).map((records) =>
-			records.map((r) => {
-				const content = JSON.stringify(r);
-				return { r, content, key: createHash('sha256').update(content).digest('hex') };
-			})
-		);
-		const at = new Date().toISOString();
-		const store = db.transaction((batch: (typeof prepared)[number]) => {
-			for (const { r, content, key } of batch) {
-				insertRecord.run(
-					r.id,
-					r.countyCode,
-					r.kind,
-					r.siteCode || null,
-					r.name || null,
-					r.category || null,
-					r.location.lat,
-					r.location.lon,
-					'submitted',
-					1,
-					owner,
-					content,
-					key,
-					at,
-					at
-				);
-				insertRevision.run(r.id, at, content, deviceId);
-			}
-		});
-		start = performance.now();
-		for (const batch of prepared) store(batch);
-		const baselineMs = performance.now() - start;
-		db.close();
-		log(
-			`ingest: ${timed} records: server ${ingestMs.toFixed(0)} ms, raw inserts ${baselineMs.toFixed(0)} ms`
-		);
-		rows.unshift(
-			row({
-				id: 'push-ingest',
-				what: `push ingest through the server, ${INGEST_BATCHES} batches of ${BATCH} (复查 + 新发现, 2 photos each), one device`,
-				unit: 'records/s',
-				value: timed / (ingestMs / 1000),
-				baseline: timed / (baselineMs / 1000),
-				baselineLabel: 'raw better-sqlite3 inserts into records/revisions, 1 transaction per 50',
-				target: 500,
-				better: 'higher'
-			})
-		);
-
-		// ---- 3. 200 devices at once ----------------------------------------------------------
+		// ---- 2. 200 devices at once ----------------------------------------------------------
 		if (DEVICES > 0) rows.push(...(await devices(origin, factory)));
 	} catch (error) {
 		if (proc.exitCode !== null || proc.signalCode !== null) {
@@ -341,7 +231,7 @@ export async function serverFigures(options: { tmp: string; buildDir: string }):
 const deviceUser = (i: number) => `bench-device-${String(i + 1).padStart(3, '0')}`;
 const deviceCounty = (i: number): CountyCode => COUNTY_CODES[i % COUNTY_CODES.length]!;
 
-/** Figure 3: DEVICES accounts log in and push 50 records each, all at the same moment. */
+/** Figure 2: DEVICES accounts log in and push 50 records each, all at the same moment. */
 async function devices(origin: string, factory: RecordFactory): Promise<Row[]> {
 	const rows: Row[] = [];
 	const failures: string[] = [];

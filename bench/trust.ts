@@ -43,6 +43,8 @@ import {
 } from '../tests/fixtures/hostile-zips';
 import { call, login, pushBatch, type Session } from './client';
 import {
+	errorText,
+	guarded,
 	log,
 	median,
 	num,
@@ -108,12 +110,6 @@ const countsText = (counts: Map<string, number>) =>
 	[...counts].map(([what, n]) => `${what} ×${n}`).join(', ') || 'none';
 const bump = (counts: Map<string, number>, key: string) =>
 	counts.set(key, (counts.get(key) ?? 0) + 1);
-const errorText = (error: unknown) => {
-	const e = error as Error & { cause?: { code?: string; message?: string } };
-	return [e.name === 'TimeoutError' ? 'timed out' : e.message, e.cause?.code ?? e.cause?.message]
-		.filter(Boolean)
-		.join(': ');
-};
 
 // ---------------------------------------------------------------------------------------------
 // The server under test
@@ -615,28 +611,6 @@ async function hostileFigures(
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** A figure that failed outright still gets its row, saying so, and the others still run. */
-async function guarded(id: string, what: string, figure: () => Promise<Row[]>): Promise<Row[]> {
-	try {
-		return await figure();
-	} catch (error) {
-		console.error(`trust figure ${id} failed:`, error);
-		return [
-			row({
-				id,
-				what,
-				unit: '',
-				value: NaN,
-				valueText: 'failed',
-				baseline: NaN,
-				baselineLabel: '—',
-				meets: false,
-				note: `the bench failed: ${errorText(error)}`
-			})
-		];
-	}
-}
 
 export async function trustFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
 	const { tmp, buildDir } = options;
