@@ -1,10 +1,10 @@
-import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { probeLinter } from './lint-probe.js';
 
 // src/lib/domain is shared by the device and the server: the lint rule must keep it pure. It is an
 // allow-list (eslint/domain-purity.js): the domain imports only itself, zod, @turf/* and geojson.
 describe('ESLint keeps src/lib/domain pure', () => {
-	const eslint = new ESLint();
+	const eslint = probeLinter();
 	const lint = async (code: string, filePath: string) => {
 		const [result] = await eslint.lintText(code, { filePath });
 		return result!.messages.filter((m) => m.ruleId === 'domain/allowed-imports').length;
