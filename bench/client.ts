@@ -1,6 +1,6 @@
 /** The bench's HTTP client side: requests, logins and pushes as a device makes them. */
 import { randomUUID } from 'node:crypto';
-import { log } from './common';
+import { log } from './common.js';
 
 /**
  * A logged-in device: its token, the device id it logged in with (the server binds the token to

@@ -27,10 +27,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists';
-import type { SurveyRecord } from '../src/lib/domain/schemas';
-import { connect, DATABASE_FILE } from '../src/lib/server/db/connection';
-import { call, findingCounts, login, pushBatch, uploadPhotos, type Session } from './client';
+import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists/index.js';
+import type { SurveyRecord } from '../src/lib/domain/schemas/index.js';
+import { connect, DATABASE_FILE } from '../src/lib/server/db/connection.js';
+import { call, findingCounts, login, pushBatch, uploadPhotos, type Session } from './client.js';
 import {
 	errorText,
 	failedRow,
@@ -42,8 +42,8 @@ import {
 	startProductionServer,
 	stopProcess,
 	type Row
-} from './common';
-import { loadDemo, recordPhotos, RecordFactory, rng } from './records';
+} from './common.js';
+import { loadDemo, recordPhotos, RecordFactory, rng } from './records.js';
 
 /** Timed push batches of 50 (after one warm-up batch). */
 const INGEST_BATCHES = num('BENCH_INGEST_BATCHES', 10);

@@ -26,11 +26,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
-import { median, p95, row, startProductionServer, stopProcess, type Row } from './common';
-import { dbFigures } from './db';
-import { serverFigures } from './server';
-import { trustFigures } from './trust';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
+import { median, p95, row, startProductionServer, stopProcess, type Row } from './common.js';
+import { dbFigures } from './db.js';
+import { serverFigures } from './server.js';
+import { trustFigures } from './trust.js';
 
 const PARTS = ['app', 'server', 'db', 'trust'] as const;
 type Part = (typeof PARTS)[number];

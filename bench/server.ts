@@ -26,10 +26,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { SurveyServer } from '../src/lib/server/app';
-import { hashPassword } from '../src/lib/server/auth/password';
-import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists';
-import { login, loginRetries, pushBatch, putPhoto, stats } from './client';
+import { SurveyServer } from '../src/lib/server/app.js';
+import { hashPassword } from '../src/lib/server/auth/password.js';
+import { COUNTY_CODES, type CountyCode } from '../src/lib/domain/codelists/index.js';
+import { login, loginRetries, pushBatch, putPhoto, stats } from './client.js';
 import {
 	freePort,
 	log,
@@ -39,8 +39,8 @@ import {
 	startProductionServer,
 	stopProcess,
 	type Row
-} from './common';
-import { loadDemo, RecordFactory, rng, uniqueJpeg } from './records';
+} from './common.js';
+import { loadDemo, RecordFactory, rng, uniqueJpeg } from './records.js';
 
 /** Photos uploaded to each side of the photo figure. */
 const PHOTO_COUNT = num('BENCH_PHOTO_COUNT', 150);

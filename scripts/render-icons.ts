@@ -4,7 +4,7 @@
  */
 import { chromium } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
 
 const svg = readFileSync('static/favicon.svg', 'utf8');
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });

@@ -1,10 +1,10 @@
 import type { Handle, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { paraglideMiddleware } from '$lib/paraglide/server';
-import { app, startServer } from '$lib/server/instance';
-import { authenticate } from '$lib/server/auth/session';
-import { csrfRefusal } from '$lib/server/auth/csrf';
-import { discardBody, errorResponse, jsonErrorOf } from '$lib/server/http';
+import { paraglideMiddleware } from '$lib/paraglide/server.js';
+import { app, startServer } from '$lib/server/instance.js';
+import { authenticate } from '$lib/server/auth/session.js';
+import { csrfRefusal } from '$lib/server/auth/csrf.js';
+import { discardBody, errorResponse, jsonErrorOf } from '$lib/server/http.js';
 import { API_CSP, SECURITY_HEADERS } from '$lib/server/security-headers.js';
 
 /** Migrates and seeds before the first request (contract §4: an empty DATA_DIR needs nothing else). */

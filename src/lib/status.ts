@@ -1,4 +1,4 @@
-import type { DeviceStatus } from '$lib/domain/codelists/index.js';
+import type { DeviceStatus } from './domain/codelists/index.js';
 
 /** One colour per status, the same in the list, on the map and in badges (design brief). */
 export const STATUS_COLOR: Record<DeviceStatus, string> = {

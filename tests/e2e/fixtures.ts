@@ -8,11 +8,11 @@ import {
 } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
-import type { CountyCollection } from '../../src/lib/domain/geometry/counties';
-import { HomePage } from './pages/home-page';
+import type { RegisteredSite } from '../../src/lib/domain/schemas/site.js';
+import type { CountyCollection } from '../../src/lib/domain/geometry/counties.js';
+import { HomePage } from './pages/home-page.js';
 
-export { waitForServiceWorker } from './service-worker';
+export { waitForServiceWorker } from './service-worker.js';
 
 /** Another device: a browser context (a profile) of its own, with the project's settings. */
 export async function newDevice(browser: Browser, info: TestInfo): Promise<BrowserContext> {

@@ -3,10 +3,10 @@
  * through the form, and the server's side through the API.
  */
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
-import type { RegisteredSite } from '../../src/lib/domain/schemas/site';
-import { DEMO_PASSWORD } from './accounts';
-import { RecordPage } from './pages/record/record-page';
-import { SitePage } from './pages/site-page';
+import type { RegisteredSite } from '../../src/lib/domain/schemas/site.js';
+import { DEMO_PASSWORD } from './accounts.js';
+import { RecordPage } from './pages/record/record-page.js';
+import { SitePage } from './pages/site-page.js';
 
 /** Two camera files with EXIF; the second is turned (Orientation 6). */
 export const RECHECK_PHOTOS = [

@@ -1,8 +1,8 @@
 /** Helpers of the review-area specs: a record queued on a tablet. */
 import type { Page } from '@playwright/test';
-import { queueRechecks } from './fixtures';
+import { queueRechecks } from './fixtures.js';
 
-export { DEMO_PASSWORD } from './accounts';
+export { DEMO_PASSWORD } from './accounts.js';
 
 /**
  * Puts a finalized re-check of the county's `siteIndex`-th registered site, with one photo, on

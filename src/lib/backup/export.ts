@@ -5,7 +5,7 @@
  */
 import { makeZip } from 'client-zip';
 import { version as APP_VERSION } from '../../../package.json';
-import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db/index.js';
 import {
 	BACKUP_FORMAT,
 	BACKUP_VERSION,

@@ -14,10 +14,10 @@
  * each row is validated with the shared schemas, each photo's bytes hashed.
  */
 import { z } from 'zod';
-import { COUNTY_CODES, RECORD_STATUSES, SURVEY_KINDS } from '../domain/codelists/index.js';
-import { isoDateTime, sha256Hex, type Issue } from '../domain/schemas/common.js';
-import { PHOTO_MIME_TYPES, PhotoMetaSchema, type PhotoMime } from '../domain/schemas/photo.js';
-import { PHOTO_MAX_BYTES } from '../domain/sync/limits.js';
+import { COUNTY_CODES, RECORD_STATUSES, SURVEY_KINDS } from '$lib/domain/codelists/index.js';
+import { isoDateTime, sha256Hex, type Issue } from '$lib/domain/schemas/common.js';
+import { PHOTO_MIME_TYPES, PhotoMetaSchema, type PhotoMime } from '$lib/domain/schemas/photo.js';
+import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits.js';
 
 export const BACKUP_FORMAT = 'ordos-survey-device-backup';
 export const BACKUP_VERSION = 1;

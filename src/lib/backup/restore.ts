@@ -7,8 +7,8 @@
  * transaction, and never over a newer version of itself: when the device holds the same id
  * changed later (or at the same moment), the device's version stays and the summary says so.
  */
-import type { DeviceStore, StoredPhoto, StoredPhotoBlob, StoredRecord } from '$lib/db';
-import { StoredPhotoSchema, StoredRecordSchema } from '$lib/db/schema';
+import type { DeviceStore, StoredPhoto, StoredPhotoBlob, StoredRecord } from '$lib/db/index.js';
+import { StoredPhotoSchema, StoredRecordSchema } from '$lib/db/schema.js';
 import { issuesText, parseWith } from '$lib/domain/schemas/common.js';
 import {
 	BackupPhotoFileSchema,
@@ -102,7 +102,7 @@ class PhotoSource {
 		} catch (error) {
 			return `照片内容已损坏（${(error as Error).message}）`;
 		}
-		const { sha256Hex } = await import('$lib/photos/process');
+		const { sha256Hex } = await import('$lib/photos/process.js');
 		const actual = await sha256Hex(blob);
 		if (actual !== sha256)
 			return `照片内容的 SHA-256 是 ${actual.slice(0, 12)}…，与 ${sha256.slice(0, 12)}… 不符`;

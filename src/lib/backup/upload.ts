@@ -3,7 +3,7 @@
  * limit (`/api/imports`, docs/BACKUP.md), for the review UI. A chunk that fails for the
  * connection or the server is sent again (up to 3 tries); one the server refuses is not.
  */
-import type { ImportReport } from './format';
+import type { ImportReport } from './format.js';
 
 export type UploadProgress = {
 	sentBytes: number;

@@ -5,7 +5,7 @@
  * a file of any size is read with one entry in memory at most.
  */
 import { ZipReader, type Entry, type FileEntry } from '@zip.js/zip.js/lib/zip-core-reader.js';
-import { issuesText, parseWith } from '../domain/schemas/common.js';
+import { issuesText, parseWith } from '$lib/domain/schemas/common.js';
 import {
 	BACKUP_FORMAT,
 	BACKUP_VERSION,

@@ -1,5 +1,5 @@
 import Dexie, { type EntityTable } from 'dexie';
-import type { StoredPhoto, StoredPhotoBlob, StoredRecord, StoredSite } from './schema';
+import type { StoredPhoto, StoredPhotoBlob, StoredRecord, StoredSite } from './schema.js';
 import { summarizeSite, type SiteSummary } from '$lib/domain/registry/search.js';
 
 export const DB_NAME = 'ordos-survey';

@@ -1,10 +1,10 @@
 import Dexie from 'dexie';
 import type { Issue } from '$lib/domain/schemas/common.js';
 import type { z } from 'zod';
-import { SurveyDatabase } from './database';
-import { indexRows } from './database';
+import { SurveyDatabase } from './database.js';
+import { indexRows } from './database.js';
 import type { SiteSummary } from '$lib/domain/registry/search.js';
-import { mayDelete, type DeleteVerdict } from '$lib/records/rules';
+import { mayDelete, type DeleteVerdict } from '$lib/records/rules.js';
 import type {
 	SettingKey,
 	SettingValue,
@@ -12,16 +12,16 @@ import type {
 	StoredPhotoBlob,
 	StoredRecord,
 	StoredSite
-} from './schema';
+} from './schema.js';
 
-export { SurveyDatabase } from './database';
-export type * from './schema';
+export { SurveyDatabase } from './database.js';
+export type * from './schema.js';
 
 /**
  * The schemas load with the first write, not with the app: reads (the work list at start-up)
  * need no validation, and Zod is a large part of the start-up JavaScript otherwise.
  */
-const schemas = () => import('./schema');
+const schemas = () => import('./schema.js');
 
 /** A write refused because the row does not match its schema; nothing was written. */
 export class ValidationError extends Error {

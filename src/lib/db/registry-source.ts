@@ -1,4 +1,4 @@
-import type { DeviceStore } from './index';
+import type { DeviceStore } from './index.js';
 
 export type Progress = (done: number, total: number) => void;
 

@@ -7,7 +7,7 @@ import { isoDateTime, sha256Hex } from '$lib/domain/schemas/common.js';
 import { QcFindingSchema } from '$lib/domain/qc/finding.js';
 import { RoleSchema } from '$lib/domain/sync/roles.js';
 import { ReviewCommentSchema, type ReviewComment } from '$lib/domain/sync/wire.js';
-import { MAX_MARGIN_MB, MIN_MARGIN_MB } from '$lib/storage/space';
+import { MAX_MARGIN_MB, MIN_MARGIN_MB } from '$lib/storage/space.js';
 
 /** Where a record stands on this device. Server states come from the server only. */
 export const LOCAL_STATES = ['draft', 'finalized'] as const;

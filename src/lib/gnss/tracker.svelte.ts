@@ -3,8 +3,8 @@ import {
 	toIsoWithOffset,
 	type Fix,
 	type FixAverage
-} from '$lib/domain/location/averaging';
-import { m } from '$lib/paraglide/messages';
+} from '$lib/domain/location/averaging.js';
+import { m } from '$lib/paraglide/messages.js';
 
 export type GnssStatus = 'idle' | 'watching' | 'denied' | 'unavailable' | 'error';
 

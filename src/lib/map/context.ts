@@ -1,6 +1,6 @@
 import { createContext } from 'svelte';
 import type { Map as LeafletMap } from 'leaflet';
-import type { LeafletModule } from './leaflet';
+import type { LeafletModule } from './leaflet.js';
 
 /** What a map gives the layers inside it. */
 export type MapContext = {

@@ -20,8 +20,8 @@ import {
 	rewriteExifSegment,
 	toPhotoExif,
 	type PhotoExif
-} from '../domain/photos/jpeg-exif.js';
-import type { PhotoMime } from '../domain/schemas/photo.js';
+} from '$lib/domain/photos/jpeg-exif.js';
+import type { PhotoMime } from '$lib/domain/schemas/photo.js';
 
 export type { PhotoExif };
 

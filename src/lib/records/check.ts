@@ -1,5 +1,5 @@
-import type { DeviceStore } from '$lib/db';
-import { fetchCounties } from '$lib/map/counties';
+import type { DeviceStore } from '$lib/db/index.js';
+import { fetchCounties } from '$lib/map/counties.js';
 import type { QcFinding } from '$lib/domain/qc/finding.js';
 import type { CountyCollection } from '$lib/domain/geometry/counties.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';

@@ -1,6 +1,6 @@
 import { getContext, setContext } from 'svelte';
-import type { ReviewComment } from '$lib/db';
-import { m } from '$lib/paraglide/messages';
+import type { ReviewComment } from '$lib/db/index.js';
+import { m } from '$lib/paraglide/messages.js';
 
 /** The field a comment path names: `photos.2.direction` → `photos`, `description` → itself. */
 export function fieldOfPath(path: string | undefined): string {

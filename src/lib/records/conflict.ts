@@ -1,4 +1,4 @@
-import type { DeviceStore, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
 import { RECORD_STATUSES } from '$lib/domain/codelists/index.js';
 import { mergeRecords, serverVersion, type Choice } from '$lib/domain/records/merge.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';

@@ -4,8 +4,8 @@
  * the rule decides, and `DeviceStore` asks the same rule again inside its transaction.
  */
 import type { DeviceStatus } from '$lib/domain/codelists/index.js';
-import type { StoredRecord } from '$lib/db';
-import { currentOf, isFinal, recordStatus, type StatusRow } from './status';
+import type { StoredRecord } from '$lib/db/index.js';
+import { currentOf, isFinal, recordStatus, type StatusRow } from './status.js';
 
 export type RecheckRow = StatusRow & Pick<StoredRecord, 'id' | 'updatedAt'>;
 

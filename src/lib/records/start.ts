@@ -1,9 +1,9 @@
-import type { DeviceStore, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
 import type { CountyCode } from '$lib/domain/codelists/index.js';
 import { newFindDraft, newRecheckDraft, type DraftOptions } from '$lib/domain/records/drafts.js';
 import type { RegisteredSite } from '$lib/domain/schemas/site.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
-import { planRecheck } from './rules';
+import { planRecheck } from './rules.js';
 
 function row(record: SurveyRecord): StoredRecord {
 	return {

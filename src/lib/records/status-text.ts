@@ -1,5 +1,5 @@
 import type { DeviceStatus } from '$lib/domain/codelists/index.js';
-import { m } from '$lib/paraglide/messages';
+import { m } from '$lib/paraglide/messages.js';
 
 /** Per status, its name and one sentence on what it means for the surveyor and what comes next. */
 const WORDS: Record<DeviceStatus, { text: () => string; hint: () => string }> = {

@@ -4,7 +4,7 @@ import {
 	RECORD_STATUSES,
 	type DeviceStatus
 } from '$lib/domain/codelists/index.js';
-import type { StoredRecord } from '$lib/db';
+import type { StoredRecord } from '$lib/db/index.js';
 
 export type StatusRow = Pick<StoredRecord, 'localState' | 'serverStatus' | 'outbox'>;
 

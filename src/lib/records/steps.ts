@@ -1,5 +1,5 @@
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
-import { m } from '$lib/paraglide/messages';
+import { m } from '$lib/paraglide/messages.js';
 
 /**
  * The sections of the record form, in the order of the registration form. `label` is a message:

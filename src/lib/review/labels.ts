@@ -1,4 +1,4 @@
-import { m } from '$lib/paraglide/messages';
+import { m } from '$lib/paraglide/messages.js';
 import { COUNTY_CODES, countyName } from '$lib/domain/codelists/index.js';
 import type { Role } from '$lib/domain/sync/roles.js';
 

@@ -1,7 +1,7 @@
 import { getContext, setContext } from 'svelte';
-import { DeviceStore } from '$lib/db';
-import { DEFAULT_MARGIN_MB, checkSpace, mbToBytes, type SpaceCheck } from '$lib/storage/space';
-import { nowIso } from '$lib/format';
+import { DeviceStore } from '$lib/db/index.js';
+import { DEFAULT_MARGIN_MB, checkSpace, mbToBytes, type SpaceCheck } from '$lib/storage/space.js';
+import { nowIso } from '$lib/format.js';
 
 /** The default margin: below this much free space no photo is started (issue 5.3). */
 export const LOW_STORAGE_BYTES = mbToBytes(DEFAULT_MARGIN_MB);

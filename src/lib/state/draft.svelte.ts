@@ -1,9 +1,9 @@
-import type { DeviceStore, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
-import { nowIso } from '$lib/format';
+import { nowIso } from '$lib/format.js';
 import { finalizeVerdict, refusalText, type FinalizeVerdict } from '$lib/domain/qc/finalize.js';
 import type { CountyCollection } from '$lib/domain/geometry/counties.js';
-import { checkRecord } from '$lib/records/check';
+import { checkRecord } from '$lib/records/check.js';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 

@@ -1,13 +1,13 @@
 import { getContext, setContext } from 'svelte';
 import { buildSearchIndex, searchSites, type SiteSummary } from '$lib/domain/registry/search.js';
-import type { DeviceStore, SettingValue, StoredRecord } from '$lib/db';
-import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source';
+import type { DeviceStore, SettingValue, StoredRecord } from '$lib/db/index.js';
+import { importRegistryFile, loadDemoRegistry } from '$lib/db/registry-source.js';
 import {
 	countRecords,
 	statusBySite,
 	summarizeRecord,
 	type RecordSummary
-} from '$lib/records/status';
+} from '$lib/records/status.js';
 import type { DeviceStatus } from '$lib/domain/codelists/index.js';
 
 export type LoadState =

@@ -1,13 +1,13 @@
-import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db';
+import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db/index.js';
 import { parseWith } from '$lib/domain/schemas/common.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
-import { photoWriteBytes } from '$lib/storage/space';
-import { isUnsent } from '$lib/backup/format';
+import { photoWriteBytes } from '$lib/storage/space.js';
+import { isUnsent } from '$lib/backup/format.js';
 import { PUSH_BATCH_BYTES, PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
-import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api';
+import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api.js';
 import type { PullChange, PushResult, RecordChange, WireFinding } from '$lib/domain/sync/wire.js';
 
 /*
@@ -521,7 +521,7 @@ async function fetchReturned(
 		);
 	}
 
-	const { describePhoto, sha256Hex } = await import('$lib/photos/process');
+	const { describePhoto, sha256Hex } = await import('$lib/photos/process.js');
 	const photos: { meta: Omit<StoredPhoto, 'key'>; blob: Blob }[] = [];
 	for (const [i, { sha256, index }] of wanted.entries()) {
 		let blob = held[i];

@@ -1,5 +1,5 @@
-import type { DeviceStore, SettingValue } from '$lib/db';
-import { SyncApi, SyncError, type Fetch } from './api';
+import type { DeviceStore, SettingValue } from '$lib/db/index.js';
+import { SyncApi, SyncError, type Fetch } from './api.js';
 
 export type Session = SettingValue<'session'>;
 

@@ -1,12 +1,12 @@
 import { getContext, setContext } from 'svelte';
-import type { DeviceStore, StoredRecord } from '$lib/db';
-import type { FailureKind, Fetch } from './api';
-import type { SyncOutcome, SyncProgress } from './engine';
-import type { LoginResult, Session } from './session';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
+import type { FailureKind, Fetch } from './api.js';
+import type { SyncOutcome, SyncProgress } from './engine.js';
+import type { LoginResult, Session } from './session.js';
 import type { RecordResponse } from '$lib/domain/sync/wire.js';
-import { backoffDelay } from './backoff';
-import { isoAt } from '$lib/format';
-import { countRecords, summarizeRecord } from '$lib/records/status';
+import { backoffDelay } from './backoff.js';
+import { isoAt } from '$lib/format.js';
+import { countRecords, summarizeRecord } from '$lib/records/status.js';
 
 /** Why the last run or login did not complete; `device`: the device's own storage failed. */
 export type SyncFailure = {
@@ -159,7 +159,7 @@ export class SyncState {
 	}
 
 	async login(username: string, password: string): Promise<LoginResult> {
-		const { login } = await import('./session');
+		const { login } = await import('./session.js');
 		const result = await login(this.#store, username.trim(), password, { fetch: this.#fetch });
 		if (!result.ok) return result;
 		this.session = result.session;
@@ -177,7 +177,7 @@ export class SyncState {
 	 * Throws a `SyncError` (`auth` when nobody is logged in, `offline` without a connection).
 	 */
 	async fetchRecord(id: string): Promise<RecordResponse> {
-		const { SyncApi, SyncError } = await import('./api');
+		const { SyncApi, SyncError } = await import('./api.js');
 		const session = this.session;
 		if (!session || session.expired) throw new SyncError('auth', null, '');
 		return new SyncApi({ fetch: this.#fetch, token: session.token }).record(id);
@@ -194,8 +194,8 @@ export class SyncState {
 		this.registryLoading = true;
 		try {
 			const [{ SyncApi, SyncError }, { syncRegistry }] = await Promise.all([
-				import('./api'),
-				import('./engine')
+				import('./api.js'),
+				import('./engine.js')
 			]);
 			try {
 				await syncRegistry(
@@ -227,7 +227,7 @@ export class SyncState {
 
 	/** Signs out: the token goes, every record, photo and the registry stay on the device. */
 	async logout(): Promise<void> {
-		const { logout } = await import('./session');
+		const { logout } = await import('./session.js');
 		this.#clearTimer();
 		await logout(this.#store, { fetch: this.#fetch });
 		this.session = null;
@@ -273,9 +273,12 @@ export class SyncState {
 		this.running = true;
 		try {
 			const deviceId =
-				this.deviceId ?? (await (await import('./session')).ensureDeviceId(this.#store));
+				this.deviceId ?? (await (await import('./session.js')).ensureDeviceId(this.#store));
 			this.deviceId = deviceId;
-			const [{ SyncApi }, { runSync }] = await Promise.all([import('./api'), import('./engine')]);
+			const [{ SyncApi }, { runSync }] = await Promise.all([
+				import('./api.js'),
+				import('./engine.js')
+			]);
 			let changedRecords = false;
 			const run = () =>
 				runSync({
@@ -329,7 +332,7 @@ export class SyncState {
 		this.failure = this.#failure(f);
 		if (f.kind === 'auth') {
 			// Refused login: nothing is retried until the user logs in again.
-			const { expireSession } = await import('./session');
+			const { expireSession } = await import('./session.js');
 			this.session = await expireSession(this.#store);
 			this.#clearTimer();
 			return;

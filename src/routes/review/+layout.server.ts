@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
-import { app } from '$lib/server/instance';
-import type { Role } from '$lib/server/auth/roles';
+import { app } from '$lib/server/instance.js';
+import type { Role } from '$lib/server/auth/roles.js';
 
 export type ReviewUser = {
 	username: string;

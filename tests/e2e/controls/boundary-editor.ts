@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
-import type { LatLon } from './location-panel';
-import { MapView } from './map-view';
+import type { LatLon } from './location-panel.js';
+import { MapView } from './map-view.js';
 
 /** The boundary drawn on the record's map (BoundaryEditor). */
 export class BoundaryEditor {

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { MapView } from './map-view';
+import { MapView } from './map-view.js';
 
 export type LatLon = { lat: number; lon: number };
 

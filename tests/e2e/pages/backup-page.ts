@@ -1,5 +1,5 @@
 import type { Download, Locator, Page } from '@playwright/test';
-import { FieldPage } from './field-page';
+import { FieldPage } from './field-page.js';
 
 /** 备份与恢复 (/backup): a zip of the unsent records, and restoring one. */
 export class BackupPage extends FieldPage {

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { FieldPage } from './field-page';
+import { FieldPage } from './field-page.js';
 
 /** One field of a conflict: the server's value, the device's, who changed it, the two choices. */
 export class ConflictField {

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { TopBar } from '../controls/top-bar';
+import { TopBar } from '../controls/top-bar.js';
 
 /** A screen of the field app: its top bar and banners are on every one. */
 export abstract class FieldPage {

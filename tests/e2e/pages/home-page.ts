@@ -1,6 +1,6 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { waitForServiceWorker } from '../service-worker';
-import { FieldPage } from './field-page';
+import { waitForServiceWorker } from '../service-worker.js';
+import { FieldPage } from './field-page.js';
 
 /** The field app's `/`: the county picker on a new device, then the home screen (工作台). */
 export class HomePage extends FieldPage {

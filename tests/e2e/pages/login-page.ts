@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { ConfirmDialog } from '../controls/confirm-dialog';
-import { DEMO_PASSWORD } from '../accounts';
-import { FieldPage } from './field-page';
+import { ConfirmDialog } from '../controls/confirm-dialog.js';
+import { DEMO_PASSWORD } from '../accounts.js';
+import { FieldPage } from './field-page.js';
 
 /** The field app's /login: the form, or the account card once logged in. */
 export class FieldLoginPage extends FieldPage {

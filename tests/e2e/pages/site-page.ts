@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { ConfirmDialog } from '../controls/confirm-dialog';
-import { MapView } from '../controls/map-view';
-import { FieldPage } from './field-page';
+import { ConfirmDialog } from '../controls/confirm-dialog.js';
+import { MapView } from '../controls/map-view.js';
+import { FieldPage } from './field-page.js';
 
 /** A registered site's page (/sites/{code}): its entry, its re-check card, its records. */
 export class SitePage extends FieldPage {

@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { FieldPage } from './field-page';
+import { FieldPage } from './field-page.js';
 
 /** The sync screen (/sync): 立即同步, what waits, what went wrong, one row a record. */
 export class SyncPage extends FieldPage {

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
-import { MapView } from '../controls/map-view';
-import { FieldPage } from './field-page';
+import { MapView } from '../controls/map-view.js';
+import { FieldPage } from './field-page.js';
 
 /** The work list (/sites): search, the list of the county's sites, and their map. */
 export class WorkListPage extends FieldPage {

@@ -3,12 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueRechecks, shootTabletSizes } from '../fixtures';
-import { BackupPage } from '../pages/backup-page';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { SyncPage } from '../pages/sync-page';
-import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process';
+import { queueRechecks, shootTabletSizes } from '../fixtures.js';
+import { BackupPage } from '../pages/backup-page.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { E2E_DEMO_PASSWORD, ServerProcess } from '../server-process.js';
 
 const PORT = Number(process.env.E2E_BACKUP_PORT ?? 4193);
 const COUNTY = '150627';

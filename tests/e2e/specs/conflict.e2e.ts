@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { demoRegistry, expect, newDevice, test } from '../fixtures';
-import { ConflictPage } from '../pages/conflict-page';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SyncPage } from '../pages/sync-page';
-import { E2E_DEMO_PASSWORD } from '../server-process';
-import { recheck, serverRecord, tokenOf } from '../record-helpers';
+import { demoRegistry, expect, newDevice, test } from '../fixtures.js';
+import { ConflictPage } from '../pages/conflict-page.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { E2E_DEMO_PASSWORD } from '../server-process.js';
+import { recheck, serverRecord, tokenOf } from '../record-helpers.js';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;

@@ -1,9 +1,9 @@
-import { expect, shootTabletSizes, storedRecord, storedSetting, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { SyncPage } from '../pages/sync-page';
-import { serverRecord, tokenOf } from '../record-helpers';
-import { queueRecord } from '../review-helpers';
+import { expect, shootTabletSizes, storedRecord, storedSetting, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { serverRecord, tokenOf } from '../record-helpers.js';
+import { queueRecord } from '../review-helpers.js';
 
 /*
  * Issue 10 point 7, as the field app shows it: a device id belongs to the account that first

@@ -1,6 +1,6 @@
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
-import { expect, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium.js';
+import { expect, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 

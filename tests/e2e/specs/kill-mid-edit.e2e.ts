@@ -3,11 +3,11 @@ import { execSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium';
-import { expect, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SitePage } from '../pages/site-page';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium.js';
+import { expect, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SitePage } from '../pages/site-page.js';
 
 const PORT = Number(process.env.E2E_PORT ?? 4173);
 const baseURL = `http://localhost:${PORT}`;

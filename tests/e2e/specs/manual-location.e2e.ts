@@ -1,6 +1,6 @@
-import { expect, offlineInCounty, storedRecord, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { RecordPage } from '../pages/record/record-page';
+import { expect, offlineInCounty, storedRecord, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
 
 test('a location typed in 度分秒 is stored as decimal degrees with source manual, and LOC-003 warns', async ({
 	page,

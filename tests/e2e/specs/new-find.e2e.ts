@@ -1,7 +1,7 @@
-import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
-import { expect, offlineInCounty, storedRecord, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { RecordPage } from '../pages/record/record-page';
+import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record.js';
+import { expect, offlineInCounty, storedRecord, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
 
 const PHOTO = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_2 = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';

@@ -1,8 +1,8 @@
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { counties, demoRegistry, expect, goOffline, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { SitePage } from '../pages/site-page';
-import { WorkListPage } from '../pages/work-list-page';
+import { counties, demoRegistry, expect, goOffline, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { SitePage } from '../pages/site-page.js';
+import { WorkListPage } from '../pages/work-list-page.js';
 
 test('after one online visit the field app works offline: county, search, site on the map', async ({
 	page,

@@ -10,14 +10,14 @@ import {
 	storedRecord,
 	storedSetting,
 	test
-} from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SitePage } from '../pages/site-page';
-import { SyncPage } from '../pages/sync-page';
-import { WorkListPage } from '../pages/work-list-page';
-import { decide, RECHECK_PHOTOS, recheck, tokenOf } from '../record-helpers';
+} from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SitePage } from '../pages/site-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { WorkListPage } from '../pages/work-list-page.js';
+import { decide, RECHECK_PHOTOS, recheck, tokenOf } from '../record-helpers.js';
 
 /*
  * Issue 10, points 9–12, as a surveyor sees them: one re-check per site (the site page shows its

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import exifr from 'exifr';
-import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
-import { readJpegSize } from '../../../src/lib/domain/photos/jpeg-exif';
-import { demoRegistry, expect, offlineInCounty, storedRecord, test } from '../fixtures';
-import { RecordPage } from '../pages/record/record-page';
-import { SitePage } from '../pages/site-page';
-import { WorkListPage } from '../pages/work-list-page';
+import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record.js';
+import { readJpegSize } from '../../../src/lib/domain/photos/jpeg-exif.js';
+import { demoRegistry, expect, offlineInCounty, storedRecord, test } from '../fixtures.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SitePage } from '../pages/site-page.js';
+import { WorkListPage } from '../pages/work-list-page.js';
 
 const PHOTO_A = 'tests/fixtures/photos/site-dongsheng-1600x1200.jpg';
 const PHOTO_B = 'tests/fixtures/photos/site-dongsheng-orientation6.jpg';

@@ -1,13 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test } from '../fixtures';
-import { BackupPage } from '../pages/backup-page';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { ReviewImportsPage } from '../pages/review/review-imports-page';
-import { ReviewLoginPage } from '../pages/review/review-login-page';
-import { queueRecord } from '../review-helpers';
+import { expect, test } from '../fixtures.js';
+import { BackupPage } from '../pages/backup-page.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { ReviewImportsPage } from '../pages/review/review-imports-page.js';
+import { ReviewLoginPage } from '../pages/review/review-login-page.js';
+import { queueRecord } from '../review-helpers.js';
 
 /** A county no other spec touches. */
 const COUNTY = '150623';

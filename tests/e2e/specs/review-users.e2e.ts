@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
-import { expect, storedRecord, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { ReviewHomePage, ReviewLoginPage } from '../pages/review/review-login-page';
-import { ReviewUsersPage } from '../pages/review/review-users-page';
-import { SyncPage } from '../pages/sync-page';
-import { DEMO_PASSWORD, queueRecord } from '../review-helpers';
+import { expect, storedRecord, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { ReviewHomePage, ReviewLoginPage } from '../pages/review/review-login-page.js';
+import { ReviewUsersPage } from '../pages/review/review-users-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { DEMO_PASSWORD, queueRecord } from '../review-helpers.js';
 
 /** A county no other spec touches, so its surveyor's devices are this spec's only. */
 const COUNTY = '150621';

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
-import { expect, goOffline, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { WorkListPage } from '../pages/work-list-page';
+import type { RegisteredSite } from '../../../src/lib/domain/schemas/site.js';
+import { expect, goOffline, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { WorkListPage } from '../pages/work-list-page.js';
 
 test('with 20,000 sites the list scrolls, search answers and the map draws', async ({
 	page,

@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from '../fixtures';
-import { STEPS } from '../controls/stepper';
-import { HomePage } from '../pages/home-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SitePage } from '../pages/site-page';
-import { WorkListPage } from '../pages/work-list-page';
+import { expect, test } from '../fixtures.js';
+import { STEPS } from '../controls/stepper.js';
+import { HomePage } from '../pages/home-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SitePage } from '../pages/site-page.js';
+import { WorkListPage } from '../pages/work-list-page.js';
 
 const SIZES = [
 	{ name: 'landscape', width: 1280, height: 800 },

@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
-import { demoRegistry, expect, newDevice, shootTabletSizes, test } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SyncPage } from '../pages/sync-page';
-import { recheck } from '../record-helpers';
+import { demoRegistry, expect, newDevice, shootTabletSizes, test } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { recheck } from '../record-helpers.js';
 
 /*
  * Issue 11 point 2: the server's QC findings reach the device and are shown beside its own. Two

@@ -1,9 +1,9 @@
 import { expect, test, type Page } from '@playwright/test';
-import { queueRechecks } from '../fixtures';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { SyncPage } from '../pages/sync-page';
-import { E2E_DEMO_PASSWORD } from '../server-process';
+import { queueRechecks } from '../fixtures.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { E2E_DEMO_PASSWORD } from '../server-process.js';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;

@@ -1,9 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import { demoRegistry, expect, offlineInCounty, photoRows, storedRecord, test } from '../fixtures';
-import { StorageActions } from '../controls/storage-actions';
-import { RecordPage } from '../pages/record/record-page';
-import { SitePage } from '../pages/site-page';
+import {
+	demoRegistry,
+	expect,
+	offlineInCounty,
+	photoRows,
+	storedRecord,
+	test
+} from '../fixtures.js';
+import { StorageActions } from '../controls/storage-actions.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SitePage } from '../pages/site-page.js';
 
 /*
  * Storage pressure (issue 5.3), emulated with init scripts. CDP `Storage.overrideQuotaForOrigin`

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
-import { demoRegistry, expect, goOffline, newDevice, storedRecord, test } from '../fixtures';
-import { DEMO_PASSWORD } from '../accounts';
-import { HomePage } from '../pages/home-page';
-import { FieldLoginPage } from '../pages/login-page';
-import { RecordPage } from '../pages/record/record-page';
-import { SyncPage } from '../pages/sync-page';
-import { recheck, serverRecord, tokenOf } from '../record-helpers';
+import { demoRegistry, expect, goOffline, newDevice, storedRecord, test } from '../fixtures.js';
+import { DEMO_PASSWORD } from '../accounts.js';
+import { HomePage } from '../pages/home-page.js';
+import { FieldLoginPage } from '../pages/login-page.js';
+import { RecordPage } from '../pages/record/record-page.js';
+import { SyncPage } from '../pages/sync-page.js';
+import { recheck, serverRecord, tokenOf } from '../record-helpers.js';
 
 const COUNTY = '150627';
 

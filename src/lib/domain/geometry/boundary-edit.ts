@@ -3,7 +3,7 @@
  * parts, each a list of open rings (outer ring first, then holes) of `[lon, lat]` vertices, and
  * turns it into GeoJSON with closed rings. Like `measure.ts`, nothing here throws.
  */
-import type { Boundary } from '$lib/domain/schemas/common.js';
+import type { Boundary } from '../schemas/common.js';
 
 /** One vertex, `[lon, lat]` (GeoJSON order). */
 export type Vertex = [lon: number, lat: number];

@@ -1,5 +1,5 @@
 import type { RequestHandler } from './$types';
-import { discardBody, errorResponse } from '$lib/server/http';
+import { discardBody, errorResponse } from '$lib/server/http.js';
 
 /**
  * Any other path under /api/: a JSON 404 in the contract's error shape, instead of the app's HTML

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { app } from '$lib/server/instance';
-import { endpoint } from '$lib/server/http';
-import type { HealthResponse } from '$lib/domain/sync/wire';
+import { app } from '$lib/server/instance.js';
+import { endpoint } from '$lib/server/http.js';
+import type { HealthResponse } from '$lib/domain/sync/wire.js';
 
 /**
  * Liveness for a load balancer or a monitor (no login): `200 {ok, api}` once the server has

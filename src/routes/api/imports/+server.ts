@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
-import { parseWith } from '$lib/domain/schemas/common';
-import { app } from '$lib/server/instance';
-import { badRequest, endpoint, readJson } from '$lib/server/http';
-import { IMPORT_CHUNK_MAX_BYTES, importUploadsOf } from '$lib/server/import-uploads';
-import { requireImporter } from './importer';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import { app } from '$lib/server/instance.js';
+import { badRequest, endpoint, readJson } from '$lib/server/http.js';
+import { IMPORT_CHUNK_MAX_BYTES, importUploadsOf } from '$lib/server/import-uploads.js';
+import { requireImporter } from './importer.js';
 
 const StartSchema = z.strictObject({
 	/** Push the records as this account instead of the one the file names. */

@@ -1,7 +1,7 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import type { Principal } from '$lib/server/auth/roles';
-import { HttpError, requireUser } from '$lib/server/http';
-import { ImportUploadError, type ImportUploads } from '$lib/server/import-uploads';
+import type { Principal } from '$lib/server/auth/roles.js';
+import { HttpError, requireUser } from '$lib/server/http.js';
+import { ImportUploadError, type ImportUploads } from '$lib/server/import-uploads.js';
 
 /** Importing a device's backup is the city's (contract §1: an action outside the role is 403). */
 export function requireImporter(event: RequestEvent): Principal {

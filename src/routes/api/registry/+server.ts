@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
-import { COUNTY_CODES } from '$lib/domain/codelists';
-import type { RegistryResponse } from '$lib/domain/sync/wire';
-import { app } from '$lib/server/instance';
-import { inScope } from '$lib/server/auth/roles';
-import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
-import { parseCursor } from '$lib/server/sync/cursor';
+import { COUNTY_CODES } from '$lib/domain/codelists/index.js';
+import type { RegistryResponse } from '$lib/domain/sync/wire.js';
+import { app } from '$lib/server/instance.js';
+import { inScope } from '$lib/server/auth/roles.js';
+import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http.js';
+import { parseCursor } from '$lib/server/sync/cursor.js';
 
 export const GET = endpoint(async (event) => {
 	const user = requireUser(event);

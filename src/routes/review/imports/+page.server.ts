@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
-import { m } from '$lib/paraglide/messages';
-import { app } from '$lib/server/instance';
+import { m } from '$lib/paraglide/messages.js';
+import { app } from '$lib/server/instance.js';
 
 /** Importing a device backup is the city's; the upload itself goes to /api/imports. */
 export const load: PageServerLoad = async ({ locals }) => {

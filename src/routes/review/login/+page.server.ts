@@ -1,10 +1,10 @@
 import { fail, redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
 import { dev } from '$app/environment';
-import { m } from '$lib/paraglide/messages';
-import { app } from '$lib/server/instance';
-import { checkLogin, setSessionCookie } from '$lib/server/auth/login';
-import { clientAddress } from '$lib/server/http';
+import { m } from '$lib/paraglide/messages.js';
+import { app } from '$lib/server/instance.js';
+import { checkLogin, setSessionCookie } from '$lib/server/auth/login.js';
+import { clientAddress } from '$lib/server/http.js';
 
 /**
  * Where to go after logging in: a path of this site only (never `//host` or another origin), the

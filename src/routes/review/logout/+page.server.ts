@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import type { Actions, PageServerLoad } from './$types';
-import { app } from '$lib/server/instance';
-import { SESSION_COOKIE } from '$lib/server/auth/session';
+import { app } from '$lib/server/instance.js';
+import { SESSION_COOKIE } from '$lib/server/auth/session.js';
 
 /** Signing out is a POST only; a visit here goes back to the review area. */
 export const load: PageServerLoad = () => {

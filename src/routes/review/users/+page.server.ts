@@ -1,8 +1,8 @@
 import { error, fail } from '@sveltejs/kit';
 import { randomInt } from 'node:crypto';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
-import { m } from '$lib/paraglide/messages';
-import { app } from '$lib/server/instance';
+import { m } from '$lib/paraglide/messages.js';
+import { app } from '$lib/server/instance.js';
 import {
 	addUser,
 	changeUser,
@@ -11,10 +11,10 @@ import {
 	reinstateDevice,
 	revokeDevice,
 	type AdminOutcome
-} from '$lib/server/admin';
-import type { Principal } from '$lib/server/auth/roles';
-import type { Issue } from '$lib/domain/schemas/common';
-import { shortDevice } from '$lib/review/format';
+} from '$lib/server/admin.js';
+import type { Principal } from '$lib/server/auth/roles.js';
+import type { Issue } from '$lib/domain/schemas/common.js';
+import { shortDevice } from '$lib/review/format.js';
 
 /** What every action answers: the page shows it beside the user (or the form) it concerns. */
 type UserActionResult = {

@@ -1,7 +1,7 @@
 import { expect, type Locator, type Page } from '@playwright/test';
-import { ServerFindings } from '../../controls/server-findings';
-import { Stepper, type Step } from '../../controls/stepper';
-import { FieldPage } from '../field-page';
+import { ServerFindings } from '../../controls/server-findings.js';
+import { Stepper, type Step } from '../../controls/stepper.js';
+import { FieldPage } from '../field-page.js';
 import {
 	BasicStep,
 	ChangeStep,
@@ -10,7 +10,7 @@ import {
 	PeopleStep,
 	PhotosStep,
 	ReviewStep
-} from './steps';
+} from './steps.js';
 
 /** A record's form (/records/{id}): its header, its step bar and its steps. */
 export class RecordPage extends FieldPage {

@@ -3,9 +3,9 @@
  * (controls/stepper.ts) moves between them.
  */
 import { expect, type Locator, type Page } from '@playwright/test';
-import { BoundaryEditor } from '../../controls/boundary-editor';
-import { LocationPanel } from '../../controls/location-panel';
-import { StorageActions } from '../../controls/storage-actions';
+import { BoundaryEditor } from '../../controls/boundary-editor.js';
+import { LocationPanel } from '../../controls/location-panel.js';
+import { StorageActions } from '../../controls/storage-actions.js';
 
 /** 变更情况. */
 export class ChangeStep {

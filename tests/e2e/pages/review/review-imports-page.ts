@@ -1,5 +1,5 @@
 import type { Locator, Page, Response } from '@playwright/test';
-import { ReviewPage } from './review-page';
+import { ReviewPage } from './review-page.js';
 
 /** 导入设备备份 (/review/imports): a tablet's backup file, imported record by record. */
 export class ReviewImportsPage extends ReviewPage {

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
-import { DEMO_PASSWORD } from '../../accounts';
-import { ReviewPage } from './review-page';
+import { DEMO_PASSWORD } from '../../accounts.js';
+import { ReviewPage } from './review-page.js';
 
 /** /review/login: a reviewer's login form. */
 export class ReviewLoginPage extends ReviewPage {

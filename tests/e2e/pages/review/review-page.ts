@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { ReviewHeader } from '../../controls/review-header';
+import { ReviewHeader } from '../../controls/review-header.js';
 
 /** A page of the review area: its header is on every one. */
 export abstract class ReviewPage {

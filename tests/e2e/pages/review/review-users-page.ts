@@ -1,5 +1,5 @@
 import type { Locator, Page, Response } from '@playwright/test';
-import { ReviewPage } from './review-page';
+import { ReviewPage } from './review-page.js';
 
 /** A device of a user, with its state and the city reviewer's actions on it. */
 export class DeviceCard {

@@ -1,5 +1,5 @@
-import { roundAccuracy, type AccuracyLevel } from '$lib/domain/location/averaging';
-import { m } from '$lib/paraglide/messages';
+import { roundAccuracy, type AccuracyLevel } from '$lib/domain/location/averaging.js';
+import { m } from '$lib/paraglide/messages.js';
 
 /** The words of each accuracy level (never colour alone). */
 export const LEVEL: Record<AccuracyLevel, () => string> = {

@@ -7,11 +7,11 @@ import {
 	toIsoWithOffset,
 	toRecordLocation,
 	type FixAverage
-} from '$lib/domain/location/averaging';
-import type { RecordLocation } from '$lib/domain/schemas/survey-record';
-import { GnssTracker } from '$lib/gnss/tracker.svelte';
-import { m } from '$lib/paraglide/messages';
-import { metres } from './location-format';
+} from '$lib/domain/location/averaging.js';
+import type { RecordLocation } from '$lib/domain/schemas/survey-record.js';
+import { GnssTracker } from '$lib/gnss/tracker.svelte.js';
+import { m } from '$lib/paraglide/messages.js';
+import { metres } from './location-format.js';
 
 /** What the panel is given: its props, read when needed. */
 export type LocationPanelProps = {

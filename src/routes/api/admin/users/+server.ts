@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { app } from '$lib/server/instance';
-import { addUser, listUsers } from '$lib/server/admin';
-import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
+import { app } from '$lib/server/instance.js';
+import { addUser, listUsers } from '$lib/server/admin.js';
+import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http.js';
 
 /** Users with their devices (city reviewer). Extension of contract §3, for issue 5. */
 export const GET = endpoint(async (event) => {

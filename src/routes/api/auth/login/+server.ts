@@ -1,11 +1,11 @@
 import { json } from '@sveltejs/kit';
 import { dev } from '$app/environment';
-import { parseWith } from '$lib/domain/schemas/common';
-import { app } from '$lib/server/instance';
-import { checkLogin, loginRefusalText, setSessionCookie } from '$lib/server/auth/login';
-import { deviceRefusal } from '$lib/server/auth/devices';
-import { badRequest, clientAddress, endpoint, HttpError, readJson } from '$lib/server/http';
-import { LoginBodySchema } from '$lib/domain/sync/wire';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import { app } from '$lib/server/instance.js';
+import { checkLogin, loginRefusalText, setSessionCookie } from '$lib/server/auth/login.js';
+import { deviceRefusal } from '$lib/server/auth/devices.js';
+import { badRequest, clientAddress, endpoint, HttpError, readJson } from '$lib/server/http.js';
+import { LoginBodySchema } from '$lib/domain/sync/wire.js';
 
 export const POST = endpoint(async (event) => {
 	const { request, cookies, url } = event;

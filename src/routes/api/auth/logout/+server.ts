@@ -1,6 +1,6 @@
-import { app } from '$lib/server/instance';
-import { SESSION_COOKIE } from '$lib/server/auth/session';
-import { endpoint, requireUser } from '$lib/server/http';
+import { app } from '$lib/server/instance.js';
+import { SESSION_COOKIE } from '$lib/server/auth/session.js';
+import { endpoint, requireUser } from '$lib/server/http.js';
 
 /** Ends this token or session; the device keeps its unsent data (that is the device's business). */
 export const POST = endpoint(async (event) => {

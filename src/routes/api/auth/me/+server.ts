@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { endpoint, requireUser } from '$lib/server/http';
+import { endpoint, requireUser } from '$lib/server/http.js';
 
 /** Who this token belongs to (extension): a device checks its cached identity with it. */
 export const GET = endpoint((event) => {

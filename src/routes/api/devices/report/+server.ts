@@ -1,8 +1,8 @@
-import { parseWith } from '$lib/domain/schemas/common';
-import { app } from '$lib/server/instance';
-import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http';
-import { deviceRefusal } from '$lib/server/auth/devices';
-import { DeviceReportBodySchema } from '$lib/domain/sync/wire';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import { app } from '$lib/server/instance.js';
+import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http.js';
+import { deviceRefusal } from '$lib/server/auth/devices.js';
+import { DeviceReportBodySchema } from '$lib/domain/sync/wire.js';
 
 /**
  * A device tells the server what it still holds (extension, issue 5), so the city reviewer sees

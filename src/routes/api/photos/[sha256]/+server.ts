@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { RequestEvent } from './$types';
-import { app } from '$lib/server/instance';
-import { endpoint, HttpError, requireSurveyor, requireUser } from '$lib/server/http';
-import { PhotoStoreError, SHA256_PATTERN } from '$lib/server/photos/store';
-import { PHOTO_MIME_TYPES, type PhotoMime } from '$lib/domain/schemas/photo';
-import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits';
+import { app } from '$lib/server/instance.js';
+import { endpoint, HttpError, requireSurveyor, requireUser } from '$lib/server/http.js';
+import { PhotoStoreError, SHA256_PATTERN } from '$lib/server/photos/store.js';
+import { PHOTO_MIME_TYPES, type PhotoMime } from '$lib/domain/schemas/photo.js';
+import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits.js';
 
 async function drain(body: ReadableStream<Uint8Array> | null): Promise<void> {
 	if (!body) return;

@@ -1,5 +1,5 @@
 import { json } from '@sveltejs/kit';
-import { app } from '$lib/server/instance';
+import { app } from '$lib/server/instance.js';
 
 /** Public facts about this server (extension): whether demo accounts exist, the API version. */
 export const GET = async () =>

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
-import { app } from '$lib/server/instance';
-import { inScope } from '$lib/server/auth/roles';
-import { endpoint, HttpError, requireUser } from '$lib/server/http';
+import { app } from '$lib/server/instance.js';
+import { inScope } from '$lib/server/auth/roles.js';
+import { endpoint, HttpError, requireUser } from '$lib/server/http.js';
 
 /** One record with its status, revision, QC findings and history; 404 outside the user's counties. */
 export const GET = endpoint(async (event: RequestEvent) => {

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
-import { COUNTY_CODES, RECORD_STATUSES, type RecordStatus } from '$lib/domain/codelists';
-import { app } from '$lib/server/instance';
-import { inScope } from '$lib/server/auth/roles';
-import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http';
+import { COUNTY_CODES, RECORD_STATUSES, type RecordStatus } from '$lib/domain/codelists/index.js';
+import { app } from '$lib/server/instance.js';
+import { inScope } from '$lib/server/auth/roles.js';
+import { allowQuery, endpoint, HttpError, requireUser } from '$lib/server/http.js';
 
 export const GET = endpoint(async (event) => {
 	const user = requireUser(event);

@@ -1,7 +1,7 @@
 import { json } from '@sveltejs/kit';
-import { app } from '$lib/server/instance';
-import { allowQuery, endpoint, requireUser } from '$lib/server/http';
-import { parseCursor } from '$lib/server/sync/cursor';
+import { app } from '$lib/server/instance.js';
+import { allowQuery, endpoint, requireUser } from '$lib/server/http.js';
+import { parseCursor } from '$lib/server/sync/cursor.js';
 
 /** At most this many changes per call (contract §3). */
 const PULL_LIMIT = 500;

@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
-import type { PushResponse } from '$lib/domain/sync/wire';
-import { parseWith } from '$lib/domain/schemas/common';
-import { app } from '$lib/server/instance';
-import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http';
-import { deviceRefusal } from '$lib/server/auth/devices';
-import { push, PushBodySchema, PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '$lib/server/sync/push';
+import type { PushResponse } from '$lib/domain/sync/wire.js';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import { app } from '$lib/server/instance.js';
+import { badRequest, endpoint, HttpError, readJson, requireSurveyor } from '$lib/server/http.js';
+import { deviceRefusal } from '$lib/server/auth/devices.js';
+import { push, PushBodySchema, PUSH_MAX_BYTES, PUSH_MAX_RECORDS } from '$lib/server/sync/push.js';
 
 export const POST = endpoint(async (event) => {
 	const user = requireSurveyor(event);

@@ -1,8 +1,8 @@
 import { json } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
-import { app } from '$lib/server/instance';
-import { changeUser } from '$lib/server/admin';
-import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
+import { app } from '$lib/server/instance.js';
+import { changeUser } from '$lib/server/admin.js';
+import { endpoint, HttpError, readJson, requireUser } from '$lib/server/http.js';
 
 /** Change role, counties, name, disabled or password (city reviewer). */
 export const PATCH = endpoint(async (event: RequestEvent) => {

@@ -1,12 +1,12 @@
 import { json } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { RequestEvent } from './$types';
-import { parseWith } from '$lib/domain/schemas/common';
-import { app } from '$lib/server/instance';
-import { badRequest, endpoint, HttpError, readJson } from '$lib/server/http';
-import { importBackupFile, ImportError } from '$lib/server/backup-import';
-import { IMPORT_MAX_CHUNKS, importUploadsOf } from '$lib/server/import-uploads';
-import { asHttp, ownUpload, requireImporter } from '../../importer';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import { app } from '$lib/server/instance.js';
+import { badRequest, endpoint, HttpError, readJson } from '$lib/server/http.js';
+import { importBackupFile, ImportError } from '$lib/server/backup-import.js';
+import { IMPORT_MAX_CHUNKS, importUploadsOf } from '$lib/server/import-uploads.js';
+import { asHttp, ownUpload, requireImporter } from '../../importer.js';
 
 const FinishSchema = z.strictObject({
 	/** How many chunks were sent (0 … chunks−1). */

@@ -1,10 +1,10 @@
 import { json } from '@sveltejs/kit';
 import type { RequestEvent } from './$types';
-import { parseWith } from '$lib/domain/schemas/common';
-import type { DecisionResponse } from '$lib/domain/sync/wire';
-import { app } from '$lib/server/instance';
-import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http';
-import { decide, DecisionBodySchema } from '$lib/server/review/decision';
+import { parseWith } from '$lib/domain/schemas/common.js';
+import type { DecisionResponse } from '$lib/domain/sync/wire.js';
+import { app } from '$lib/server/instance.js';
+import { badRequest, endpoint, HttpError, readJson, requireUser } from '$lib/server/http.js';
+import { decide, DecisionBodySchema } from '$lib/server/review/decision.js';
 
 export const POST = endpoint(async (event: RequestEvent) => {
 	const user = requireUser(event);

@@ -1,8 +1,8 @@
 import type { RequestEvent } from './$types';
-import { app } from '$lib/server/instance';
-import { endpoint, HttpError } from '$lib/server/http';
-import { IMPORT_CHUNK_MAX_BYTES, importUploadsOf } from '$lib/server/import-uploads';
-import { asHttp, ownUpload, requireImporter } from '../../../importer';
+import { app } from '$lib/server/instance.js';
+import { endpoint, HttpError } from '$lib/server/http.js';
+import { IMPORT_CHUNK_MAX_BYTES, importUploadsOf } from '$lib/server/import-uploads.js';
+import { asHttp, ownUpload, requireImporter } from '../../../importer.js';
 
 /** One chunk of the file, raw bytes, at most 4 MB: `201` stored (a repeated chunk replaces). */
 export const PUT = endpoint(async (event: RequestEvent) => {
