@@ -10,15 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyRecord } from '$lib/domain/schemas';
-import {
-	newFind,
-	offset,
-	recheckOf,
-	sha256Hex,
-	TestServer,
-	uniqueJpeg,
-	type ApiResponse
-} from './harness';
+import { newFind, recheckOf, TestServer, type ApiResponse } from './harness';
+import { offset, sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 let server: TestServer;
 let surveyor: string;
