@@ -15,7 +15,7 @@ import {
 import { chinaDate } from '../src/lib/domain/records/drafts';
 import type { RecordPhoto, RegisteredSite, SurveyRecord } from '../src/lib/domain/schemas';
 import { counties, squareAround } from '../tests/fixtures/geo';
-import { photoOf, sha256Hex, uniqueJpeg as uniqueJpegBytes } from '../tests/fixtures/photos';
+import { makePhoto, sha256Hex, uniqueJpeg as uniqueJpegBytes } from '../tests/fixtures/photos';
 import { newFindRecord, recheckRecord } from '../tests/fixtures/records';
 import { demoRegistry } from '../tests/fixtures/sites';
 
@@ -96,7 +96,7 @@ function shotAt(
 	at: { lat: number; lon: number },
 	now: string
 ): RecordPhoto[] {
-	return photos.map((p) => photoOf(p.sha256, p.kind, at, { ...p, takenAt: now }));
+	return photos.map((p) => makePhoto(p.sha256, p.kind, at, { ...p, takenAt: now }));
 }
 
 function bboxOf(feature: CountyFeature): [number, number, number, number] {

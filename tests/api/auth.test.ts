@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, TestServer, type ApiResponse } from './harness';
-import { FIXTURE_JPEG, sha256Hex } from '../fixtures/builders';
+import { FIXTURE_JPEG, pushBody, sha256Hex } from '../fixtures/builders';
 
 let server: TestServer;
 
@@ -28,7 +28,7 @@ const PROTECTED: { method: string; path: string; body?: string; type?: string }[
 	{
 		method: 'POST',
 		path: '/api/sync/push',
-		body: JSON.stringify({ deviceId: 'd', records: [] }),
+		body: JSON.stringify(pushBody('d', [])),
 		type: 'application/json'
 	},
 	{ method: 'GET', path: '/api/sync/pull' },

@@ -12,7 +12,7 @@
  * and run the tests with `BUILD_DIR=build-api`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest, type Agent } from 'node:http';
 import { createServer } from 'node:net';
@@ -25,7 +25,7 @@ import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists';
 import { chinaDate } from '$lib/domain/records/drafts';
 import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
 import type { Point } from '../fixtures/geo';
-import { photoOf, sha256Hex, uniqueJpeg } from '../fixtures/photos';
+import { makePhoto, sha256Hex, uniqueJpeg } from '../fixtures/photos';
 import { newFindRecord, pushBody, recheckRecord, type DraftMeta } from '../fixtures/records';
 
 export const DEMO_PASSWORD = 'api-test-password';
@@ -435,7 +435,7 @@ export class TestServer {
 			for (const table of SNAPSHOT_TABLES) {
 				const rows = await tableRows(store, table);
 				out[`${table}.count`] = rows.length;
-				out[`${table}.hash`] = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+				out[`${table}.hash`] = sha256Hex(JSON.stringify(rows));
 			}
 		} finally {
 			await store.close();
@@ -482,7 +482,7 @@ function photoEntry(
 	at: Point,
 	overrides: Partial<RecordPhoto> = {}
 ): RecordPhoto {
-	return photoOf(sha256, kind, at, {
+	return makePhoto(sha256, kind, at, {
 		photographer: '接口测试',
 		takenAt: `${today()}T00:00:00+08:00`,
 		...overrides
