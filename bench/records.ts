@@ -5,36 +5,29 @@
  * figures (bench/trust.ts).
  */
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { COUNTY_CODES, PHOTO_DIRECTIONS, type CountyCode } from '../src/lib/domain/codelists';
 import {
-	asCountyCollection,
 	countyFeature,
 	type CountyCollection,
 	type CountyFeature
 } from '../src/lib/domain/geometry/counties';
-import { chinaDate, newFindDraft, newRecheckDraft } from '../src/lib/domain/records/drafts';
+import { chinaDate } from '../src/lib/domain/records/drafts';
 import type { RecordPhoto, RegisteredSite, SurveyRecord } from '../src/lib/domain/schemas';
+import { counties, squareAround } from '../tests/fixtures/geo';
+import { makePhoto, sha256Hex, uniqueJpeg as uniqueJpegBytes } from '../tests/fixtures/photos';
+import { newFindRecord, recheckRecord } from '../tests/fixtures/records';
+import { demoRegistry } from '../tests/fixtures/sites';
 
 /** The demo registry and the county boundaries, as the server seeds and checks them. */
 export function loadDemo(): { registry: RegisteredSite[]; counties: CountyCollection } {
-	const registry = (
-		JSON.parse(readFileSync('static/data/demo-registry.json', 'utf8')) as {
-			sites: RegisteredSite[];
-		}
-	).sites;
-	const counties = asCountyCollection(
-		JSON.parse(readFileSync('static/data/ordos-counties.geojson', 'utf8'))
-	);
-	if (!counties.ok) throw new Error(counties.message);
-	return { registry, counties: counties.value };
+	return { registry: demoRegistry(), counties };
 }
 
 /** A real JPEG made unique: bytes appended after its end-of-image marker, hash recomputed. */
 export function uniqueJpeg(bytes: Buffer, tag: string): { bytes: Buffer; sha256: string } {
-	const out = Buffer.concat([bytes, Buffer.from(`\nbench ${tag} ${randomUUID()}`)]);
-	return { bytes: out, sha256: createHash('sha256').update(out).digest('hex') };
+	const out = uniqueJpegBytes(bytes, `bench ${tag} `);
+	return { bytes: Buffer.from(out.buffer, out.byteOffset, out.length), sha256: sha256Hex(out) };
 }
 
 /**
@@ -97,6 +90,15 @@ export const SURVEYORS = [
 ];
 const DEMO_MARKS = /【演示数据】|本条为系统生成的演示数据，非真实普查数据。/g;
 
+/** `photos` as shot at `at` when the record was started (`now`). */
+function shotAt(
+	photos: RecordPhoto[],
+	at: { lat: number; lon: number },
+	now: string
+): RecordPhoto[] {
+	return photos.map((p) => makePhoto(p.sha256, p.kind, at, { ...p, takenAt: now }));
+}
+
 function bboxOf(feature: CountyFeature): [number, number, number, number] {
 	const rings =
 		feature.geometry.type === 'Polygon'
@@ -111,25 +113,6 @@ function bboxOf(feature: CountyFeature): [number, number, number, number] {
 			n = Math.max(n, lat);
 		}
 	return [w, s, e, n];
-}
-
-/** A square of about `side` metres around a point, as a census boundary. */
-function squareAround(lat: number, lon: number, side: number): SurveyRecord['boundary'] {
-	const dLat = side / 2 / 111_000;
-	const dLon = dLat / Math.cos((lat * Math.PI) / 180);
-	const r = (v: number) => Math.round(v * 1e6) / 1e6;
-	return {
-		type: 'Polygon',
-		coordinates: [
-			[
-				[r(lon - dLon), r(lat - dLat)],
-				[r(lon + dLon), r(lat - dLat)],
-				[r(lon + dLon), r(lat + dLat)],
-				[r(lon - dLon), r(lat + dLat)],
-				[r(lon - dLon), r(lat - dLat)]
-			]
-		]
-	};
 }
 
 /**
@@ -199,23 +182,16 @@ export class RecordFactory {
 		const site = sites[i % sites.length]!;
 		const meta = this.#meta();
 		const n = ++this.#n;
-		const draft = newRecheckDraft(site, meta);
 		const r = this.random;
 		// a few metres from the registered point: the surveyor stood on the site
 		const lat = site.location.lat + r.between(-8, 8) / 111_000;
 		const lon = site.location.lon + r.between(-8, 8) / 85_000;
 		const location = this.#location(lat, lon, site.location.altitude, meta.now);
-		return {
-			...draft,
+		return recheckRecord(site, meta, {
 			location,
 			description: `${(site.description ?? '').replace(DEMO_MARKS, '')}${meta.surveyedOn.slice(0, 4)}年复查：本体保存现状与登记一致，${r.pick(['地表植被覆盖较好', '局部风蚀加剧', '周边新修道路一条', '未见新的人为破坏'])}，已重新测定中心点坐标并拍摄照片。`,
-			photos: photos(n).map((p) => ({
-				...p,
-				lat: location.lat,
-				lon: location.lon,
-				takenAt: meta.now
-			}))
-		};
+			photos: shotAt(photos(n), location, meta.now)
+		});
 	}
 
 	newFind(county: CountyCode, photos: (n: number) => RecordPhoto[]): SurveyRecord {
@@ -252,8 +228,7 @@ export class RecordFactory {
 			.replace(DEMO_MARKS, '')
 			.replaceAll(template.name, name)
 			.replace(/^[^。]*位于[^。]*。/, '');
-		return {
-			...newFindDraft(county, { lat, lon }, meta),
+		return newFindRecord(county, { lat, lon }, meta, {
 			name,
 			township: near.township,
 			village,
@@ -262,22 +237,15 @@ export class RecordFactory {
 			subcategory: template.subcategory,
 			era: template.era,
 			eraGroup: template.eraGroup,
-			protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
 			ownership: template.ownership,
 			usage: [...template.usage],
 			condition: template.condition,
-			openStatus: '未开放',
 			threats: [...template.threats],
 			areaM2,
 			location,
-			boundary: squareAround(lat, lon, Math.sqrt(areaM2)),
+			boundary: squareAround({ lat, lon }, Math.sqrt(areaM2)),
 			description: `${name}位于${near.township}${village}${direction}约${km}公里。${body}本次调查新发现，已采集地表遗物标本并拍照记录。`,
-			photos: photos(n).map((p) => ({
-				...p,
-				lat: location.lat,
-				lon: location.lon,
-				takenAt: meta.now
-			}))
-		};
+			photos: shotAt(photos(n), location, meta.now)
+		});
 	}
 }

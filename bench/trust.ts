@@ -38,9 +38,9 @@ import {
 	duplicatePathZip,
 	GiB,
 	overlappingEntriesZip,
-	storedRowOf,
 	type BuiltZip
 } from '../tests/fixtures/hostile-zips';
+import { storedRowOf } from '../tests/fixtures/records';
 import { call, login, pushBatch, type Session } from './client';
 import {
 	errorText,

@@ -1,7 +1,8 @@
 /** Logging in and out, the failed-login limit, and 401 on every non-public route (contract §3). */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, FIXTURE_JPEG, sha256Hex, TestServer, type ApiResponse } from './harness';
+import { DEMO_PASSWORD, TestServer, type ApiResponse } from './harness';
+import { FIXTURE_JPEG, pushBody, sha256Hex } from '../fixtures/builders';
 
 let server: TestServer;
 
@@ -27,7 +28,7 @@ const PROTECTED: { method: string; path: string; body?: string; type?: string }[
 	{
 		method: 'POST',
 		path: '/api/sync/push',
-		body: JSON.stringify({ deviceId: 'd', records: [] }),
+		body: JSON.stringify(pushBody('d', [])),
 		type: 'application/json'
 	},
 	{ method: 'GET', path: '/api/sync/pull' },

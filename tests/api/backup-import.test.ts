@@ -16,8 +16,15 @@ import { backupStream, planBackup } from '$lib/backup/export';
 import type { ImportReport } from '$lib/backup/format';
 import { uploadBackup, UploadError } from '$lib/backup/upload';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, offset, recheckOf, sha256Hex, TestServer, uniqueJpeg } from './harness';
-import { storedRowOf } from '../fixtures/hostile-zips';
+import { newFind, recheckOf, TestServer } from './harness';
+import {
+	jpegBlob,
+	offset,
+	sha256Hex,
+	storedPhotoOf,
+	storedRowOf,
+	uniqueJpeg
+} from '../fixtures/builders';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;
@@ -42,19 +49,14 @@ async function putOnDevice(
 	row: Partial<StoredRecord>
 ): Promise<StoredRecord> {
 	for (const [i, bytes] of photos.entries()) {
+		const { kind, sha256 } = record.photos[i]!;
 		await store.putPhoto(
-			{
-				recordId: record.id,
-				sha256: record.photos[i]!.sha256,
-				kind: record.photos[i]!.kind,
-				number: i + 1,
-				mimeType: 'image/jpeg',
-				bytes: bytes.length,
-				width: 16,
-				height: 16,
-				createdAt: record.updatedAt
-			},
-			new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' })
+			storedPhotoOf(
+				record.id,
+				{ bytes, sha256 },
+				{ kind, number: i + 1, width: 16, height: 16, createdAt: record.updatedAt }
+			),
+			jpegBlob(bytes)
 		);
 	}
 	const stored: StoredRecord = { ...storedRowOf(record), ...row };

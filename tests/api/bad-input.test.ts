@@ -10,15 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyRecord } from '$lib/domain/schemas';
-import {
-	newFind,
-	offset,
-	recheckOf,
-	sha256Hex,
-	TestServer,
-	uniqueJpeg,
-	type ApiResponse
-} from './harness';
+import { newFind, recheckOf, TestServer, type ApiResponse } from './harness';
+import { offset, pushBody, sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 let server: TestServer;
 let surveyor: string;
@@ -80,7 +73,7 @@ const send = (
 const pushText = (text: string, headers = JSON_TYPE) =>
 	send('POST', '/api/sync/push', text, headers);
 const pushRecords = (records: unknown[]) =>
-	pushText(JSON.stringify({ deviceId: 'corpus-device', records }));
+	pushText(JSON.stringify(pushBody('corpus-device', records)));
 
 type Json = Record<string, unknown>;
 const obj = (value: unknown) => value as Json;
@@ -100,14 +93,14 @@ function literal(change: (r: Json) => void, value: string): () => Promise<ApiRes
 	return () => {
 		const record = structuredClone(recheck) as unknown as Json;
 		change(record);
-		const text = JSON.stringify({ deviceId: 'corpus-device', records: [record] });
+		const text = JSON.stringify(pushBody('corpus-device', [record]));
 		return pushText(text.replace('"@@"', value));
 	};
 }
 /** The 复查 with a member spliced into its JSON text (keys JSON.stringify would not write). */
 function withKey(member: string): () => Promise<ApiResponse> {
 	return () => {
-		const text = JSON.stringify({ deviceId: 'corpus-device', records: [recheck] });
+		const text = JSON.stringify(pushBody('corpus-device', [recheck]));
 		return pushText(text.replace('"schemaVersion":1', `${member},"schemaVersion":1`));
 	};
 }
@@ -152,7 +145,7 @@ const envelope: Case[] = [
 	['push: empty body', () => pushText(''), 400],
 	[
 		'push: a deviceId with a null byte',
-		() => pushText(JSON.stringify({ deviceId: 'd\u0000', records: [] })),
+		() => pushText(JSON.stringify(pushBody('d\u0000', []))),
 		400
 	],
 	[
@@ -171,7 +164,7 @@ const envelope: Case[] = [
 	[
 		'push: Content-Type text/plain (same origin)',
 		() =>
-			pushText(JSON.stringify({ deviceId: 'd', records: [] }), {
+			pushText(JSON.stringify(pushBody('d', [])), {
 				'content-type': 'text/plain',
 				origin: 'same'
 			}),
@@ -180,7 +173,7 @@ const envelope: Case[] = [
 	[
 		'push: Content-Type application/xml',
 		() =>
-			pushText(JSON.stringify({ deviceId: 'd', records: [] }), {
+			pushText(JSON.stringify(pushBody('d', [])), {
 				'content-type': 'application/xml'
 			}),
 		400
@@ -194,11 +187,7 @@ const envelope: Case[] = [
 			}),
 		400
 	],
-	[
-		'push: no Content-Type',
-		() => pushText(JSON.stringify({ deviceId: 'd', records: [] }), {}),
-		400
-	],
+	['push: no Content-Type', () => pushText(JSON.stringify(pushBody('d', [])), {}), 400],
 	['push: an array instead of an object', () => pushText('[]'), 400],
 	['push: null', () => pushText('null'), 400],
 	['push: a string', () => pushText('"records"'), 400],
@@ -211,7 +200,7 @@ const envelope: Case[] = [
 	['push: deviceId a number', () => pushText('{"deviceId":7,"records":[]}'), 400],
 	[
 		'push: deviceId over 200 characters',
-		() => pushText(JSON.stringify({ deviceId: 'd'.repeat(201), records: [] })),
+		() => pushText(JSON.stringify(pushBody('d'.repeat(201), []))),
 		400
 	],
 	[

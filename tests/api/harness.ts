@@ -12,8 +12,8 @@
  * and run the tests with `BUILD_DIR=build-api`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest, type Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,22 +21,16 @@ import { join, relative, resolve } from 'node:path';
 import { DataStore } from '$lib/server/db/store';
 import { tableRows } from '$lib/server/db/copy';
 import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision';
-import { chinaDate, newFindDraft, newRecheckDraft } from '$lib/domain/records/drafts';
+import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists';
+import { chinaDate } from '$lib/domain/records/drafts';
 import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
+import type { Point } from '../fixtures/geo';
+import { makePhoto, sha256Hex, uniqueJpeg } from '../fixtures/photos';
+import { newFindRecord, pushBody, recheckRecord, type DraftMeta } from '../fixtures/records';
 
 export const DEMO_PASSWORD = 'api-test-password';
-export const COUNTY_CODES = [
-	'150602',
-	'150603',
-	'150621',
-	'150622',
-	'150623',
-	'150624',
-	'150625',
-	'150626',
-	'150627'
-] as const;
-export type County = (typeof COUNTY_CODES)[number];
+export { COUNTY_CODES };
+export type County = CountyCode;
 
 export const BUILD_DIR = resolve(process.env.BUILD_DIR ?? 'build');
 
@@ -366,7 +360,7 @@ export class TestServer {
 	/** Pushes as the token's device (or `deviceId`), and checks one result per record came back. */
 	async push(token: string, records: unknown[], deviceId?: string): Promise<PushResult[]> {
 		deviceId ??= this.#deviceOf.get(token) ?? `api-test-device-${sha256Hex(token).slice(0, 12)}`;
-		const response = await this.post('/api/sync/push', { deviceId, records }, token);
+		const response = await this.post('/api/sync/push', pushBody(deviceId, records), token);
 		if (response.status !== 200) throw new Error(`push: ${response.status} ${response.text}`);
 		const results = (response.json as { results: PushResult[] }).results;
 		if (results.length !== records.length) {
@@ -441,7 +435,7 @@ export class TestServer {
 			for (const table of SNAPSHOT_TABLES) {
 				const rows = await tableRows(store, table);
 				out[`${table}.count`] = rows.length;
-				out[`${table}.hash`] = createHash('sha256').update(JSON.stringify(rows)).digest('hex');
+				out[`${table}.hash`] = sha256Hex(JSON.stringify(rows));
 			}
 		} finally {
 			await store.close();
@@ -465,32 +459,6 @@ function listFiles(dir: string): string[] {
 	return out.sort();
 }
 
-// ---- bytes ----
-
-export function sha256Hex(bytes: Uint8Array | string): string {
-	return createHash('sha256').update(bytes).digest('hex');
-}
-
-export const FIXTURE_JPEG = new Uint8Array(readFileSync('tests/fixtures/photos/no-exif.jpg'));
-
-let jpegCounter = 0;
-/**
- * A real JPEG with distinct bytes: the fixture with a unique tail after its end-of-image marker
- * (decoders ignore it), so each call gives a new SHA-256.
- */
-export function uniqueJpeg(): Uint8Array {
-	const tail = new TextEncoder().encode(`\n${randomUUID()}-${++jpegCounter}`);
-	const out = new Uint8Array(FIXTURE_JPEG.length + tail.length);
-	out.set(FIXTURE_JPEG);
-	out.set(tail, FIXTURE_JPEG.length);
-	return out;
-}
-
-/** The 8-byte PNG signature and a little more: a PNG as far as any magic-number check goes. */
-export const PNG_BYTES = new Uint8Array([
-	0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1
-]);
-
 // ---- records ----
 
 /** Today in China Standard Time: a survey date QC accepts (not in the future, after 2023-11-01). */
@@ -502,33 +470,23 @@ export function nowIso(): string {
 	return new Date().toISOString();
 }
 
-/** `at` moved `north` and `east` metres (equirectangular; fine over a few kilometres). */
-export function offset(
-	at: { lat: number; lon: number },
-	north: number,
-	east: number
-): { lat: number; lon: number } {
-	const lat = at.lat + north / 111_320;
-	const lon = at.lon + east / (111_320 * Math.cos((at.lat * Math.PI) / 180));
-	return { lat: Math.round(lat * 1e7) / 1e7, lon: Math.round(lon * 1e7) / 1e7 };
+/** A record started now on a device: a fresh id, this instant, surveyed today. */
+function startedNow(): DraftMeta {
+	return { id: randomUUID(), now: nowIso(), surveyors: ['接口测试'], surveyedOn: today() };
 }
 
-export function photoEntry(
+/** A photo entry of the API tests: shot today at `at` by the test surveyor. */
+function photoEntry(
 	sha256: string,
 	kind: RecordPhoto['kind'],
-	at: { lat: number; lon: number },
+	at: Point,
 	overrides: Partial<RecordPhoto> = {}
 ): RecordPhoto {
-	return {
-		sha256,
-		kind,
-		direction: '由东向西',
+	return makePhoto(sha256, kind, at, {
 		photographer: '接口测试',
 		takenAt: `${today()}T00:00:00+08:00`,
-		lat: at.lat,
-		lon: at.lon,
 		...overrides
-	};
+	});
 }
 
 /**
@@ -540,55 +498,28 @@ export function recheckOf(
 	photos: string[] = [],
 	overrides: Partial<SurveyRecord> = {}
 ): SurveyRecord {
-	const draft = newRecheckDraft(site, {
-		id: randomUUID(),
-		now: nowIso(),
-		surveyors: ['接口测试'],
-		surveyedOn: today()
-	});
-	const at = site.location;
-	return {
-		...draft,
-		location: { lat: at.lat, lon: at.lon, source: 'gnss', accuracyM: 3, samples: 10 },
-		photos: photos.map((sha, i) => photoEntry(sha, i === 0 ? '全景' : '近景', at)),
+	return recheckRecord(site, startedNow(), {
+		photos: photos.map((sha, i) => photoEntry(sha, i === 0 ? '全景' : '近景', site.location)),
 		...overrides
-	};
+	});
 }
 
-/** A complete 新发现 in `county` at `at`. */
+/** A complete 新发现 in `county` at `at`, under a name of its own. */
 export function newFind(
 	county: County,
-	at: { lat: number; lon: number },
+	at: Point,
 	photos: string[] = [],
 	overrides: Partial<SurveyRecord> = {}
 ): SurveyRecord {
-	const draft = newFindDraft(county, at, {
-		id: randomUUID(),
-		now: nowIso(),
-		surveyors: ['接口测试'],
-		surveyedOn: today()
-	});
-	return {
-		...draft,
+	return newFindRecord(county, at, startedNow(), {
 		name: `接口测试墓葬${randomUUID().slice(0, 8)}`,
 		township: '测试镇',
 		address: '测试镇测试村东约2公里',
-		category: '古墓葬',
-		subcategory: '普通墓葬',
-		era: '汉',
-		eraGroup: '战国秦汉',
-		protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
-		ownership: '国家所有',
-		usage: ['无人使用'],
-		condition: '一般',
-		openStatus: '未开放',
-		threats: ['盗掘盗窃'],
-		location: { lat: at.lat, lon: at.lon, source: 'rtk', accuracyM: 0.05, samples: 30 },
 		description:
 			'墓葬位于测试镇测试村东约2公里的台地上，地表可见封土堆一座，直径约8米，残高约1.5米。封土南侧有盗洞一处，周围散布汉代灰陶片与绳纹瓦片，保存状况一般，受盗掘威胁。',
 		photos: photos.map((sha, i) => photoEntry(sha, i === 0 ? '全景' : '细部', at)),
 		...overrides
-	};
+	});
 }
 
 export const rules = (result: { findings?: { rule: string }[] }): string[] =>

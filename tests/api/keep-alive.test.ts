@@ -6,7 +6,8 @@
  */
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { FIXTURE_JPEG, sha256Hex, TestServer, uniqueJpeg } from './harness';
+import { TestServer } from './harness';
+import { FIXTURE_JPEG, sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 let server: TestServer;
 let token: string;

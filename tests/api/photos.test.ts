@@ -1,15 +1,8 @@
 /** PUT / HEAD / GET /api/photos/{sha256} (contract §1 and §3). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import {
-	FIXTURE_JPEG,
-	PNG_BYTES,
-	recheckOf,
-	sha256Hex,
-	TestServer,
-	uniqueJpeg,
-	type ApiResponse
-} from './harness';
+import { recheckOf, TestServer, type ApiResponse } from './harness';
+import { FIXTURE_JPEG, PNG_BYTES, sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 let server: TestServer;
 let surveyor: string;

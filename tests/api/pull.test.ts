@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, offset, TestServer } from './harness';
+import { newFind, TestServer } from './harness';
+import { offset } from '../fixtures/builders';
 
 type Change =
 	| {

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, offset, recheckOf, rules, TestServer } from './harness';
+import { newFind, recheckOf, rules, TestServer } from './harness';
+import { offset } from '../fixtures/builders';
 
 let server: TestServer;
 let surveyor: string;

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, offset, recheckOf, TestServer, type ApiResponse } from './harness';
+import { newFind, recheckOf, TestServer, type ApiResponse } from './harness';
+import { offset } from '../fixtures/builders';
 
 let server: TestServer;
 let surveyor: string;

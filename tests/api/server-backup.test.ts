@@ -10,14 +10,8 @@ import { join } from 'node:path';
 import { DataStore } from '$lib/server/db/store';
 import { tableRows } from '$lib/server/db/copy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	dropDatabase,
-	freshDatabase,
-	recheckOf,
-	sha256Hex,
-	TestServer,
-	uniqueJpeg
-} from './harness';
+import { dropDatabase, freshDatabase, recheckOf, TestServer } from './harness';
+import { sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 function admin(
 	args: string[],

@@ -18,7 +18,8 @@ import {
 	overlappingEntriesZip,
 	type BuiltZip
 } from '../fixtures/hostile-zips';
-import { DEMO_PASSWORD, recheckOf, TestServer, uniqueJpeg, sha256Hex } from './harness';
+import { DEMO_PASSWORD, recheckOf, TestServer } from './harness';
+import { sha256Hex, uniqueJpeg } from '../fixtures/builders';
 
 let server: TestServer;
 let sites: RegisteredSite[];

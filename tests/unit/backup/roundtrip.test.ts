@@ -12,7 +12,8 @@ import { backupStream, planBackup, type ExportOptions } from '$lib/backup/export
 import { restoreBackup } from '$lib/backup/restore';
 import { BackupFormatError, openBackupZip } from '$lib/backup/zip-read';
 import { BACKUP_FORMAT } from '$lib/backup/format';
-import { closeStore, openStore, photoBytes, queuedRecord } from '../sync/device';
+import { closeStore, openStore, queuedRecord } from '../sync/device';
+import { photoBytes } from '../../fixtures/builders';
 
 const OPTIONS: ExportOptions = {
 	deviceId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',

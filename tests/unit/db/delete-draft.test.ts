@@ -2,8 +2,8 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceStore, StoredRecord } from '$lib/db';
 import { openRecheck } from '$lib/records/start';
-import { makeSite } from '../../fixtures/builders';
-import { closeStore, openStore, photoBytes } from '../sync/device';
+import { jpegBlob, makeSite, photoBytes, storedPhotoOf } from '../../fixtures/builders';
+import { closeStore, openStore } from '../sync/device';
 
 let store: DeviceStore;
 beforeEach(async () => {
@@ -16,18 +16,12 @@ async function addPhoto(
 	photo: { bytes: Uint8Array<ArrayBuffer>; sha256: string }
 ) {
 	await store.putPhoto(
-		{
-			recordId,
-			sha256: photo.sha256,
+		storedPhotoOf(recordId, photo, {
 			kind: '全景',
 			number: 1,
-			mimeType: 'image/jpeg',
-			bytes: photo.bytes.length,
-			width: 10,
-			height: 10,
 			createdAt: '2025-06-02T10:00:00+08:00'
-		},
-		new Blob([photo.bytes], { type: 'image/jpeg' })
+		}),
+		jpegBlob(photo.bytes)
 	);
 }
 

@@ -4,30 +4,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceStore, ValidationError } from '../../../src/lib/db';
 import { newRecheckDraft } from '../../../src/lib/domain/records/drafts';
 import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
+import { jpegBlob, makeSite, storedPhotoOf } from '../../fixtures/builders';
 
+/** Registered site `code`, named after its code. */
 function site(code: string, overrides: Partial<RegisteredSite> = {}): RegisteredSite {
-	return {
+	return makeSite({
 		code,
-		countyCode: '150627',
 		name: `测试${code}遗址`,
 		township: '纳林陶亥镇',
-		address: '纳林陶亥镇某村西北约1公里',
-		category: '古文化遗址',
-		subcategory: '聚落址',
-		era: '新石器时代',
-		eraGroup: '新石器时代',
-		protectionLevel: '尚未核定公布为文物保护单位的不可移动文物',
-		ownership: '国家所有',
-		usage: ['无人使用'],
 		condition: '一般',
-		openStatus: '未开放',
-		threats: ['水土流失'],
-		areaM2: 1200,
 		location: { lat: 39.5, lon: 109.8 },
-		description: '【演示数据】测试用遗址。',
-		demo: true,
 		...overrides
-	};
+	});
 }
 
 let store: DeviceStore;
@@ -123,19 +111,14 @@ describe('DeviceStore', () => {
 	it('keeps photo bytes and metadata together', async () => {
 		const sha = 'a'.repeat(64);
 		const recordId = '2f1c9a4e-8b7d-4c3a-9e2f-1a2b3c4d5e6f';
+		const bytes = new Uint8Array([1, 2, 3]);
 		await store.putPhoto(
-			{
+			storedPhotoOf(
 				recordId,
-				sha256: sha,
-				kind: '全景',
-				number: 1,
-				mimeType: 'image/jpeg',
-				bytes: 3,
-				width: 10,
-				height: 10,
-				createdAt: '2025-06-02T10:00:00+08:00'
-			},
-			new Blob([new Uint8Array([1, 2, 3])], { type: 'image/jpeg' })
+				{ bytes, sha256: sha },
+				{ kind: '全景', number: 1, createdAt: '2025-06-02T10:00:00+08:00' }
+			),
+			jpegBlob(bytes)
 		);
 		const photos = await store.photosOf(recordId);
 		expect(photos.map((p) => p.sha256)).toEqual([sha]);

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeviceStore, type StoredRecord } from '../../../src/lib/db';
 import { resolveConflict } from '../../../src/lib/records/conflict';
 import { wireRecord } from '../../../src/lib/sync/engine';
-import { perfectRecheck } from '../../fixtures/builders';
+import { perfectRecheck, storedRowOf } from '../../fixtures/builders';
 
 const mine = { ...perfectRecheck(), description: '本机的简介', baseRevision: 2 };
 const current = {
@@ -18,17 +18,11 @@ const AT = '2025-06-03T08:00:00.000Z';
 
 function conflictRow(): StoredRecord {
 	return {
-		id: mine.id,
-		countyCode: mine.countyCode,
-		kind: mine.kind,
-		siteCode: mine.siteCode ?? '',
-		localState: 'finalized',
+		...storedRowOf(mine),
 		serverStatus: 'returned',
 		serverRevision: 2,
 		outbox: 'conflict',
 		conflict: { current, at: '2025-06-03T07:00:00.000Z' },
-		record: mine,
-		locationTaken: true,
 		createdAt: '2025-06-02T01:00:00.000Z',
 		updatedAt: '2025-06-02T01:00:00.000Z'
 	};

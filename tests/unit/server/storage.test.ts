@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { MIGRATOR_USER_VERSION } from '$lib/server/db/connection';
 import { DataStore } from '$lib/server/db/store';
 import { tableRows } from '$lib/server/db/copy';
 import { LEGACY_MIGRATIONS } from '../../fixtures/db/legacy-sqlite-migrations';
+import { sha256Hex } from '../../fixtures/photos';
 import { PhotoStore, PhotoStoreError } from '$lib/server/photos/store';
 import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits';
 import { hashPassword, verifyPassword } from '$lib/server/auth/password';
@@ -26,7 +26,6 @@ afterEach(() => {
 async function* chunks(...parts: Uint8Array[]): AsyncIterable<Uint8Array> {
 	for (const part of parts) yield part;
 }
-const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const jpeg = readFileSync('tests/fixtures/photos/site-hangjin-1600x1200.jpg');
 
 describe('database', () => {
@@ -102,20 +101,20 @@ describe('database', () => {
 describe('photo store', () => {
 	it('stores bytes under their hash and leaves no temporary file', async () => {
 		const store = new PhotoStore(tempDir());
-		const hash = sha(jpeg);
+		const hash = sha256Hex(jpeg);
 		const size = await store.put(
 			hash,
 			'image/jpeg',
 			chunks(jpeg.subarray(0, 1000), jpeg.subarray(1000))
 		);
 		expect(size).toBe(jpeg.byteLength);
-		expect(sha(readFileSync(store.pathOf(hash)))).toBe(hash);
+		expect(sha256Hex(readFileSync(store.pathOf(hash)))).toBe(hash);
 		expect(readdirSync(store.tmp)).toEqual([]);
 	});
 
 	it('refuses bytes whose hash differs from the address, keeping nothing', async () => {
 		const store = new PhotoStore(tempDir());
-		const wrong = sha(new Uint8Array([1, 2, 3]));
+		const wrong = sha256Hex(new Uint8Array([1, 2, 3]));
 		await expect(store.put(wrong, 'image/jpeg', chunks(jpeg))).rejects.toMatchObject({
 			status: 400
 		});
@@ -126,10 +125,10 @@ describe('photo store', () => {
 	it('refuses bytes that are not the declared type', async () => {
 		const store = new PhotoStore(tempDir());
 		const text = new TextEncoder().encode('not an image at all');
-		await expect(store.put(sha(text), 'image/jpeg', chunks(text))).rejects.toBeInstanceOf(
+		await expect(store.put(sha256Hex(text), 'image/jpeg', chunks(text))).rejects.toBeInstanceOf(
 			PhotoStoreError
 		);
-		await expect(store.put(sha(jpeg), 'image/png', chunks(jpeg))).rejects.toMatchObject({
+		await expect(store.put(sha256Hex(jpeg), 'image/png', chunks(jpeg))).rejects.toMatchObject({
 			status: 400
 		});
 	});
@@ -139,7 +138,11 @@ describe('photo store', () => {
 		const big = new Uint8Array(PHOTO_MAX_BYTES + 1);
 		big.set(jpeg.subarray(0, 3));
 		await expect(
-			store.put(sha(big), 'image/jpeg', chunks(big.subarray(0, 1 << 20), big.subarray(1 << 20)))
+			store.put(
+				sha256Hex(big),
+				'image/jpeg',
+				chunks(big.subarray(0, 1 << 20), big.subarray(1 << 20))
+			)
 		).rejects.toMatchObject({
 			status: 413
 		});

@@ -1,22 +1,25 @@
 /** A device database with queued records and real photo bytes, for the sync tests. */
 import 'fake-indexeddb/auto';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { asCountyCollection, type CountyCollection } from '$lib/domain/geometry/counties';
+import type { CountyCollection } from '$lib/domain/geometry/counties';
 import { DeviceStore, type StoredRecord } from '$lib/db';
 import { SyncApi } from '$lib/sync/api';
 import type { SyncContext } from '$lib/sync/engine';
-import { perfectNewFind, uuid } from '../../fixtures/builders';
+import {
+	counties,
+	jpegBlob,
+	perfectNewFind,
+	photoBytes,
+	sha256Hex,
+	storedPhotoOf,
+	storedRowOf,
+	uuid
+} from '../../fixtures/builders';
 import type { FakeServer } from './fake-server';
 
 let n = 0;
-/** The app's county boundaries, read from the file the app serves (the QC check needs them). */
-export async function loadCounties(): Promise<CountyCollection> {
-	const checked = asCountyCollection(
-		JSON.parse(readFileSync('static/data/ordos-counties.geojson', 'utf8'))
-	);
-	if (!checked.ok) throw new Error(checked.message);
-	return checked.value;
+/** The app's county boundaries, as the device loads them (the QC check needs them). */
+export function loadCounties(): Promise<CountyCollection> {
+	return Promise.resolve(counties);
 }
 
 export async function openStore(): Promise<DeviceStore> {
@@ -28,13 +31,6 @@ export async function openStore(): Promise<DeviceStore> {
 export async function closeStore(store: DeviceStore): Promise<void> {
 	store.close();
 	await store.db.delete();
-}
-
-/** Photo bytes and their SHA-256. */
-export function photoBytes(size = 2048): { bytes: Uint8Array<ArrayBuffer>; sha256: string } {
-	const bytes = new Uint8Array(new ArrayBuffer(size));
-	bytes.set(randomBytes(size));
-	return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
 /**
@@ -56,10 +52,8 @@ export async function queuedRecord(
 	const updatedAt =
 		options.updatedAt ?? `2025-06-02T10:${String(index % 60).padStart(2, '0')}:00+08:00`;
 	const photos =
-		options.photoFiles?.map((bytes) => ({
-			bytes,
-			sha256: createHash('sha256').update(bytes).digest('hex')
-		})) ?? Array.from({ length: options.photos ?? 2 }, () => photoBytes());
+		options.photoFiles?.map((bytes) => ({ bytes, sha256: sha256Hex(bytes) })) ??
+		Array.from({ length: options.photos ?? 2 }, () => photoBytes());
 	const base = perfectNewFind({}, id);
 	const record = {
 		...base,
@@ -68,33 +62,11 @@ export async function queuedRecord(
 	};
 	for (const [i, p] of photos.entries()) {
 		await store.putPhoto(
-			{
-				recordId: id,
-				sha256: p.sha256,
-				kind: record.photos[i]!.kind,
-				number: i + 1,
-				mimeType: 'image/jpeg',
-				bytes: p.bytes.length,
-				width: 10,
-				height: 10,
-				createdAt: updatedAt
-			},
-			new Blob([p.bytes], { type: 'image/jpeg' })
+			storedPhotoOf(id, p, { kind: record.photos[i]!.kind, number: i + 1, createdAt: updatedAt }),
+			jpegBlob(p.bytes)
 		);
 	}
-	const row: StoredRecord = {
-		id,
-		countyCode: record.countyCode,
-		kind: record.kind,
-		siteCode: '',
-		localState: 'finalized',
-		outbox: 'queued',
-		locationTaken: true,
-		record,
-		createdAt: updatedAt,
-		updatedAt,
-		...options.row
-	};
+	const row: StoredRecord = { ...storedRowOf(record), ...options.row };
 	await store.putRecord(row);
 	return row;
 }

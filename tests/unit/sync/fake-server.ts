@@ -4,12 +4,12 @@
  * the bearer token, and logs every request so tests can assert the engine's order. Hooks let
  * a test fail a call (no network, 5xx, 401) at a chosen point.
  */
-import { createHash } from 'node:crypto';
 import type { RegisteredSite } from '$lib/domain/schemas/site';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record';
 import type { QcFinding } from '$lib/domain/qc/finding';
 import type { RecordStatus } from '$lib/domain/codelists';
 import type { PushResult } from '$lib/domain/sync/wire';
+import { sha256Hex } from '../../fixtures/photos';
 
 export type Logged = { method: string; path: string; query: string; body?: unknown };
 
@@ -172,7 +172,7 @@ export class FakeServer {
 			}
 			if (req.method === 'PUT') {
 				const bytes = req.body as Uint8Array;
-				if (createHash('sha256').update(bytes).digest('hex') !== sha) {
+				if (sha256Hex(bytes) !== sha) {
 					return json(400, { error: 'SHA-256 不符' });
 				}
 				if (this.photos.has(sha)) return new Response(null, { status: 200 });

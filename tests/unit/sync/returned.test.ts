@@ -6,9 +6,9 @@ import { runSync } from '$lib/sync/engine';
 import { DraftEditor } from '$lib/state/draft.svelte';
 import { recordStatus } from '$lib/records/status';
 import { photoWriteBytes } from '$lib/storage/space';
-import { makeSite } from '../../fixtures/builders';
+import { makeSite, photoBytes } from '../../fixtures/builders';
 import { FakeServer } from './fake-server';
-import { closeStore, context, loadCounties, openStore, photoBytes, queuedRecord } from './device';
+import { closeStore, context, loadCounties, openStore, queuedRecord } from './device';
 
 let store: DeviceStore;
 let server: FakeServer;
