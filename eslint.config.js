@@ -4,6 +4,7 @@ import globals from 'globals';
 import ts from 'typescript-eslint';
 import svelteConfig from './svelte.config.js';
 import domainPurity from './eslint/domain-purity.js';
+import importSpelling from './eslint/import-spelling.js';
 
 export default ts.config(
 	{
@@ -41,7 +42,7 @@ export default ts.config(
 		languageOptions: {
 			parserOptions: {
 				// the root config files are in no tsconfig: the default project types them
-				projectService: { allowDefaultProject: ['*.config.ts'] },
+				projectService: { allowDefaultProject: ['playwright.config.ts', 'vitest*.config.ts'] },
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig
@@ -51,6 +52,12 @@ export default ts.config(
 			'@typescript-eslint/no-floating-promises': 'error',
 			'@typescript-eslint/no-misused-promises': 'error'
 		}
+	},
+	{
+		// One spelling per import (eslint/import-spelling.js; `eslint --fix` applies it).
+		files: ['**/*.ts', '**/*.js', '**/*.svelte'],
+		plugins: { imports: importSpelling },
+		rules: { 'imports/spelling': 'error' }
 	},
 	{
 		// The domain engine is shared by the device and the server: it MUST stay pure. An

@@ -16,7 +16,7 @@ export async function call(
 	path: string,
 	init: {
 		method: string;
-		token?: string;
+		token?: string | undefined;
 		json?: string;
 		body?: Uint8Array;
 		type?: string;
@@ -35,7 +35,9 @@ export async function call(
 		const response = await fetch(origin + path, {
 			method: init.method,
 			headers,
-			body: init.json ?? (init.body as BodyInit | undefined),
+			...(init.json !== undefined || init.body !== undefined
+				? { body: init.json ?? (init.body as BodyInit) }
+				: {}),
 			...(init.signal ? { signal: init.signal } : {})
 		});
 		return { status: response.status, text: await response.text(), headers: response.headers };

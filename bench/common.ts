@@ -24,7 +24,7 @@ export type Row = {
 	better?: 'higher';
 	/** How the target reads in the table, when not just `≤ target unit` / `≥ target unit`. */
 	targetText?: string;
-	meets?: boolean;
+	meets?: boolean | undefined;
 	note?: string;
 };
 
@@ -111,7 +111,9 @@ export async function startProductionServer(options: {
 	proc.once('exit', () => (exited = true));
 	for (let i = 0; i < 150 && !exited; i++) {
 		try {
-			const probe = await fetch(origin + (options.ready ?? '/'), { headers: options.readyHeaders });
+			const probe = await fetch(origin + (options.ready ?? '/'), {
+				...(options.readyHeaders ? { headers: options.readyHeaders } : {})
+			});
 			if (probe.ok) return { origin, proc };
 		} catch {
 			/* not up yet */

@@ -6,18 +6,22 @@
  */
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import { randomUUID } from 'node:crypto';
-import { COUNTY_CODES, PHOTO_DIRECTIONS, type CountyCode } from '../src/lib/domain/codelists';
+import {
+	COUNTY_CODES,
+	PHOTO_DIRECTIONS,
+	type CountyCode
+} from '../src/lib/domain/codelists/index.js';
 import {
 	countyFeature,
 	type CountyCollection,
 	type CountyFeature
-} from '../src/lib/domain/geometry/counties';
-import { chinaDate } from '../src/lib/domain/records/drafts';
-import type { RecordPhoto, RegisteredSite, SurveyRecord } from '../src/lib/domain/schemas';
-import { counties, squareAround } from '../tests/fixtures/geo';
-import { makePhoto, sha256Hex, uniqueJpeg as uniqueJpegBytes } from '../tests/fixtures/photos';
-import { newFindRecord, recheckRecord } from '../tests/fixtures/records';
-import { demoRegistry } from '../tests/fixtures/sites';
+} from '../src/lib/domain/geometry/counties.js';
+import { chinaDate } from '../src/lib/domain/records/drafts.js';
+import type { RecordPhoto, RegisteredSite, SurveyRecord } from '../src/lib/domain/schemas/index.js';
+import { counties, squareAround } from '../tests/fixtures/geo.js';
+import { makePhoto, sha256Hex, uniqueJpeg as uniqueJpegBytes } from '../tests/fixtures/photos.js';
+import { newFindRecord, recheckRecord } from '../tests/fixtures/records.js';
+import { demoRegistry } from '../tests/fixtures/sites.js';
 
 /** The demo registry and the county boundaries, as the server seeds and checks them. */
 export function loadDemo(): { registry: RegisteredSite[]; counties: CountyCollection } {

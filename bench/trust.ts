@@ -30,7 +30,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { CountyCode } from '../src/lib/domain/codelists';
+import type { CountyCode } from '../src/lib/domain/codelists/index.js';
 import {
 	backupZip,
 	deflateBombZip,
@@ -39,9 +39,9 @@ import {
 	GiB,
 	overlappingEntriesZip,
 	type BuiltZip
-} from '../tests/fixtures/hostile-zips';
-import { storedRowOf } from '../tests/fixtures/records';
-import { call, login, pushBatch, type Session } from './client';
+} from '../tests/fixtures/hostile-zips.js';
+import { storedRowOf } from '../tests/fixtures/records.js';
+import { call, login, pushBatch, type Session } from './client.js';
 import {
 	errorText,
 	guarded,
@@ -54,8 +54,8 @@ import {
 	startProductionServer,
 	stopProcess,
 	type Row
-} from './common';
-import { loadDemo, recordPhotos, RecordFactory, rng } from './records';
+} from './common.js';
+import { loadDemo, recordPhotos, RecordFactory, rng } from './records.js';
 
 const FLOOD_LOGINS = num('BENCH_FLOOD_LOGINS', 200);
 const FLOOD_PUSHES = num('BENCH_FLOOD_PUSHES', 50);

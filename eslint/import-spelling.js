@@ -10,7 +10,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, relative, resolve, sep } from 'node:path';
 
-/** Folders (from the project root) whose files are loaded outside Vite too. */
+/** Folders (from the project root) whose files only Vite or vitest load, less RELATIVE_ONLY. */
+const VITE = ['src/', 'tests/unit/', 'tests/api/', 'tests/browser/'];
+/** Folders whose files are loaded outside Vite too (with the root's config files). */
 const RELATIVE_ONLY = [
 	'src/lib/server/',
 	'src/lib/domain/',
@@ -57,7 +59,9 @@ export function canonicalSpelling(root, importer, target) {
 	const inLib = posix(relative(lib, named));
 	const here = dirname(importer);
 	const fromHere = posix(relative(here, named));
-	const viteOnly = !RELATIVE_ONLY.some((folder) => fromRoot.startsWith(folder));
+	const viteOnly =
+		VITE.some((folder) => fromRoot.startsWith(folder)) &&
+		!RELATIVE_ONLY.some((folder) => fromRoot.startsWith(folder));
 	const besideOrBelow = !fromHere.startsWith('..') && fromRoot.startsWith('src/lib/');
 	if (viteOnly && !inLib.startsWith('..') && !besideOrBelow) return `$lib/${inLib}`;
 	return fromHere.startsWith('.') ? fromHere : `./${fromHere}`;

@@ -1,8 +1,8 @@
 /** Logging in and out, the failed-login limit, and 401 on every non-public route (contract §3). */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, TestServer, type ApiResponse } from './harness';
-import { FIXTURE_JPEG, pushBody, sha256Hex } from '../fixtures/builders';
+import { DEMO_PASSWORD, TestServer, type ApiResponse } from './harness.js';
+import { FIXTURE_JPEG, pushBody, sha256Hex } from '../fixtures/builders.js';
 
 let server: TestServer;
 

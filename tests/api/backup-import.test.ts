@@ -9,14 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tableRows } from '$lib/server/db/copy';
+import { tableRows } from '$lib/server/db/copy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceStore, type StoredRecord } from '$lib/db';
-import { backupStream, planBackup } from '$lib/backup/export';
-import type { ImportReport } from '$lib/backup/format';
-import { uploadBackup, UploadError } from '$lib/backup/upload';
-import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, recheckOf, TestServer } from './harness';
+import { DeviceStore, type StoredRecord } from '$lib/db/index.js';
+import { backupStream, planBackup } from '$lib/backup/export.js';
+import type { ImportReport } from '$lib/backup/format.js';
+import { uploadBackup, UploadError } from '$lib/backup/upload.js';
+import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
+import { newFind, recheckOf, TestServer } from './harness.js';
 import {
 	jpegBlob,
 	offset,
@@ -24,7 +24,7 @@ import {
 	storedPhotoOf,
 	storedRowOf,
 	uniqueJpeg
-} from '../fixtures/builders';
+} from '../fixtures/builders.js';
 
 const COUNTY = '150627';
 const SURVEYOR = `surveyor-${COUNTY}`;

@@ -9,9 +9,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SurveyRecord } from '$lib/domain/schemas';
-import { newFind, recheckOf, TestServer, type ApiResponse } from './harness';
-import { offset, pushBody, sha256Hex, uniqueJpeg } from '../fixtures/builders';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
+import { newFind, recheckOf, TestServer, type ApiResponse } from './harness.js';
+import { offset, pushBody, sha256Hex, uniqueJpeg } from '../fixtures/builders.js';
 
 let server: TestServer;
 let surveyor: string;

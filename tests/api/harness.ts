@@ -18,15 +18,15 @@ import { request as httpRequest, type Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { DataStore } from '$lib/server/db/store';
-import { tableRows } from '$lib/server/db/copy';
-import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision';
-import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists';
-import { chinaDate } from '$lib/domain/records/drafts';
-import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import type { Point } from '../fixtures/geo';
-import { makePhoto, sha256Hex, uniqueJpeg } from '../fixtures/photos';
-import { newFindRecord, pushBody, recheckRecord, type DraftMeta } from '../fixtures/records';
+import { DataStore } from '$lib/server/db/store.js';
+import { tableRows } from '$lib/server/db/copy.js';
+import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision.js';
+import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists/index.js';
+import { chinaDate } from '$lib/domain/records/drafts.js';
+import type { RecordPhoto, RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
+import type { Point } from '../fixtures/geo.js';
+import { makePhoto, sha256Hex, uniqueJpeg } from '../fixtures/photos.js';
+import { newFindRecord, pushBody, recheckRecord, type DraftMeta } from '../fixtures/records.js';
 
 export const DEMO_PASSWORD = 'api-test-password';
 export { COUNTY_CODES };
@@ -70,7 +70,7 @@ export type ApiResponse = {
 };
 
 export type RequestOptions = {
-	token?: string;
+	token?: string | undefined;
 	/** Sent as JSON with `Content-Type: application/json`. */
 	json?: unknown;
 	/** A raw body; give the Content-Type in `headers`. */
@@ -237,7 +237,8 @@ export class TestServer {
 		} else if (options.body !== undefined) {
 			body = options.body as BodyInit;
 		}
-		const init: RequestInit & { duplex?: 'half' } = { method, headers, body };
+		const init: RequestInit & { duplex?: 'half' } = { method, headers };
+		if (body !== undefined) init.body = body;
 		if (options.body instanceof ReadableStream) init.duplex = 'half';
 		const response = await fetch(`${this.url}${path}`, init);
 		const text = method === 'HEAD' ? '' : await response.text();
@@ -252,8 +253,8 @@ export class TestServer {
 		method: string,
 		rawPath: string,
 		options: {
-			token?: string;
-			body?: Uint8Array | string;
+			token?: string | undefined;
+			body?: Uint8Array | string | undefined;
 			headers?: Record<string, string>;
 			/** A keep-alive agent to send it on; by default a connection of its own. */
 			agent?: Agent;

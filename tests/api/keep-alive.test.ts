@@ -6,8 +6,8 @@
  */
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TestServer } from './harness';
-import { FIXTURE_JPEG, sha256Hex, uniqueJpeg } from '../fixtures/builders';
+import { TestServer } from './harness.js';
+import { FIXTURE_JPEG, sha256Hex, uniqueJpeg } from '../fixtures/builders.js';
 
 let server: TestServer;
 let token: string;
@@ -96,7 +96,7 @@ it('after a login with a non-JSON Content-Type (400)', async () => {
 
 it('after a decision by a surveyor (403)', async () => {
 	const site = (await server.sites('150627'))[0]!;
-	const { recheckOf } = await import('./harness');
+	const { recheckOf } = await import('./harness.js');
 	const record = recheckOf(site, await server.uploadPhotos(token, 2));
 	expect((await server.pushOne(token, record)).status).toBe('accepted');
 	await refusedThenFollowUp(

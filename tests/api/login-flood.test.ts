@@ -3,7 +3,7 @@
  * (ADDRESS_HEADER=x-forwarded-for), so each request can say which client it comes from.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, recheckOf, TestServer, type ApiResponse } from './harness';
+import { DEMO_PASSWORD, recheckOf, TestServer, type ApiResponse } from './harness.js';
 
 let server: TestServer;
 

@@ -1,8 +1,8 @@
 /** PUT / HEAD / GET /api/photos/{sha256} (contract §1 and §3). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { recheckOf, TestServer, type ApiResponse } from './harness';
-import { FIXTURE_JPEG, PNG_BYTES, sha256Hex, uniqueJpeg } from '../fixtures/builders';
+import { recheckOf, TestServer, type ApiResponse } from './harness.js';
+import { FIXTURE_JPEG, PNG_BYTES, sha256Hex, uniqueJpeg } from '../fixtures/builders.js';
 
 let server: TestServer;
 let surveyor: string;

@@ -3,9 +3,9 @@
  * `?since=`: every change exactly once, in order, also when changes are made between calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, TestServer } from './harness';
-import { offset } from '../fixtures/builders';
+import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
+import { newFind, TestServer } from './harness.js';
+import { offset } from '../fixtures/builders.js';
 
 type Change =
 	| {

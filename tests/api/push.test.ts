@@ -4,9 +4,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, recheckOf, rules, TestServer } from './harness';
-import { offset } from '../fixtures/builders';
+import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
+import { newFind, recheckOf, rules, TestServer } from './harness.js';
+import { offset } from '../fixtures/builders.js';
 
 let server: TestServer;
 let surveyor: string;

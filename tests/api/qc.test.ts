@@ -3,9 +3,9 @@
  * they need other teams' records (qc-rules.md: DUP-001…DUP-004).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredSite } from '$lib/domain/schemas';
-import { newFind, recheckOf, rules, TestServer } from './harness';
-import { offset } from '../fixtures/builders';
+import type { RegisteredSite } from '$lib/domain/schemas/index.js';
+import { newFind, recheckOf, rules, TestServer } from './harness.js';
+import { offset } from '../fixtures/builders.js';
 
 let server: TestServer;
 let surveyor: string;

@@ -3,9 +3,9 @@
  * statuses and revisions decisions make, and the comments a surveyor pulls back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas';
-import { newFind, recheckOf, TestServer, type ApiResponse } from './harness';
-import { offset } from '../fixtures/builders';
+import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
+import { newFind, recheckOf, TestServer, type ApiResponse } from './harness.js';
+import { offset } from '../fixtures/builders.js';
 
 let server: TestServer;
 let surveyor: string;

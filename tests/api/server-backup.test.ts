@@ -7,11 +7,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataStore } from '$lib/server/db/store';
-import { tableRows } from '$lib/server/db/copy';
+import { DataStore } from '$lib/server/db/store.js';
+import { tableRows } from '$lib/server/db/copy.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropDatabase, freshDatabase, recheckOf, TestServer } from './harness';
-import { sha256Hex, uniqueJpeg } from '../fixtures/builders';
+import { dropDatabase, freshDatabase, recheckOf, TestServer } from './harness.js';
+import { sha256Hex, uniqueJpeg } from '../fixtures/builders.js';
 
 function admin(
 	args: string[],

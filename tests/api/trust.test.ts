@@ -10,16 +10,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RegisteredSite } from '$lib/domain/schemas';
+import type { RegisteredSite } from '$lib/domain/schemas/index.js';
 import {
 	deflateBombZip,
 	duplicateManifestZip,
 	duplicatePathZip,
 	overlappingEntriesZip,
 	type BuiltZip
-} from '../fixtures/hostile-zips';
-import { DEMO_PASSWORD, recheckOf, TestServer } from './harness';
-import { sha256Hex, uniqueJpeg } from '../fixtures/builders';
+} from '../fixtures/hostile-zips.js';
+import { DEMO_PASSWORD, recheckOf, TestServer } from './harness.js';
+import { sha256Hex, uniqueJpeg } from '../fixtures/builders.js';
 
 let server: TestServer;
 let sites: RegisteredSite[];

@@ -4,8 +4,8 @@ import {
 	extractExifSegment,
 	insertExifSegment,
 	rewriteExifSegment
-} from '../../src/lib/domain/photos/jpeg-exif';
-import { processPhoto, sha256Hex } from '../../src/lib/photos/process';
+} from '$lib/domain/photos/jpeg-exif.js';
+import { processPhoto, sha256Hex } from '$lib/photos/process.js';
 import uprightUrl from '../fixtures/photos/site-dongsheng-1600x1200.jpg?url';
 import oriented6Url from '../fixtures/photos/site-dongsheng-orientation6.jpg?url';
 import twelveMpUrl from '../fixtures/photos/site-dongsheng-12mp.jpg?url';

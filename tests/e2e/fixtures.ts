@@ -16,12 +16,12 @@ export { waitForServiceWorker } from './service-worker.js';
 
 /** Another device: a browser context (a profile) of its own, with the project's settings. */
 export async function newDevice(browser: Browser, info: TestInfo): Promise<BrowserContext> {
-	const use = info.project.use;
+	const { baseURL, viewport, locale, timezoneId } = info.project.use;
 	return browser.newContext({
-		baseURL: use.baseURL,
-		viewport: use.viewport ?? { width: 1280, height: 800 },
-		locale: use.locale,
-		timezoneId: use.timezoneId
+		...(baseURL === undefined ? {} : { baseURL }),
+		viewport: viewport ?? { width: 1280, height: 800 },
+		...(locale === undefined ? {} : { locale }),
+		...(timezoneId === undefined ? {} : { timezoneId })
 	});
 }
 

@@ -5,7 +5,7 @@ import {
 	isPushable,
 	isUnsent,
 	type RowState
-} from '$lib/backup/format';
+} from '$lib/backup/format.js';
 
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.parse('2025-06-10T12:00:00Z');

@@ -7,13 +7,13 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { makeZip } from 'client-zip';
 import { ZipReader } from '@zip.js/zip.js/lib/zip-core-reader.js';
-import type { DeviceStore, StoredRecord } from '$lib/db';
-import { backupStream, planBackup, type ExportOptions } from '$lib/backup/export';
-import { restoreBackup } from '$lib/backup/restore';
-import { BackupFormatError, openBackupZip } from '$lib/backup/zip-read';
-import { BACKUP_FORMAT } from '$lib/backup/format';
-import { closeStore, openStore, queuedRecord } from '../sync/device';
-import { photoBytes } from '../../fixtures/builders';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
+import { backupStream, planBackup, type ExportOptions } from '$lib/backup/export.js';
+import { restoreBackup } from '$lib/backup/restore.js';
+import { BackupFormatError, openBackupZip } from '$lib/backup/zip-read.js';
+import { BACKUP_FORMAT } from '$lib/backup/format.js';
+import { closeStore, openStore, queuedRecord } from '../sync/device.js';
+import { photoBytes } from '../../fixtures/builders.js';
 
 const OPTIONS: ExportOptions = {
 	deviceId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',

@@ -3,8 +3,8 @@
  * upload client of the review UI against a scripted server.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chooseSaveTarget, saveStream } from '$lib/backup/export';
-import { uploadBackup, UploadError } from '$lib/backup/upload';
+import { chooseSaveTarget, saveStream } from '$lib/backup/export.js';
+import { uploadBackup, UploadError } from '$lib/backup/upload.js';
 
 afterEach(() => {
 	vi.unstubAllGlobals();

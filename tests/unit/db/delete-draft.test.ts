@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceStore, StoredRecord } from '$lib/db';
-import { openRecheck } from '$lib/records/start';
-import { jpegBlob, makeSite, photoBytes, storedPhotoOf } from '../../fixtures/builders';
-import { closeStore, openStore } from '../sync/device';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
+import { openRecheck } from '$lib/records/start.js';
+import { jpegBlob, makeSite, photoBytes, storedPhotoOf } from '../../fixtures/builders.js';
+import { closeStore, openStore } from '../sync/device.js';
 
 let store: DeviceStore;
 beforeEach(async () => {

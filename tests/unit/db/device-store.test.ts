@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceStore, ValidationError } from '../../../src/lib/db';
-import { newRecheckDraft } from '../../../src/lib/domain/records/drafts';
-import type { RegisteredSite } from '../../../src/lib/domain/schemas/site';
-import { jpegBlob, makeSite, storedPhotoOf } from '../../fixtures/builders';
+import { DeviceStore, ValidationError } from '$lib/db/index.js';
+import { newRecheckDraft } from '$lib/domain/records/drafts.js';
+import type { RegisteredSite } from '$lib/domain/schemas/site.js';
+import { jpegBlob, makeSite, storedPhotoOf } from '../../fixtures/builders.js';
 
 /** Registered site `code`, named after its code. */
 function site(code: string, overrides: Partial<RegisteredSite> = {}): RegisteredSite {

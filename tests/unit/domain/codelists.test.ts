@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as lists from '../../../src/lib/domain/codelists/index';
+import * as lists from '$lib/domain/codelists/index.js';
 
 const json = JSON.parse(readFileSync('src/lib/domain/codelists/codelists.json', 'utf8'));
 const names = (items: { name: string }[]) => items.map((i) => i.name);

@@ -1,9 +1,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DeviceStore, type StoredRecord } from '../../../src/lib/db';
-import { resolveConflict } from '../../../src/lib/records/conflict';
-import { wireRecord } from '../../../src/lib/sync/engine';
-import { perfectRecheck, storedRowOf } from '../../fixtures/builders';
+import { DeviceStore, type StoredRecord } from '$lib/db/index.js';
+import { resolveConflict } from '$lib/records/conflict.js';
+import { wireRecord } from '$lib/sync/engine.js';
+import { perfectRecheck, storedRowOf } from '../../fixtures/builders.js';
 
 const mine = { ...perfectRecheck(), description: '本机的简介', baseRevision: 2 };
 const current = {

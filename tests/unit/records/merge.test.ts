@@ -7,9 +7,9 @@ import {
 	undecided,
 	type HistoryEntry,
 	type ServerVersion
-} from '../../../src/lib/domain/records/merge';
-import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record';
-import { makePhoto, perfectRecheck } from '../../fixtures/builders';
+} from '$lib/domain/records/merge.js';
+import { SurveyRecordSchema } from '$lib/domain/schemas/survey-record.js';
+import { makePhoto, perfectRecheck } from '../../fixtures/builders.js';
 
 const base = perfectRecheck();
 

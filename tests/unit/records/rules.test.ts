@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mayDelete, planRecheck, type DeleteRow, type RecheckRow } from '$lib/records/rules';
-import { uuid } from '../../fixtures/builders';
+import { mayDelete, planRecheck, type DeleteRow, type RecheckRow } from '$lib/records/rules.js';
+import { uuid } from '../../fixtures/builders.js';
 
 type Row = RecheckRow & DeleteRow;
 

@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceStore, StoredRecord } from '$lib/db';
-import { openRecheck } from '$lib/records/start';
-import { recordStatus } from '$lib/records/status';
-import { makeSite } from '../../fixtures/builders';
-import { closeStore, openStore } from '../sync/device';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
+import { openRecheck } from '$lib/records/start.js';
+import { recordStatus } from '$lib/records/status.js';
+import { makeSite } from '../../fixtures/builders.js';
+import { closeStore, openStore } from '../sync/device.js';
 
 const site = makeSite();
 let store: DeviceStore;

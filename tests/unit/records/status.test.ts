@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { countRecords, statusBySite, type RecordSummary } from '$lib/records/status';
-import { uuid } from '../../fixtures/builders';
+import { countRecords, statusBySite, type RecordSummary } from '$lib/records/status.js';
+import { uuid } from '../../fixtures/builders.js';
 
 function summary(
 	n: number,
@@ -58,7 +58,7 @@ describe('countRecords', () => {
 describe('statusText', () => {
 	it('words every status in Chinese as the contract names it, with the upload progress', async () => {
 		const { DEVICE_STATUSES } = await import('$lib/domain/codelists/index.js');
-		const { statusText } = await import('$lib/records/status-text');
+		const { statusText } = await import('$lib/records/status-text.js');
 		for (const status of DEVICE_STATUSES) {
 			expect(statusText(status)).toBe(status === '冲突' ? '冲突 待处理' : status);
 		}

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataStore } from '$lib/server/db/store';
-import { copyDatabase, tableRows } from '$lib/server/db/copy';
-import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision';
+import { DataStore } from '$lib/server/db/store.js';
+import { copyDatabase, tableRows } from '$lib/server/db/copy.js';
+import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision.js';
 
 const PG = process.env.TEST_PG_URL || undefined;
 const dirs: string[] = [];

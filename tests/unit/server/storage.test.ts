@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MIGRATOR_USER_VERSION } from '$lib/server/db/connection';
-import { DataStore } from '$lib/server/db/store';
-import { tableRows } from '$lib/server/db/copy';
-import { LEGACY_MIGRATIONS } from '../../fixtures/db/legacy-sqlite-migrations';
-import { sha256Hex } from '../../fixtures/photos';
-import { PhotoStore, PhotoStoreError } from '$lib/server/photos/store';
-import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits';
-import { hashPassword, verifyPassword } from '$lib/server/auth/password';
-import { canonicalContent } from '$lib/domain/records/identity';
+import { MIGRATOR_USER_VERSION } from '$lib/server/db/connection.js';
+import { DataStore } from '$lib/server/db/store.js';
+import { tableRows } from '$lib/server/db/copy.js';
+import { LEGACY_MIGRATIONS } from '../../fixtures/db/legacy-sqlite-migrations.js';
+import { sha256Hex } from '../../fixtures/photos.js';
+import { PhotoStore, PhotoStoreError } from '$lib/server/photos/store.js';
+import { PHOTO_MAX_BYTES } from '$lib/domain/sync/limits.js';
+import { hashPassword, verifyPassword } from '$lib/server/auth/password.js';
+import { canonicalContent } from '$lib/domain/records/identity.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { DeviceStore } from '../../../src/lib/db';
-import { DeviceState, LOW_STORAGE_BYTES } from '../../../src/lib/state/device.svelte';
+import { DeviceStore } from '$lib/db/index.js';
+import { DeviceState, LOW_STORAGE_BYTES } from '$lib/state/device.svelte.js';
 
 describe('DeviceState', () => {
 	it('applies a waiting update only when no form is open', async () => {

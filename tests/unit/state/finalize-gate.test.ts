@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceStore, StoredRecord } from '$lib/db';
-import { DraftEditor, FinalizeRefusedError } from '$lib/state/draft.svelte';
-import { closeStore, loadCounties, openStore, queuedRecord } from '../sync/device';
+import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
+import { DraftEditor, FinalizeRefusedError } from '$lib/state/draft.svelte.js';
+import { closeStore, loadCounties, openStore, queuedRecord } from '../sync/device.js';
 
 /*
  * Issue 11 point 3: the finalize gate is the engine's (domain/qc/finalize.ts), and DraftEditor

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	checkSpace,
-	isQuotaError,
-	mbToBytes,
-	photoWriteBytes
-} from '../../../src/lib/storage/space';
+import { checkSpace, isQuotaError, mbToBytes, photoWriteBytes } from '$lib/storage/space.js';
 
 const MB = 1024 * 1024;
 

@@ -1,9 +1,9 @@
 /** A device database with queued records and real photo bytes, for the sync tests. */
 import 'fake-indexeddb/auto';
-import type { CountyCollection } from '$lib/domain/geometry/counties';
-import { DeviceStore, type StoredRecord } from '$lib/db';
-import { SyncApi } from '$lib/sync/api';
-import type { SyncContext } from '$lib/sync/engine';
+import type { CountyCollection } from '$lib/domain/geometry/counties.js';
+import { DeviceStore, type StoredRecord } from '$lib/db/index.js';
+import { SyncApi } from '$lib/sync/api.js';
+import type { SyncContext } from '$lib/sync/engine.js';
 import {
 	counties,
 	jpegBlob,
@@ -13,8 +13,8 @@ import {
 	storedPhotoOf,
 	storedRowOf,
 	uuid
-} from '../../fixtures/builders';
-import type { FakeServer } from './fake-server';
+} from '../../fixtures/builders.js';
+import type { FakeServer } from './fake-server.js';
 
 let n = 0;
 /** The app's county boundaries, as the device loads them (the QC check needs them). */

@@ -1,11 +1,11 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceStore } from '$lib/db';
-import { runSync, PUSH_MAX_RECORDS } from '$lib/sync/engine';
-import { PUSH_MAX_BYTES } from '$lib/domain/sync/limits';
-import { makeSite } from '../../fixtures/builders';
-import { FakeServer } from './fake-server';
-import { closeStore, context, openStore, queuedRecord } from './device';
+import type { DeviceStore } from '$lib/db/index.js';
+import { runSync, PUSH_MAX_RECORDS } from '$lib/sync/engine.js';
+import { PUSH_MAX_BYTES } from '$lib/domain/sync/limits.js';
+import { makeSite } from '../../fixtures/builders.js';
+import { FakeServer } from './fake-server.js';
+import { closeStore, context, openStore, queuedRecord } from './device.js';
 
 let store: DeviceStore;
 let server: FakeServer;

@@ -4,12 +4,12 @@
  * the bearer token, and logs every request so tests can assert the engine's order. Hooks let
  * a test fail a call (no network, 5xx, 401) at a chosen point.
  */
-import type { RegisteredSite } from '$lib/domain/schemas/site';
-import type { SurveyRecord } from '$lib/domain/schemas/survey-record';
-import type { QcFinding } from '$lib/domain/qc/finding';
-import type { RecordStatus } from '$lib/domain/codelists';
-import type { PushResult } from '$lib/domain/sync/wire';
-import { sha256Hex } from '../../fixtures/photos';
+import type { RegisteredSite } from '$lib/domain/schemas/site.js';
+import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import type { QcFinding } from '$lib/domain/qc/finding.js';
+import type { RecordStatus } from '$lib/domain/codelists/index.js';
+import type { PushResult } from '$lib/domain/sync/wire.js';
+import { sha256Hex } from '../../fixtures/photos.js';
 
 export type Logged = { method: string; path: string; query: string; body?: unknown };
 

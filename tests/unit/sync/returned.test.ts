@@ -1,14 +1,14 @@
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeviceStore } from '$lib/db';
-import { runSync } from '$lib/sync/engine';
-import { DraftEditor } from '$lib/state/draft.svelte';
-import { recordStatus } from '$lib/records/status';
-import { photoWriteBytes } from '$lib/storage/space';
-import { makeSite, photoBytes } from '../../fixtures/builders';
-import { FakeServer } from './fake-server';
-import { closeStore, context, loadCounties, openStore, queuedRecord } from './device';
+import type { DeviceStore } from '$lib/db/index.js';
+import { runSync } from '$lib/sync/engine.js';
+import { DraftEditor } from '$lib/state/draft.svelte.js';
+import { recordStatus } from '$lib/records/status.js';
+import { photoWriteBytes } from '$lib/storage/space.js';
+import { makeSite, photoBytes } from '../../fixtures/builders.js';
+import { FakeServer } from './fake-server.js';
+import { closeStore, context, loadCounties, openStore, queuedRecord } from './device.js';
 
 let store: DeviceStore;
 let server: FakeServer;

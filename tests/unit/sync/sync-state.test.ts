@@ -1,13 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DeviceStore } from '$lib/db';
-import { SyncState } from '$lib/sync/sync.svelte';
-import { backoffDelay, BACKOFF_CAP_MS } from '$lib/sync/backoff';
-import { login, logout } from '$lib/sync/session';
-import { makeSite } from '../../fixtures/builders';
-import { FakeServer } from './fake-server';
-import { runSync } from '$lib/sync/engine';
-import { closeStore, context, openStore, queuedRecord } from './device';
+import type { DeviceStore } from '$lib/db/index.js';
+import { SyncState } from '$lib/sync/sync.svelte.js';
+import { backoffDelay, BACKOFF_CAP_MS } from '$lib/sync/backoff.js';
+import { login, logout } from '$lib/sync/session.js';
+import { makeSite } from '../../fixtures/builders.js';
+import { FakeServer } from './fake-server.js';
+import { runSync } from '$lib/sync/engine.js';
+import { closeStore, context, openStore, queuedRecord } from './device.js';
 
 let store: DeviceStore;
 let server: FakeServer;

@@ -34,7 +34,7 @@ type Searchable = Pick<
 	SiteSummary,
 	'name' | 'code' | 'township' | 'category' | 'protectionLevel'
 > & {
-	village?: string | null;
+	village?: string | null | undefined;
 };
 
 /** One lower-cased haystack per site, in the order of `sites`; build once per site list. */

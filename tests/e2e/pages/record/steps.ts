@@ -71,7 +71,7 @@ export class ConditionStep {
 
 	/** A 保存现状 choice: `aria-pressed` says whether it is chosen. */
 	conditionOption(name: string, options: { exact?: boolean } = {}): Locator {
-		return this.condition.getByRole('button', { name, exact: options.exact });
+		return this.condition.getByRole('button', { name, exact: options.exact ?? false });
 	}
 
 	async chooseCondition(name: string, options: { exact?: boolean } = {}): Promise<void> {

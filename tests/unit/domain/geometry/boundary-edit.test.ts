@@ -21,8 +21,8 @@ import {
 	vertexAt,
 	type Part,
 	type Vertex
-} from '$lib/domain/geometry/boundary-edit';
-import { geodesicAreaM2, validatePolygonal } from '$lib/domain/geometry/measure';
+} from '$lib/domain/geometry/boundary-edit.js';
+import { geodesicAreaM2, validatePolygonal } from '$lib/domain/geometry/measure.js';
 
 const square: Vertex[] = [
 	[109.9, 39.6],

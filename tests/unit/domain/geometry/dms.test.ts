@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dmsParts, parseDms, toDms } from '$lib/domain/geometry/dms';
+import { dmsParts, parseDms, toDms } from '$lib/domain/geometry/dms.js';
 
 /** A small deterministic generator (LCG), so the sweep is the same on every run. */
 function* values(count: number, min: number, max: number): Generator<number> {

@@ -7,7 +7,7 @@ import {
 	distanceOutsideM,
 	geodesicAreaM2,
 	validatePolygonal
-} from '$lib/domain/geometry/measure';
+} from '$lib/domain/geometry/measure.js';
 import {
 	counties,
 	countyRing,
@@ -17,7 +17,7 @@ import {
 	pointOutsideCounty,
 	SITE_POINT,
 	squareAround
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const poly = (...rings: number[][][]): Polygon => ({ type: 'Polygon', coordinates: rings });
 

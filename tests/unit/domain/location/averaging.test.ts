@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDms, toDms } from '$lib/domain/geometry/dms';
+import { parseDms, toDms } from '$lib/domain/geometry/dms.js';
 import {
 	accuracyLevel,
 	averageFixes,
@@ -8,8 +8,8 @@ import {
 	toIsoWithOffset,
 	toRecordLocation,
 	type Fix
-} from '$lib/domain/location/averaging';
-import { RecordLocationSchema } from '$lib/domain/schemas/survey-record';
+} from '$lib/domain/location/averaging.js';
+import { RecordLocationSchema } from '$lib/domain/schemas/survey-record.js';
 
 /** Turf's mean Earth radius (measure.ts). */
 const R = 6_371_008.8;

@@ -13,8 +13,8 @@ import {
 	readJpegSize,
 	rewriteExifSegment,
 	toPhotoExif
-} from '../../../../src/lib/domain/photos/jpeg-exif';
-import { PhotoExifSchema } from '../../../../src/lib/domain/schemas/photo';
+} from '$lib/domain/photos/jpeg-exif.js';
+import { PhotoExifSchema } from '$lib/domain/schemas/photo.js';
 
 const fixture = (name: string) =>
 	new Uint8Array(readFileSync(new URL(`../../../fixtures/photos/${name}`, import.meta.url)));

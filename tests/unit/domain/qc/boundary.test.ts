@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import type { SurveyRecord } from '$lib/domain/schemas';
+import { runQc } from '$lib/domain/qc/index.js';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import {
 	destination,
 	distanceToRingM,
@@ -12,7 +12,7 @@ import {
 	SITE_POINT,
 	squareAround,
 	type Point
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const box = squareAround(SITE_POINT, 100);
 const ring = box.coordinates[0] as PolygonBoundary['coordinates'][number];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffAgainstSite, runQc } from '$lib/domain/qc';
-import type { SurveyRecord } from '$lib/domain/schemas';
+import { diffAgainstSite, runQc } from '$lib/domain/qc/index.js';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import {
 	codesOf,
 	destination,
@@ -9,7 +9,7 @@ import {
 	makeSite,
 	perfectRecheck,
 	SITE_POINT
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const site = makeSite();
 const recheck = (overrides: Partial<SurveyRecord> = {}) => perfectRecheck(site, overrides);

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import type { SurveyRecord } from '$lib/domain/schemas';
+import { runQc } from '$lib/domain/qc/index.js';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import {
 	DESCRIPTION,
 	findingsOf,
 	makeContext,
 	perfectNewFind,
 	perfectRecheck
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const REQUIRED = [
 	'name',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import { findingsOf, makeContext, perfectRecheck } from '../../../fixtures/builders';
+import { runQc } from '$lib/domain/qc/index.js';
+import { findingsOf, makeContext, perfectRecheck } from '../../../fixtures/builders.js';
 
 const date001 = (surveyedOn: string, now: string) =>
 	findingsOf(

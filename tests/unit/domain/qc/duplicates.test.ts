@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import type { SurveyRecord } from '$lib/domain/schemas';
+import { runQc } from '$lib/domain/qc/index.js';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import {
 	destination,
 	findingsOf,
@@ -12,7 +12,7 @@ import {
 	SITE_POINT,
 	uuid,
 	type Point
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const site = makeSite();
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Category, EraGroup } from '$lib/domain/codelists';
-import { subcategoriesOf } from '$lib/domain/codelists';
-import { erasNamedIn, runQc } from '$lib/domain/qc';
-import { findingsOf, makeContext, perfectNewFind } from '../../../fixtures/builders';
+import type { Category, EraGroup } from '$lib/domain/codelists/index.js';
+import { subcategoriesOf } from '$lib/domain/codelists/index.js';
+import { erasNamedIn, runQc } from '$lib/domain/qc/index.js';
+import { findingsOf, makeContext, perfectNewFind } from '../../../fixtures/builders.js';
 
 function record(category: Category, eraGroup: EraGroup, era = '不详') {
 	return perfectNewFind({

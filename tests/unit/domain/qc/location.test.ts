@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import type { SurveyRecord } from '$lib/domain/schemas';
+import { runQc } from '$lib/domain/qc/index.js';
+import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import {
 	codesOf,
 	counties,
@@ -13,7 +13,7 @@ import {
 	pointOutsideCounty,
 	SITE_POINT,
 	type Point
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 /** A perfect 新发现 moved to `at`, with no boundary or photos that would drag other rules in. */
 function findAt(at: Point, location: Partial<SurveyRecord['location']> = {}): SurveyRecord {
@@ -78,7 +78,10 @@ describe('LOC-001 / LOC-002 location outside its county', () => {
 describe('LOC-003 location not measured on site', () => {
 	const loc003 = (location: Partial<SurveyRecord['location']>, threshold?: number) =>
 		findingsOf(
-			runQc(findAt(SITE_POINT, location), makeContext({ accuracyThresholdM: threshold })),
+			runQc(
+				findAt(SITE_POINT, location),
+				makeContext(threshold === undefined ? {} : { accuracyThresholdM: threshold })
+			),
 			'LOC-003'
 		);
 

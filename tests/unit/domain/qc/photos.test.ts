@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runQc } from '$lib/domain/qc';
-import type { RecordPhoto } from '$lib/domain/schemas';
+import { runQc } from '$lib/domain/qc/index.js';
+import type { RecordPhoto } from '$lib/domain/schemas/index.js';
 import {
 	destination,
 	findingsOf,
@@ -8,7 +8,7 @@ import {
 	makePhoto,
 	perfectRecheck,
 	SITE_POINT
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 const withPhotos = (photos: RecordPhoto[], overrides = {}) =>
 	perfectRecheck(undefined, { photos, ...overrides });

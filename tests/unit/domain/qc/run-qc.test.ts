@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { comparePaths, QC_RULE_CODES, QcFindingSchema, RULES, runQc } from '$lib/domain/qc';
-import { SurveyRecordSchema } from '$lib/domain/schemas';
+import {
+	comparePaths,
+	QC_RULE_CODES,
+	QcFindingSchema,
+	RULES,
+	runQc
+} from '$lib/domain/qc/index.js';
+import { SurveyRecordSchema } from '$lib/domain/schemas/index.js';
 import {
 	destination,
 	makeContext,
@@ -11,7 +17,7 @@ import {
 	pointOutsideCounty,
 	SITE_POINT,
 	uuid
-} from '../../../fixtures/builders';
+} from '../../../fixtures/builders.js';
 
 describe('runQc', () => {
 	it('raises nothing for a 复查 that changes nothing, of a site in order', () => {

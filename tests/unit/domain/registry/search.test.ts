@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildSearchIndex, searchSites } from '../../../../src/lib/domain/registry/search';
-import type { RegisteredSite } from '../../../../src/lib/domain/schemas/site';
+import { buildSearchIndex, searchSites } from '$lib/domain/registry/search.js';
+import type { RegisteredSite } from '$lib/domain/schemas/site.js';
 
 const base = {
 	countyCode: '150627',

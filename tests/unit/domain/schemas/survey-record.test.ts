@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SurveyRecordSchema, parseWith } from '../../../../src/lib/domain/schemas';
-import { RegisteredSiteSchema } from '../../../../src/lib/domain/schemas/site';
+import { SurveyRecordSchema, parseWith } from '$lib/domain/schemas/index.js';
+import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
 
 /** The example of contract §2, completed. */
 function contractExample(): Record<string, unknown> {
