@@ -27,6 +27,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
+import { waitForServiceWorker } from '../tests/e2e/service-worker.js';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common.js';
 import { dbFigures } from './db.js';
 import { serverFigures } from './server.js';
@@ -70,19 +71,6 @@ async function throttle(page: Page, rate: number) {
 	const cdp = await page.context().newCDPSession(page);
 	await cdp.send('Emulation.setCPUThrottlingRate', { rate });
 	return cdp;
-}
-
-async function waitForServiceWorker(page: Page) {
-	await page.evaluate(async () => {
-		await navigator.serviceWorker.ready;
-		if (!navigator.serviceWorker.controller) {
-			await new Promise<void>((resolve) =>
-				navigator.serviceWorker.addEventListener('controllerchange', () => resolve(), {
-					once: true
-				})
-			);
-		}
-	});
 }
 
 /**

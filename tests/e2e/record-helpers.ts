@@ -5,7 +5,6 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site.js';
 import { DEMO_PASSWORD } from './accounts.js';
-import { RecordPage } from './pages/record/record-page.js';
 import { SitePage } from './pages/site-page.js';
 
 /** Two camera files with EXIF; the second is turned (Orientation 6). */
@@ -75,11 +74,7 @@ export async function decide(
  * `RECHECK_PHOTOS`, the people, every warning explained, finalized. Returns the record's id.
  */
 export async function recheck(page: Page, site: RegisteredSite): Promise<string> {
-	const sitePage = new SitePage(page);
-	await sitePage.goto(site.code);
-	await expect(sitePage.name).toHaveText(site.name);
-	await sitePage.startRecheck();
-	const form = new RecordPage(page);
+	const form = await new SitePage(page).recheckFromPage(site);
 	const id = form.id;
 
 	await form.go('location');

@@ -2,6 +2,7 @@ import { expect, type Locator, type Page } from '@playwright/test';
 import { ConfirmDialog } from '../controls/confirm-dialog.js';
 import { MapView } from '../controls/map-view.js';
 import { FieldPage } from './field-page.js';
+import { RecordPage } from './record/record-page.js';
 
 /** A registered site's page (/sites/{code}): its entry, its re-check card, its records. */
 export class SitePage extends FieldPage {
@@ -49,6 +50,14 @@ export class SitePage extends FieldPage {
 	async startRecheck(): Promise<void> {
 		await this.startRecheckButton.click();
 		await expect(this.page).toHaveURL(/\/records\//);
+	}
+
+	/** The site's page, checked by its name, then 开始复查: the new re-check's form. */
+	async recheckFromPage(site: { code: string; name: string }): Promise<RecordPage> {
+		await this.goto(site.code);
+		await expect(this.name).toHaveText(site.name);
+		await this.startRecheck();
+		return new RecordPage(this.page);
 	}
 
 	async openRecheck(): Promise<void> {

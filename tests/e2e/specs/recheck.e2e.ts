@@ -3,7 +3,6 @@ import exifr from 'exifr';
 import { SurveyRecordSchema } from '../../../src/lib/domain/schemas/survey-record.js';
 import { readJpegSize } from '../../../src/lib/domain/photos/jpeg-exif.js';
 import { demoRegistry, expect, offlineInCounty, storedRecord, test } from '../fixtures.js';
-import { RecordPage } from '../pages/record/record-page.js';
 import { SitePage } from '../pages/site-page.js';
 import { WorkListPage } from '../pages/work-list-page.js';
 
@@ -25,10 +24,7 @@ test('re-check a registered site offline: averaged GNSS, two photos with EXIF, f
 
 	// The site page, then 开始复查.
 	const sitePage = new SitePage(page);
-	await sitePage.goto(site.code);
-	await expect(sitePage.name).toHaveText(site.name);
-	await sitePage.startRecheck();
-	const form = new RecordPage(page);
+	const form = await sitePage.recheckFromPage(site);
 	const id = form.id;
 	await expect(form.title).toContainText(site.name);
 

@@ -56,12 +56,19 @@ describe('countRecords', () => {
 });
 
 describe('statusText', () => {
-	it('words every status in Chinese as the contract names it, with the upload progress', async () => {
-		const { DEVICE_STATUSES } = await import('$lib/domain/codelists/index.js');
-		const { statusText } = await import('$lib/records/status-text.js');
-		for (const status of DEVICE_STATUSES) {
-			expect(statusText(status)).toBe(status === '冲突' ? '冲突 待处理' : status);
+	// loading the message catalogue takes seconds on a busy 2-core machine
+	it(
+		'words every status in Chinese as the contract names it, with the upload progress',
+		{
+			timeout: 30_000
+		},
+		async () => {
+			const { DEVICE_STATUSES } = await import('$lib/domain/codelists/index.js');
+			const { statusText } = await import('$lib/records/status-text.js');
+			for (const status of DEVICE_STATUSES) {
+				expect(statusText(status)).toBe(status === '冲突' ? '冲突 待处理' : status);
+			}
+			expect(statusText('上传中', { done: 2, total: 5 })).toBe('上传中 2/5');
 		}
-		expect(statusText('上传中', { done: 2, total: 5 })).toBe('上传中 2/5');
-	});
+	);
 });
