@@ -12,6 +12,7 @@ import {
 	type PushResult
 } from '$lib/domain/sync/wire.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import type { PhotoMime } from '$lib/domain/schemas/photo.js';
 
 /**
  * Why a call to the server failed, as the device must act on it:
@@ -51,7 +52,7 @@ export type ApiOptions = {
 	photoTimeoutMs?: number;
 };
 
-export type PhotoMime = 'image/jpeg' | 'image/png' | 'image/webp';
+export type { PhotoMime };
 
 /**
  * The device's client of the HTTP API (contract §3). Every method either resolves with the

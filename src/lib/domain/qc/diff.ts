@@ -27,7 +27,7 @@ export type SiteDiffField = (typeof SITE_DIFF_FIELDS)[number];
 /** A field value with emptiness normalized: blank text and [] become null, text is trimmed. */
 export type SiteValue = string | number | readonly string[] | null;
 
-export type SiteChange =
+export type SiteFieldChange =
 	| { field: SiteDiffField; label: string; from: SiteValue; to: SiteValue }
 	| { field: 'location'; label: string; movedM: number };
 
@@ -57,8 +57,8 @@ function same(a: SiteValue, b: SiteValue): boolean {
  * (empty values compare equal; lists as sets), then `location` when the centre point moved at all,
  * with the distance in metres.
  */
-export function diffAgainstSite(record: SurveyRecord, site: RegisteredSite): SiteChange[] {
-	const changes: SiteChange[] = [];
+export function diffAgainstSite(record: SurveyRecord, site: RegisteredSite): SiteFieldChange[] {
+	const changes: SiteFieldChange[] = [];
 	for (const field of SITE_DIFF_FIELDS) {
 		const from = normalize(site[field]);
 		const to = normalize(record[field]);

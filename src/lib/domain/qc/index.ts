@@ -24,7 +24,7 @@ export * from './finding.js';
 export * from './context.js';
 export * from './finalize.js';
 export { diffAgainstSite, SITE_DIFF_FIELDS } from './diff.js';
-export type { SiteChange, SiteDiffField, SiteValue } from './diff.js';
+export type { SiteFieldChange, SiteDiffField, SiteValue } from './diff.js';
 export { FIELD_LABELS } from './describe.js';
 export { erasNamedIn, type NamedEra } from './rules/era.js';
 
