@@ -50,7 +50,8 @@ function storeProcess<T>(args: string[]): Promise<T> {
 }
 
 describe.each(backends)('data layer on $name', ({ config }) => {
-	it('migrates once when several processes start at once', async () => {
+	// child processes (tsx) take seconds each to start on a busy 2-core machine
+	it('migrates once when several processes start at once', { timeout: 60_000 }, async () => {
 		const where = await config();
 		const opened = await Promise.all(
 			[1, 2, 3].map(() =>
@@ -92,43 +93,48 @@ describe.each(backends)('data layer on $name', ({ config }) => {
 		await store.close();
 	});
 
-	it('never lets a pull cursor skip a change, with writers in two processes', async () => {
-		const where = await config();
-		const a = await DataStore.open(where);
-		const reader = { id: 0, counties: ['150627'], ownRecordsOnly: false };
-		// two writing processes of 15 changes each, reading here as they write
-		const writes = [0, 15].map((first) =>
-			storeProcess<{ seqs: number[] }>([
-				'append',
-				where.dataDir,
-				where.url ?? '-',
-				String(first),
-				'15'
-			])
-		);
-		let writing = true;
-		const all = Promise.all(writes).finally(() => (writing = false));
-		const seen: number[] = [];
-		let cursor = 0;
-		while (writing || seen.length < 30) {
-			const page = await a.read(async ({ feed }) => {
-				const found = await feed.since(reader, cursor, 500);
-				return {
-					found,
-					cursor: found.more ? found.changes.at(-1)!.seq : Math.max(cursor, await feed.last())
-				};
-			});
-			seen.push(...page.found.changes.map((c) => c.seq));
-			cursor = page.cursor;
-			if (!writing && page.found.changes.length === 0 && seen.length < 30) break;
-			await sleep(1);
+	// child processes (tsx) take seconds each to start on a busy 2-core machine
+	it(
+		'never lets a pull cursor skip a change, with writers in two processes',
+		{ timeout: 60_000 },
+		async () => {
+			const where = await config();
+			const a = await DataStore.open(where);
+			const reader = { id: 0, counties: ['150627'], ownRecordsOnly: false };
+			// two writing processes of 15 changes each, reading here as they write
+			const writes = [0, 15].map((first) =>
+				storeProcess<{ seqs: number[] }>([
+					'append',
+					where.dataDir,
+					where.url ?? '-',
+					String(first),
+					'15'
+				])
+			);
+			let writing = true;
+			const all = Promise.all(writes).finally(() => (writing = false));
+			const seen: number[] = [];
+			let cursor = 0;
+			while (writing || seen.length < 30) {
+				const page = await a.read(async ({ feed }) => {
+					const found = await feed.since(reader, cursor, 500);
+					return {
+						found,
+						cursor: found.more ? found.changes.at(-1)!.seq : Math.max(cursor, await feed.last())
+					};
+				});
+				seen.push(...page.found.changes.map((c) => c.seq));
+				cursor = page.cursor;
+				if (!writing && page.found.changes.length === 0 && seen.length < 30) break;
+				await sleep(1);
+			}
+			await all;
+			expect(seen).toHaveLength(30);
+			expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+			expect((await all).flatMap((w) => w.seqs).sort((x, y) => x - y)).toEqual(seen);
+			await a.close();
 		}
-		await all;
-		expect(seen).toHaveLength(30);
-		expect([...seen].sort((x, y) => x - y)).toEqual(seen);
-		expect((await all).flatMap((w) => w.seqs).sort((x, y) => x - y)).toEqual(seen);
-		await a.close();
-	});
+	);
 
 	it('stores nothing of a write that fails half-way', async () => {
 		const store = await DataStore.open(await config());
