@@ -53,19 +53,22 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 test('a county reviewer works through its own queue: filters in the URL, j/k and Enter', async ({
-	page
+	page,
+	playwright,
+	baseURL
 }) => {
-	const mine = await pushRechecks(page.request, COUNTY, 0, 4);
-	const theirs = await pushRechecks(page.request, OTHER, 0, 2);
+	// the tablets' side, in a context of its own: its logins leave the reviewer's browser alone
+	const api = await playwright.request.newContext({ baseURL: baseURL! });
+	const mine = await pushRechecks(api, COUNTY, 0, 4);
+	const theirs = await pushRechecks(api, OTHER, 0, 2);
 	// one of mine is returned, so the status filter has something to tell apart
-	const reviewerToken = await tokenOf(page.request, `reviewer-${COUNTY}`);
+	const reviewerToken = await tokenOf(api, `reviewer-${COUNTY}`);
 	const returned = mine[3]!;
-	const decision = await page.request.post(`/api/records/${returned.id}/decision`, {
+	const decision = await api.post(`/api/records/${returned.id}/decision`, {
 		data: { decision: 'return', revision: 1, comments: [{ message: '请补充照片' }] },
 		headers: { authorization: `Bearer ${reviewerToken}` }
 	});
 	expect(decision.status()).toBe(200);
-	await page.context().clearCookies();
 
 	const login = new ReviewLoginPage(page);
 	const queue = new ReviewQueuePage(page);
@@ -79,13 +82,17 @@ test('a county reviewer works through its own queue: filters in the URL, j/k and
 	for (const record of theirs) await expect(queue.row(record.id)).toHaveCount(0);
 	await expect(queue.rows.filter({ hasNotText: '鄂托克前旗' })).toHaveCount(0);
 	await expect(queue.statusCount('returned')).toHaveText('1');
-	await shoot(page, 'queue');
 
-	// filtering by status through the UI puts it in the URL
-	await queue.filterBy('status', 'submitted');
+	// filtering by status through the UI puts it in the URL, and the other filters keep it
+	await queue.showStatus('submitted');
 	await expect(page).toHaveURL(/\/review\?status=submitted$/);
 	await expect(queue.row(returned.id)).toHaveCount(0);
 	await expect(queue.rows).toHaveCount(3);
+	await queue.filterBy('severity', 'clean');
+	await expect(page).toHaveURL(/\/review\?status=submitted&severity=clean$/);
+	await expect(queue.empty).toBeVisible();
+	await queue.filterBy('severity', '');
+	await expect(page).toHaveURL(/\/review\?status=submitted$/);
 	await queue.showStatus('returned');
 	await expect(page).toHaveURL(/\/review\?status=returned$/);
 	await expect(queue.rows).toHaveCount(1);
@@ -95,8 +102,19 @@ test('a county reviewer works through its own queue: filters in the URL, j/k and
 	await page.reload();
 	await expect(queue.rows).toHaveCount(1);
 	await expect(queue.row(returned.id)).toBeVisible();
+
+	// what arrives during the visit is marked new, and stays marked on a reload
+	await queue.showStatus('all');
+	await expect(queue.newMark(mine[0]!.id)).toHaveCount(0);
+	const [late] = await pushRechecks(api, COUNTY, 4, 1);
+	await page.reload();
+	await expect(queue.newMark(late!.id)).toBeVisible();
+	await page.reload();
+	await expect(queue.newMark(late!.id)).toBeVisible();
+	await expect(queue.newMark(mine[0]!.id)).toHaveCount(0);
+	await shoot(page, 'queue');
 	await queue.showStatus('submitted');
-	await expect(queue.rows).toHaveCount(3);
+	await expect(queue.rows).toHaveCount(4);
 
 	// keyboard: j/k move the selection, ? lists the shortcuts, Enter opens the record
 	await expect(queue.selectedRow).toHaveAttribute('data-index', '0');
@@ -123,4 +141,5 @@ test('a county reviewer works through its own queue: filters in the URL, j/k and
 	// another county in the URL is refused
 	const other = await queue.goto(`?county=${OTHER}`);
 	expect(other?.status()).toBe(403);
+	await api.dispose();
 });

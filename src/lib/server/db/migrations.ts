@@ -228,7 +228,9 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 				for (const [name, columns] of [
 					['records_county_updated', ['county_code', 'updated_at']],
 					['records_county_status_updated', ['county_code', 'status', 'updated_at']],
-					['records_county_category', ['county_code', 'category']]
+					['records_county_category', ['county_code', 'category']],
+					['records_updated', ['updated_at']],
+					['records_name', ['name']]
 				] as const) {
 					await db.schema
 						.createIndex(name)

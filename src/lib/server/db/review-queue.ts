@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { isNearSiteFinding } from '../../domain/qc/rules/duplicates.js';
-import type { RecordStatus } from '../../domain/codelists/index.js';
+import { COUNTY_CODES, type RecordStatus } from '../../domain/codelists/index.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import { QUEUE_PAGE_SIZE, type ReviewQueueQuery } from '../../domain/sync/wire.js';
 
@@ -73,14 +73,19 @@ export class ReviewQueueRepository {
 			.execute();
 	}
 
-	/** The records, rows and counts, with every filter but the status. */
+	/**
+	 * The records, rows and counts, with every filter but the status. All nine counties (a city
+	 * reviewer) need no county condition, which leaves the planner free to walk an index in the
+	 * sort's order.
+	 */
 	#filtered(counties: readonly string[], query: ReviewQueueQuery) {
 		const { severity, category, surveyor, from, to } = query;
+		const everyCounty = COUNTY_CODES.every((c) => counties.includes(c));
 		return this.db
 			.selectFrom('records as r')
 			.leftJoin('record_qc as q', 'q.record_id', 'r.id')
 			.leftJoin('users as u', 'u.id', 'r.owner_id')
-			.where('r.county_code', 'in', [...counties])
+			.$if(!everyCounty, (b) => b.where('r.county_code', 'in', [...counties]))
 			.$if(severity === 'error', (b) => b.where('q.errors', '>', 0))
 			.$if(severity === 'warning', (b) => b.where('q.errors', '=', 0).where('q.warnings', '>', 0))
 			.$if(severity === 'clean', (b) =>

@@ -31,6 +31,11 @@ export class ReviewQueuePage extends ReviewPage {
 		return this.page.locator(`[data-testid="queue-row"][data-id="${id}"]`);
 	}
 
+	/** The mark of a record that arrived since the previous visit, in the row of `id`. */
+	newMark(id: string): Locator {
+		return this.row(id).getByTestId('new-mark');
+	}
+
 	/** The count shown beside status `status` (a server status, or `all`). */
 	statusCount(status: string): Locator {
 		return this.page.getByTestId('status-counts').locator(`[data-status="${status}"] b`);
