@@ -1,5 +1,12 @@
 import { m } from '$lib/paraglide/messages.js';
-import { COUNTY_CODES, countyName } from '$lib/domain/codelists/index.js';
+import {
+	COUNTY_CODES,
+	countyName,
+	DEVICE_STATUS_OF,
+	type RecordStatus
+} from '$lib/domain/codelists/index.js';
+import { statusText } from '$lib/records/status-text.js';
+import { STATUS_COLOR } from '$lib/status.js';
 import type { Role } from '$lib/domain/sync/roles.js';
 
 const ROLE_MESSAGES: Record<Role, () => string> = {
@@ -17,4 +24,14 @@ export function roleLabel(role: string): string {
 export function countiesLabel(counties: readonly string[]): string {
 	if (COUNTY_CODES.every((c) => counties.includes(c))) return m.all_counties();
 	return counties.map(countyName).join('、');
+}
+
+/** A server status as the device and the review pages name it (contract §2). */
+export function serverStatusText(status: RecordStatus): string {
+	return statusText(DEVICE_STATUS_OF[status]);
+}
+
+/** The one colour of a server status (design brief). */
+export function serverStatusColor(status: RecordStatus): string {
+	return STATUS_COLOR[DEVICE_STATUS_OF[status]];
 }

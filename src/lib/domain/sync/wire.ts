@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { COUNTY_CODES, RECORD_STATUSES } from '../codelists/index.js';
+import { CATEGORIES, COUNTY_CODES, RECORD_STATUSES } from '../codelists/index.js';
 import { QcFindingSchema } from '../qc/finding.js';
-import { isoDateTime, textWithoutNul } from '../schemas/common.js';
+import { isoDate, isoDateTime, textWithoutNul } from '../schemas/common.js';
 import { PUSH_MAX_RECORDS } from './limits.js';
 import { RoleSchema } from './roles.js';
 
@@ -213,6 +213,100 @@ export const RecordResponseSchema = z.looseObject({
 	comments: z.array(ReviewCommentSchema).nullish()
 });
 export type RecordResponse = z.infer<typeof RecordResponseSchema>;
+
+// ---- review queue ----------------------------------------------------------------------------
+
+/** QC severity of a queued record: its worst finding (`clean`: none at all). */
+export const QUEUE_SEVERITIES = ['error', 'warning', 'clean'] as const;
+export type QueueSeverity = (typeof QUEUE_SEVERITIES)[number];
+/** Sort keys of the queue: arrival (in its current status), name, county, QC severity. */
+export const QUEUE_SORTS = ['arrival', 'name', 'county', 'severity'] as const;
+export type QueueSort = (typeof QUEUE_SORTS)[number];
+export const QUEUE_ORDERS = ['asc', 'desc'] as const;
+/** Rows per page of the review page, and the most `limit` may ask for. */
+export const QUEUE_PAGE_SIZE = 50;
+export const QUEUE_MAX_LIMIT = 500;
+
+const positive = (what: string, max: number) =>
+	z
+		.string()
+		.regex(/^[1-9]\d{0,6}$/, `${what}须为正整数`)
+		.transform(Number)
+		.refine((n) => n <= max, `${what}不能大于 ${max}`);
+
+/**
+ * `GET /api/review/records` and the review page `/review`: the queue's filters, sort and page,
+ * as query parameters (each at most once). Every one is optional; `county` MUST be one of the
+ * user's counties (the server answers 403 otherwise). Dates are China Standard Time days and
+ * filter on the arrival time, `from` and `to` both included.
+ */
+export const ReviewQueueQuerySchema = z
+	.strictObject({
+		county: z.enum(COUNTY_CODES, { error: '旗区代码不存在' }).optional(),
+		status: z
+			.enum(RECORD_STATUSES, { error: `状态应为 ${RECORD_STATUSES.join('、')} 之一` })
+			.optional(),
+		severity: z
+			.enum(QUEUE_SEVERITIES, { error: `质检应为 ${QUEUE_SEVERITIES.join('、')} 之一` })
+			.optional(),
+		category: z.enum(CATEGORIES, { error: '类别不在代码表中' }).optional(),
+		surveyor: textWithoutNul(z.string().trim().min(1, '调查人账号不能为空').max(100)).optional(),
+		from: isoDate.optional(),
+		to: isoDate.optional(),
+		sort: z.enum(QUEUE_SORTS, { error: `排序应为 ${QUEUE_SORTS.join('、')} 之一` }).optional(),
+		order: z.enum(QUEUE_ORDERS, { error: '顺序应为 asc 或 desc' }).optional(),
+		page: positive('页码', 100_000).optional(),
+		limit: positive('每页条数', QUEUE_MAX_LIMIT).optional()
+	})
+	.refine((q) => !q.from || !q.to || q.from <= q.to, {
+		message: '起始日期不能晚于结束日期',
+		path: ['from']
+	});
+export type ReviewQueueQuery = z.infer<typeof ReviewQueueQuerySchema>;
+/** The parameters `ReviewQueueQuerySchema` reads. */
+export const QUEUE_PARAMS = Object.keys(ReviewQueueQuerySchema.shape);
+
+/** The query parameters as the schema reads them; a repeated parameter is an issue of its own. */
+export function queueParams(
+	params: URLSearchParams
+): Record<string, string> | { repeated: string } {
+	const out: Record<string, string> = {};
+	for (const [key, value] of params) {
+		if (Object.hasOwn(out, key)) return { repeated: key };
+		out[key] = value;
+	}
+	return out;
+}
+
+/** One queued record: the record's own fields, and what the queue adds to them. */
+export const ReviewQueueEntrySchema = z.looseObject({
+	id: z.string(),
+	countyCode: z.string(),
+	status: z.enum(RECORD_STATUSES),
+	revision,
+	/** When the record arrived in its current status (its last push or decision). */
+	receivedAt: z.string(),
+	/** Counts of the newest pushed revision's QC findings. */
+	qc: z.looseObject({ errors: z.number().int(), warnings: z.number().int() }).optional(),
+	/** A 新发现 with a DUP-001 finding against a registered site (within 100 m, same category). */
+	nearSite: z.boolean().optional(),
+	/** The account that pushed the record first. */
+	surveyor: z.string().nullish()
+});
+export type ReviewQueueEntry = z.infer<typeof ReviewQueueEntrySchema>;
+
+/** `GET /api/review/records`. `total`, `counts`, `page` and `pageSize` came with the filters. */
+export const ReviewQueueResponseSchema = z.looseObject({
+	records: z.array(ReviewQueueEntrySchema),
+	/** Records matching every filter. */
+	total: z.number().int().optional(),
+	/** Records per status matching every filter but `status`. */
+	counts: z.partialRecord(z.enum(RECORD_STATUSES), z.number().int()).optional(),
+	page: z.number().int().optional(),
+	/** Absent when the whole list came in one answer (no `limit` or `page` asked). */
+	pageSize: z.number().int().nullish()
+});
+export type ReviewQueueResponse = z.infer<typeof ReviewQueueResponseSchema>;
 
 // ---- pull ------------------------------------------------------------------------------------
 

@@ -15,7 +15,9 @@ export const TABLES: readonly TableName[] = [
 	'record_photos',
 	'photos',
 	'changes',
-	'meta'
+	'meta',
+	'record_qc',
+	'review_visits'
 ];
 
 const PAGE = 500;

@@ -1,4 +1,6 @@
 import { sql, type Kysely, type Migration } from 'kysely';
+import type { QcFinding } from '../../domain/qc/finding.js';
+import { qcRow } from './review-queue.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -200,8 +202,64 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 			async up(db: Kysely<unknown>) {
 				await db.schema.createIndex('sites_seq').on('sites').column('seq').execute();
 			}
+		},
+		// the review queue (issue 12 point 1): QC counts per record, reviewers' visits, and the
+		// indexes its filters and sorts use
+		'0006_review_visits': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('record_qc')
+					.addColumn('record_id', 'text', (c) => c.primaryKey().references('records.id'))
+					.addColumn('errors', 'integer', (c) => c.notNull())
+					.addColumn('warnings', 'integer', (c) => c.notNull())
+					.addColumn('near_site', 'integer', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('record_qc_severity')
+					.on('record_qc')
+					.columns(['errors', 'warnings'])
+					.execute();
+				await db.schema
+					.createTable('review_visits')
+					.addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id'))
+					.addColumn('marks_since', 'text')
+					.addColumn('last_seen_at', 'text', (c) => c.notNull())
+					.execute();
+				for (const [name, columns] of [
+					['records_county_updated', ['county_code', 'updated_at']],
+					['records_county_status_updated', ['county_code', 'status', 'updated_at']],
+					['records_county_category', ['county_code', 'category']],
+					['records_updated', ['updated_at']],
+					['records_name', ['name']]
+				] as const) {
+					await db.schema
+						.createIndex(name)
+						.on('records')
+						.columns([...columns])
+						.execute();
+				}
+				await backfillRecordQc(db);
+			}
 		}
 	};
+}
+
+/** record_qc for the records stored before it existed, from each one's newest pushed revision. */
+async function backfillRecordQc(db: Kysely<unknown>): Promise<void> {
+	let after = '';
+	for (;;) {
+		const { rows } = await sql<{ id: string; findings: string }>`
+			SELECT r.id, v.findings FROM records r
+			JOIN revisions v ON v.record_id = r.id AND v.revision = (
+				SELECT max(w.revision) FROM revisions w WHERE w.record_id = r.id AND w.action = 'push')
+			WHERE r.id > ${after} ORDER BY r.id LIMIT 500`.execute(db);
+		if (rows.length === 0) return;
+		await db
+			.insertInto('record_qc' as never)
+			.values(rows.map((row) => qcRow(row.id, JSON.parse(row.findings) as QcFinding[])) as never)
+			.execute();
+		after = rows[rows.length - 1]!.id;
+	}
 }
 
 /** How many migrations the SQLite-only server had (`PRAGMA user_version` 1…3). */

@@ -20,6 +20,8 @@ export interface Database {
 	photos: PhotosTable;
 	changes: ChangesTable;
 	meta: MetaTable;
+	record_qc: RecordQcTable;
+	review_visits: ReviewVisitsTable;
 }
 
 export type TableName = keyof Database;
@@ -145,6 +147,26 @@ export interface MetaTable {
 	value: string;
 }
 
+/** What the review queue filters and sorts by, of each record's newest pushed revision. */
+export interface RecordQcTable {
+	record_id: string;
+	errors: number;
+	warnings: number;
+	/** 1 when a DUP-001 finding places the new find within 100 m of a registered site */
+	near_site: number;
+}
+
+/**
+ * A reviewer's visits to the queue: records that arrived after `marks_since` are marked new.
+ * A visit is a run of queue views less than 30 minutes apart (review-queue.ts).
+ */
+export interface ReviewVisitsTable {
+	user_id: number;
+	/** the end of the previous visit; null on the first */
+	marks_since: string | null;
+	last_seen_at: string;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -157,5 +179,7 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	record_photos: ['record_id', 'sha256'],
 	photos: ['sha256'],
 	changes: ['seq'],
-	meta: ['key']
+	meta: ['key'],
+	record_qc: ['record_id'],
+	review_visits: ['user_id']
 };

@@ -5,6 +5,7 @@ import { ChangeFeed } from './changes.js';
 import { PhotoRepository } from './photos.js';
 import { RecordRepository } from './records.js';
 import { RegistryRepository, type RegistryCache } from './registry.js';
+import { ReviewQueueRepository } from './review-queue.js';
 import { UserRepository } from './users.js';
 
 /**
@@ -34,6 +35,7 @@ export class DataStore {
 	readonly registry: RegistryRepository;
 	readonly photos: PhotoRepository;
 	readonly feed: ChangeFeed;
+	readonly reviewQueue: ReviewQueueRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
 
@@ -51,6 +53,7 @@ export class DataStore {
 		this.records = new RecordRepository(db, this.feed, shared.dialect);
 		this.registry = new RegistryRepository(db, this.feed, shared.registryCache);
 		this.photos = new PhotoRepository(db);
+		this.reviewQueue = new ReviewQueueRepository(db);
 	}
 
 	/** Opens the database (PostgreSQL when `config.url` is set) and migrates it. */

@@ -197,6 +197,7 @@ export async function push(
 				findings,
 				at
 			});
+			await tx.reviewQueue.noteFindings(record.id, findings);
 			accepted++;
 			results.push({ id: record.id, status: 'accepted', revision, findings });
 		}

@@ -26,14 +26,14 @@ export class ReviewLoginPage extends ReviewPage {
 	}
 }
 
-/** /review: the queue (a placeholder), or the note that the area is for reviewers only. */
+/** /review: the queue (review-queue-page.ts works it), or the note that the area is for reviewers only. */
 export class ReviewHomePage extends ReviewPage {
-	readonly queuePlaceholder: Locator;
+	readonly queue: Locator;
 	readonly reviewersOnly: Locator;
 
 	constructor(page: Page) {
 		super(page);
-		this.queuePlaceholder = page.getByTestId('queue-placeholder');
+		this.queue = page.getByTestId('queue');
 		this.reviewersOnly = page.getByTestId('reviewers-only');
 	}
 

@@ -6,6 +6,17 @@ import { describePhoto, describeRecord, describeSite, formatDistance } from '../
 /** Radius within which a 新发现 of the same category may be a registered site or a duplicate. */
 export const NEAR_DUPLICATE_M = 100;
 
+/**
+ * How a DUP-001 message against a registered site begins (one against another record does not):
+ * the review queue flags a new find near a registered site by it (`isNearSiteFinding`).
+ */
+export const NEAR_SITE_MESSAGE_START = '与已登记文物';
+
+/** Whether `finding` is DUP-001 against a registered site (not against another record). */
+export function isNearSiteFinding(finding: { rule: string; message: string }): boolean {
+	return finding.rule === 'DUP-001' && finding.message.startsWith(NEAR_SITE_MESSAGE_START);
+}
+
 /** Cheap pre-check: could `b` be within `metres` of `a`? (1° of latitude ≥ 110.5 km) */
 function mayBeWithin(a: LonLat, b: LonLat, metres: number): boolean {
 	const degrees = metres / 110_000;
@@ -37,7 +48,7 @@ export const DUP_001 = defineRule(
 			if (!(metres <= NEAR_DUPLICATE_M)) continue;
 			near.push({
 				metres,
-				message: `与已登记文物${describeSite(site)}相距约 ${formatDistance(metres)}，同为${category}：请确认是否为同一处文物；如是，请改为对该文物复查，而不是登记新发现`
+				message: `${NEAR_SITE_MESSAGE_START}${describeSite(site)}相距约 ${formatDistance(metres)}，同为${category}：请确认是否为同一处文物；如是，请改为对该文物复查，而不是登记新发现`
 			});
 		}
 		for (const other of others(record, ctx.otherRecords)) {
