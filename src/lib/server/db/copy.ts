@@ -15,7 +15,8 @@ export const TABLES: readonly TableName[] = [
 	'record_photos',
 	'photos',
 	'changes',
-	'meta'
+	'meta',
+	'audit_log'
 ];
 
 const PAGE = 500;
