@@ -1,5 +1,5 @@
 /**
- * Checks the tamper-evident history (contract §8): the whole audit chain of the database and the
+ * Checks the tamper-evident history (contract §6): the whole audit chain of the database and the
  * head file beside it (DATA_DIR/audit-head.log).
  *
  *   npm run audit:verify [-- --data-dir <dir>] [-- --database-url <postgres://…>]

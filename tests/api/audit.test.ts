@@ -1,5 +1,5 @@
 /**
- * The tamper-evident history (issue 12 point 6, contract §8): pushes and decisions make an audit
+ * The tamper-evident history (issue 12 point 6, contract §6): pushes and decisions make an audit
  * chain that `npm run audit:verify` finds intact; a changed entry, deleted last entries and a
  * table rewritten with recomputed hashes each make it fail and name the first broken entry; a
  * head file merely behind the database (a crash between commit and append) does not.

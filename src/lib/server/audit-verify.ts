@@ -64,7 +64,7 @@ function entryProblem(
 }
 
 /**
- * Checks the audit chain of a database and its head file (contract §8): every entry in seq
+ * Checks the audit chain of a database and its head file (contract §6): every entry in seq
  * order against the one before it, its own hash and the revision it records; every revision has
  * an entry; every line of the head file names an entry of the database with the same hash. The
  * head file may be behind the database (a crash between a commit and its append) but never ahead

@@ -1,5 +1,5 @@
 /**
- * The audit log in the data layer (contract §8), on SQLite and, with TEST_PG_URL, PostgreSQL:
+ * The audit log in the data layer (contract §6), on SQLite and, with TEST_PG_URL, PostgreSQL:
  * an upgraded database gets a complete chain from the revisions it holds; a write that fails
  * leaves no entry and no head line; writers that run at once still make one chain.
  */

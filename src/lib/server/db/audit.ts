@@ -15,7 +15,7 @@ import type { Db } from './connection.js';
 import type { AuditLogTable, RevisionsTable } from './schema.js';
 
 /**
- * The tamper-evident history (contract §8): every stored revision (an accepted push or a
+ * The tamper-evident history (contract §6): every stored revision (an accepted push or a
  * decision) appends one entry to `audit_log` in the transaction that stores it. Each entry
  * carries the hash of the entry before it and its own hash over a canonical serialization of
  * its content, so changing, inserting or removing an entry in the middle breaks the chain. The
