@@ -134,6 +134,30 @@ export class AuditRepository {
 		return entry;
 	}
 
+	/**
+	 * Appends the chain's head to the head file at `path` when the file is missing (a database
+	 * just upgraded: its chain was seeded) or behind the database but agreeing with it (a crash
+	 * between a commit and its append). A file that disagrees is left as it is, for the check to
+	 * report.
+	 */
+	async anchorHead(path: string): Promise<void> {
+		const head = await this.head();
+		if (!head) return;
+		const file = readHeadFile(path);
+		if (!file.ok) return;
+		const last = file.anchors.reduce((a, b) => (b.seq > a.seq ? b : a), { seq: 0, hash: '' });
+		if (last.seq >= head.seq) return;
+		if (last.seq > 0) {
+			const anchored = await this.db
+				.selectFrom('audit_log')
+				.select('hash')
+				.where('seq', '=', last.seq)
+				.executeTakeFirst();
+			if (anchored?.hash !== last.hash) return;
+		}
+		appendHead(path, head);
+	}
+
 	/** Entries after `afterSeq` in seq order, each with the revision row it names (if any). */
 	async page(afterSeq: number, limit: number) {
 		const rows = await this.db

@@ -6,7 +6,7 @@ import { PhotoRepository } from './photos.js';
 import { RecordRepository } from './records.js';
 import { RegistryRepository, type RegistryCache } from './registry.js';
 import { UserRepository } from './users.js';
-import { AuditRepository, appendHead, headFilePath, readHeadFile } from './audit.js';
+import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
 /**
  * Key of the advisory lock every writing transaction on PostgreSQL takes first (`write`).
@@ -84,28 +84,9 @@ export class DataStore {
 		return store;
 	}
 
-	/**
-	 * Appends the chain's head to the head file when the file is missing (a database just
-	 * upgraded: its chain was seeded) or behind the database but agreeing with it (a crash
-	 * between a commit and its append). A file that disagrees is left as it is, for the check to
-	 * report.
-	 */
+	/** The audit chain's head into the head file, when the file lacks it (AuditRepository). */
 	async anchorHead(): Promise<void> {
-		const head = await this.audit.head();
-		if (!head) return;
-		const file = readHeadFile(this.#shared.auditHeadFile);
-		if (!file.ok) return;
-		const last = file.anchors.reduce((a, b) => (b.seq > a.seq ? b : a), { seq: 0, hash: '' });
-		if (last.seq >= head.seq) return;
-		if (last.seq > 0) {
-			const anchored = await this.db
-				.selectFrom('audit_log')
-				.select('hash')
-				.where('seq', '=', last.seq)
-				.executeTakeFirst();
-			if (anchored?.hash !== last.hash) return;
-		}
-		appendHead(this.#shared.auditHeadFile, head);
+		await this.audit.anchorHead(this.#shared.auditHeadFile);
 	}
 
 	/**
