@@ -6,6 +6,7 @@ import { DATABASE_FILE, isPostgresUrl, type DatabaseConfig } from './db/connecti
 import { copyDatabase, isEmpty } from './db/copy.js';
 import { DataStore } from './db/store.js';
 import { SHA256_PATTERN } from './photos/store.js';
+import { AUDIT_HEAD_FILE, headFilePath, readHeadFile } from './db/audit.js';
 
 export type Progress = (done: number, total: number) => void;
 
@@ -31,7 +32,22 @@ export function sha256File(path: string): Promise<string> {
 async function openExisting(dataDir: string): Promise<DataStore> {
 	if (!existsSync(join(dataDir, DATABASE_FILE)))
 		throw new Error(`${dataDir} 中没有数据库 ${DATABASE_FILE}`);
-	return DataStore.open({ dataDir });
+	return DataStore.open({ dataDir }, { anchorAudit: false });
+}
+
+/**
+ * The head file of a backup: the lines of the live head file up to the snapshot's last audit
+ * entry (lines after it name entries committed after the snapshot, which the copy lacks). Read
+ * after the snapshot, so every entry the snapshot holds that was anchored is.
+ */
+async function backupAuditHead(dataDir: string, target: string, snapshotSeq: number) {
+	const file = readHeadFile(headFilePath(dataDir));
+	if (!file.ok)
+		throw new Error(
+			`链头文件 ${AUDIT_HEAD_FILE} 第 ${file.line} 行无法识别：请先运行 npm run audit:verify`
+		);
+	const lines = file.anchors.filter((a) => a.seq <= snapshotSeq).map((a) => `${a.seq} ${a.hash}\n`);
+	if (lines.length > 0) await writeFile(headFilePath(target), lines.join(''));
 }
 
 /**
@@ -53,8 +69,8 @@ export async function backupDataDir(
 	}
 	mkdirSync(join(target, 'photos'), { recursive: true });
 	if (isPostgresUrl(config.url)) {
-		const source = await DataStore.open(config);
-		const copy = await DataStore.open({ dataDir: target });
+		const source = await DataStore.open(config, { anchorAudit: false });
+		const copy = await DataStore.open({ dataDir: target }, { anchorAudit: false });
 		try {
 			await copyDatabase(source, copy);
 		} finally {
@@ -71,7 +87,9 @@ export async function backupDataDir(
 	const copy = await openExisting(target);
 	const photos = await copy.photos.list();
 	const records = await copy.records.count();
+	const auditHead = await copy.audit.head();
 	await copy.close();
+	await backupAuditHead(dataDir, target, auditHead?.seq ?? 0);
 	let bytes = 0;
 	for (const [i, photo] of photos.entries()) {
 		const to = photoPath(target, photo.sha256);
@@ -90,7 +108,8 @@ export async function backupDataDir(
 				takenAt: new Date().toISOString(),
 				records,
 				photos: photos.length,
-				bytes
+				bytes,
+				auditEntries: auditHead?.seq ?? 0
 			},
 			null,
 			2
@@ -156,6 +175,12 @@ export async function restoreDataDir(
 			const staging = join(dataDir, `${DATABASE_FILE}.restoring`);
 			await copyFile(join(backup, DATABASE_FILE), staging);
 			await rename(staging, join(dataDir, DATABASE_FILE));
+		}
+		// the audit chain's head file of the backup, after the rows (never ahead of them); it
+		// replaces a head file the data directory held for a database it no longer has
+		if (existsSync(headFilePath(backup))) {
+			await copyFile(headFilePath(backup), `${headFilePath(dataDir)}.restoring`);
+			await rename(`${headFilePath(dataDir)}.restoring`, headFilePath(dataDir));
 		}
 		return { records, photos: photos.length };
 	} finally {

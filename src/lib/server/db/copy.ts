@@ -16,6 +16,7 @@ export const TABLES: readonly TableName[] = [
 	'photos',
 	'changes',
 	'meta',
+	'audit_log',
 	'record_qc',
 	'review_visits'
 ];

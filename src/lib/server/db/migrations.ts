@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { qcRow } from './review-queue.js';
+import { seedAuditLog } from './audit.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -201,6 +202,30 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 		'0004_sites_seq': {
 			async up(db: Kysely<unknown>) {
 				await db.schema.createIndex('sites_seq').on('sites').column('seq').execute();
+			}
+		},
+		// the tamper-evident history (audit.ts), seeded from the revisions already stored
+		'0005_audit': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('audit_log')
+					.addColumn('seq', 'integer', (c) => c.primaryKey())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('actor', 'text', (c) => c.notNull())
+					.addColumn('action', 'text', (c) => c.notNull())
+					.addColumn('record_id', 'text', (c) => c.notNull())
+					.addColumn('revision', 'integer', (c) => c.notNull())
+					.addColumn('body_sha256', 'text', (c) => c.notNull())
+					.addColumn('prev_hash', 'text', (c) => c.notNull())
+					.addColumn('hash', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('audit_log_revision')
+					.on('audit_log')
+					.columns(['record_id', 'revision'])
+					.unique()
+					.execute();
+				await seedAuditLog(db);
 			}
 		},
 		// the review queue (issue 12 point 1): QC counts per record, reviewers' visits, and the

@@ -5,6 +5,7 @@ import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
 import type { ChangeFeed } from './changes.js';
+import { revisionBodySha256, type AuditRepository } from './audit.js';
 import { changedFields } from '../../domain/records/identity.js';
 import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
 
@@ -46,7 +47,8 @@ export class RecordRepository {
 	constructor(
 		private readonly db: Db,
 		private readonly feed: ChangeFeed,
-		private readonly dialect: DialectName
+		private readonly dialect: DialectName,
+		private readonly audit: AuditRepository
 	) {}
 
 	async get(id: string): Promise<RecordRow | undefined> {
@@ -231,6 +233,14 @@ export class RecordRepository {
 				device_id: input.deviceId
 			})
 			.execute();
+		await this.audit.append({
+			at,
+			actor: input.by,
+			action: 'push',
+			recordId: record.id,
+			revision,
+			bodySha256: revisionBodySha256({ content, status: input.status, comments: '[]' })
+		});
 		await this.feed.append({
 			type: 'record',
 			countyCode: record.countyCode,
@@ -261,6 +271,7 @@ export class RecordRepository {
 	}): Promise<number> {
 		const { row, at } = input;
 		const revision = row.revision + 1;
+		const comments = JSON.stringify(input.comments);
 		await this.db
 			.updateTable('records')
 			.set({ status: input.status, revision, updated_at: at })
@@ -277,9 +288,17 @@ export class RecordRepository {
 				status: input.status,
 				content: null,
 				findings: '[]',
-				comments: JSON.stringify(input.comments)
+				comments
 			})
 			.execute();
+		await this.audit.append({
+			at,
+			actor: input.by,
+			action: input.action,
+			recordId: row.id,
+			revision,
+			bodySha256: revisionBodySha256({ content: null, status: input.status, comments })
+		});
 		await this.feed.append({
 			type: 'record',
 			countyCode: row.countyCode,

@@ -20,6 +20,7 @@ export interface Database {
 	photos: PhotosTable;
 	changes: ChangesTable;
 	meta: MetaTable;
+	audit_log: AuditLogTable;
 	record_qc: RecordQcTable;
 	review_visits: ReviewVisitsTable;
 }
@@ -142,6 +143,24 @@ export interface ChangesTable {
 	at: string;
 }
 
+/** One entry of the tamper-evident history (audit.ts): one per revision, in the order stored. */
+export interface AuditLogTable {
+	/** 1, 2, 3, … without gaps */
+	seq: number;
+	at: string;
+	/** the username that made the revision */
+	actor: string;
+	action: 'push' | 'approve' | 'return';
+	record_id: string;
+	revision: number;
+	/** SHA-256 (hex) of the pushed content or of the decision body, as stored */
+	body_sha256: string;
+	/** the previous entry's hash (64 zeros for the first) */
+	prev_hash: string;
+	/** SHA-256 (hex) of this entry's canonical serialization */
+	hash: string;
+}
+
 export interface MetaTable {
 	key: string;
 	value: string;
@@ -180,6 +199,7 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	photos: ['sha256'],
 	changes: ['seq'],
 	meta: ['key'],
+	audit_log: ['seq'],
 	record_qc: ['record_id'],
 	review_visits: ['user_id']
 };

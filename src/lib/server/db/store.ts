@@ -7,6 +7,7 @@ import { RecordRepository } from './records.js';
 import { RegistryRepository, type RegistryCache } from './registry.js';
 import { ReviewQueueRepository } from './review-queue.js';
 import { UserRepository } from './users.js';
+import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
 /**
  * Key of the advisory lock every writing transaction on PostgreSQL takes first (`write`).
@@ -22,7 +23,7 @@ import { UserRepository } from './users.js';
 const WRITE_LOCK = 7_295_101_002;
 
 /** What one process shares between the DataStores of its transactions. */
-type Shared = { dialect: DialectName; registryCache: RegistryCache };
+type Shared = { dialect: DialectName; registryCache: RegistryCache; auditHeadFile: string };
 
 /**
  * The server's data layer: the repositories over one database (SQLite or PostgreSQL), and its
@@ -35,6 +36,7 @@ export class DataStore {
 	readonly registry: RegistryRepository;
 	readonly photos: PhotoRepository;
 	readonly feed: ChangeFeed;
+	readonly audit: AuditRepository;
 	readonly reviewQueue: ReviewQueueRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
@@ -49,17 +51,62 @@ export class DataStore {
 		this.#shared = shared;
 		this.#inTransaction = inTransaction;
 		this.feed = new ChangeFeed(db);
+		this.audit = new AuditRepository(db);
 		this.users = new UserRepository(db);
-		this.records = new RecordRepository(db, this.feed, shared.dialect);
+		this.records = new RecordRepository(db, this.feed, shared.dialect, this.audit);
 		this.registry = new RegistryRepository(db, this.feed, shared.registryCache);
 		this.photos = new PhotoRepository(db);
 		this.reviewQueue = new ReviewQueueRepository(db);
 	}
 
-	/** Opens the database (PostgreSQL when `config.url` is set) and migrates it. */
-	static async open(config: DatabaseConfig): Promise<DataStore> {
+	/**
+	 * Opens the database (PostgreSQL when `config.url` is set) and migrates it. Then, unless
+	 * `anchorAudit` is false (the audit check, backups), writes the audit chain's head to the
+	 * head file when the file lacks it but agrees with the database (anchorHead).
+	 */
+	static async open(
+		config: DatabaseConfig,
+		options: { anchorAudit?: boolean } = {}
+	): Promise<DataStore> {
 		const { db, dialect, sqlite } = await connect(config);
-		return new DataStore(db, { dialect, registryCache: new Map() }, false, sqlite);
+		const auditHeadFile = headFilePath(config.dataDir);
+		const store = new DataStore(
+			db,
+			{ dialect, registryCache: new Map(), auditHeadFile },
+			false,
+			sqlite
+		);
+		if (options.anchorAudit !== false) {
+			try {
+				await store.anchorHead();
+			} catch (error) {
+				await store.close();
+				throw error;
+			}
+		}
+		return store;
+	}
+
+	/** The audit chain's head into the head file, when the file lacks it (AuditRepository). */
+	async anchorHead(): Promise<void> {
+		await this.audit.anchorHead(this.#shared.auditHeadFile);
+	}
+
+	/**
+	 * After a commit: the head the transaction appended to the audit chain goes to the head file.
+	 * The rows are committed whatever happens here; a failed append is reported and the next
+	 * commit's line (or the next open) anchors the chain again.
+	 */
+	#anchorCommitted(tx: DataStore | undefined): void {
+		const head = tx?.audit.appended;
+		if (!head) return;
+		try {
+			appendHead(this.#shared.auditHeadFile, head);
+		} catch (error) {
+			console.error(
+				`[audit] 审计链头写入失败 / could not append the audit head ${head.seq}: ${(error as Error).message}`
+			);
+		}
 	}
 
 	get dialect(): DialectName {
@@ -75,16 +122,21 @@ export class DataStore {
 	 */
 	async write<T>(work: (tx: DataStore) => Promise<T>): Promise<T> {
 		if (this.#inTransaction) return work(this);
+		let tx: DataStore | undefined;
 		if (this.dialect === 'postgres') {
-			return this.db.transaction().execute(async (trx) => {
+			const result = await this.db.transaction().execute(async (trx) => {
 				await sql`SELECT pg_advisory_xact_lock(${WRITE_LOCK})`.execute(trx);
-				return work(new DataStore(trx, this.#shared, true));
+				tx = new DataStore(trx, this.#shared, true);
+				return work(tx);
 			});
+			this.#anchorCommitted(tx);
+			return result;
 		}
-		return this.db.connection().execute(async (conn) => {
+		const result = await this.db.connection().execute(async (conn) => {
 			await sql`BEGIN IMMEDIATE`.execute(conn);
 			try {
-				const result = await work(new DataStore(conn, this.#shared, true));
+				tx = new DataStore(conn, this.#shared, true);
+				const result = await work(tx);
 				await sql`COMMIT`.execute(conn);
 				return result;
 			} catch (error) {
@@ -92,6 +144,8 @@ export class DataStore {
 				throw error;
 			}
 		});
+		this.#anchorCommitted(tx);
+		return result;
 	}
 
 	/**
