@@ -6,35 +6,17 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
 import { migrations, type DialectName } from '$lib/server/db/migrations.js';
 import type { Database } from '$lib/server/db/schema.js';
 import { AUDIT_HEAD_FILE } from '$lib/server/db/audit.js';
-import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision.js';
 import { verifyAudit } from '$lib/server/audit-verify.js';
+import { BACKENDS, freshWhere, type Where } from './databases.js';
 
-const PG = process.env.TEST_PG_URL || undefined;
-const dirs: string[] = [];
-const databases: string[] = [];
-afterAll(async () => {
-	for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-	for (const url of databases) await dropPostgresDatabase(PG!, url);
-});
-
-type Where = { dataDir: string; url?: string };
-
-async function where(postgres: boolean): Promise<Where> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'survey-audit-unit-'));
-	dirs.push(dataDir);
-	if (!postgres) return { dataDir };
-	const url = await createPostgresDatabase(PG!);
-	databases.push(url);
-	return { dataDir, url };
-}
+const where = (postgres: boolean) => freshWhere(postgres, 'survey-audit-unit-');
 
 /** The database of `at` as a server before the audit log made it: migrated up to 0004. */
 async function beforeAudit(at: Where): Promise<Kysely<Database>> {
@@ -119,10 +101,7 @@ const approve = (store: DataStore, id: string) =>
 		});
 	});
 
-const backends = [
-	{ name: 'SQLite', postgres: false },
-	...(PG ? [{ name: 'PostgreSQL', postgres: true }] : [])
-];
+const backends = BACKENDS;
 
 describe.each(backends)('audit log on $name', ({ postgres }) => {
 	it('seeds a complete chain when a database with revisions is upgraded', async () => {

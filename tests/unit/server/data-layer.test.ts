@@ -3,37 +3,18 @@
  * (an admin URL of a cluster, as scripts/test-all.sh sets it) is given.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
 import { copyDatabase, tableRows } from '$lib/server/db/copy.js';
-import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision.js';
-
-const PG = process.env.TEST_PG_URL || undefined;
-const dirs: string[] = [];
-const databases: string[] = [];
-afterAll(async () => {
-	for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-	for (const url of databases) await dropPostgresDatabase(PG!, url);
-});
+import { BACKENDS, freshWhere } from './databases.js';
 
 type Backend = { name: string; config: () => Promise<{ dataDir: string; url?: string }> };
 
-async function config(postgres: boolean): Promise<{ dataDir: string; url?: string }> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'survey-data-layer-'));
-	dirs.push(dataDir);
-	if (!postgres) return { dataDir };
-	const url = await createPostgresDatabase(PG!);
-	databases.push(url);
-	return { dataDir, url };
-}
-
-const backends: Backend[] = [
-	{ name: 'SQLite', config: () => config(false) },
-	...(PG ? [{ name: 'PostgreSQL', config: () => config(true) }] : [])
-];
+const backends: Backend[] = BACKENDS.map(({ name, postgres }) => ({
+	name,
+	config: () => freshWhere(postgres, 'survey-data-layer-')
+}));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

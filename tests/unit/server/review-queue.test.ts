@@ -2,36 +2,15 @@
  * The review queue's repository on each database (SQLite always, PostgreSQL with TEST_PG_URL):
  * what "new since the last visit" means, and a page and its counts out of 100,000 records.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
-import { createPostgresDatabase, dropPostgresDatabase } from '$lib/server/db/provision.js';
 import { VISIT_GAP_MS } from '$lib/server/db/review-queue.js';
 import { COUNTY_CODES, RECORD_STATUSES } from '$lib/domain/codelists/index.js';
+import { BACKENDS, freshWhere } from './databases.js';
 
-const PG = process.env.TEST_PG_URL || undefined;
-const dirs: string[] = [];
-const databases: string[] = [];
-afterAll(async () => {
-	for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-	for (const url of databases) await dropPostgresDatabase(PG!, url);
-});
-
-async function open(postgres: boolean): Promise<DataStore> {
-	const dataDir = mkdtempSync(join(tmpdir(), 'survey-queue-'));
-	dirs.push(dataDir);
-	if (!postgres) return DataStore.open({ dataDir });
-	const url = await createPostgresDatabase(PG!);
-	databases.push(url);
-	return DataStore.open({ dataDir, url });
-}
-
-const backends = [
-	{ name: 'SQLite', postgres: false },
-	...(PG ? [{ name: 'PostgreSQL', postgres: true }] : [])
-];
+const open = async (postgres: boolean) =>
+	DataStore.open(await freshWhere(postgres, 'survey-queue-'));
+const backends = BACKENDS;
 
 const at = (ms: number) => new Date(Date.UTC(2025, 5, 2, 1) + ms).toISOString();
 const MINUTE = 60_000;
