@@ -7,8 +7,11 @@ import { ReviewQueuePage } from '../pages/review/review-queue-page.js';
 import { recheckRecord } from '../../fixtures/records.js';
 import { chinaDate } from '../../../src/lib/domain/records/drafts.js';
 
-/** The reviewer's county, and another whose records it must never see. */
-const COUNTY = '150623';
+/**
+ * The reviewer's county (its reviewer opens no review page in another spec, so its first visit is
+ * this test's), and another whose records it must never see.
+ */
+const COUNTY = '150603';
 const OTHER = '150625';
 const SHOTS = 'test-results/review-queue';
 
@@ -80,28 +83,30 @@ test('a county reviewer works through its own queue: filters in the URL, j/k and
 	// its county's records, never another county's
 	for (const record of mine) await expect(queue.row(record.id)).toBeVisible();
 	for (const record of theirs) await expect(queue.row(record.id)).toHaveCount(0);
-	await expect(queue.rows.filter({ hasNotText: '鄂托克前旗' })).toHaveCount(0);
-	await expect(queue.statusCount('returned')).toHaveText('1');
+	await expect(queue.rows.filter({ hasNotText: '康巴什区' })).toHaveCount(0);
+	await expect(queue.statusCount('returned')).toHaveText(/^[1-9]\d*$/);
 
 	// filtering by status through the UI puts it in the URL, and the other filters keep it
 	await queue.showStatus('submitted');
 	await expect(page).toHaveURL(/\/review\?status=submitted$/);
 	await expect(queue.row(returned.id)).toHaveCount(0);
-	await expect(queue.rows).toHaveCount(3);
+	// (other specs send records of this county too: the checks name this test's records)
+	for (const record of mine.slice(0, 3)) await expect(queue.row(record.id)).toBeVisible();
 	await queue.filterBy('severity', 'clean');
 	await expect(page).toHaveURL(/\/review\?status=submitted&severity=clean$/);
-	await expect(queue.empty).toBeVisible();
+	for (const record of mine) await expect(queue.row(record.id)).toHaveCount(0);
 	await queue.filterBy('severity', '');
 	await expect(page).toHaveURL(/\/review\?status=submitted$/);
 	await queue.showStatus('returned');
 	await expect(page).toHaveURL(/\/review\?status=returned$/);
-	await expect(queue.rows).toHaveCount(1);
 	await expect(queue.row(returned.id)).toBeVisible();
+	for (const record of mine.slice(0, 3)) await expect(queue.row(record.id)).toHaveCount(0);
 
 	// the URL reproduces the view on a reload
 	await page.reload();
-	await expect(queue.rows).toHaveCount(1);
+	await expect(page).toHaveURL(/\/review\?status=returned$/);
 	await expect(queue.row(returned.id)).toBeVisible();
+	for (const record of mine.slice(0, 3)) await expect(queue.row(record.id)).toHaveCount(0);
 
 	// what arrives during the visit is marked new, and stays marked on a reload
 	await queue.showStatus('all');
@@ -114,7 +119,8 @@ test('a county reviewer works through its own queue: filters in the URL, j/k and
 	await expect(queue.newMark(mine[0]!.id)).toHaveCount(0);
 	await shoot(page, 'queue');
 	await queue.showStatus('submitted');
-	await expect(queue.rows).toHaveCount(4);
+	for (const record of [...mine.slice(0, 3), late!])
+		await expect(queue.row(record.id)).toBeVisible();
 
 	// keyboard: j/k move the selection, ? lists the shortcuts, Enter opens the record
 	await expect(queue.selectedRow).toHaveAttribute('data-index', '0');
