@@ -101,6 +101,18 @@ afterAll(async () => {
 	rmSync(scratch, { recursive: true, force: true });
 });
 
+/** Writes `user` as the author of revision 3 of `recordId`, straight into the database. */
+async function setRevisionAuthor(recordId: string, user: string): Promise<void> {
+	await withStore((store) =>
+		store.db
+			.updateTable('revisions')
+			.set({ by_user: user })
+			.where('record_id', '=', recordId)
+			.where('revision', '=', 3)
+			.execute()
+	);
+}
+
 describe('audit chain', () => {
 	it('logs every push and decision, in order, and verifies intact (exit 0)', async () => {
 		expect(entries.map((e) => [e.seq, e.action, e.actor])).toEqual([
@@ -214,25 +226,11 @@ describe('audit chain', () => {
 			previous = entryHash(unhashed);
 			return { ...row, actor: unhashed.actor, prev_hash: unhashed.prevHash, hash: previous };
 		});
-		await withStore((store) =>
-			store.db
-				.updateTable('revisions')
-				.set({ by_user: 'reviewer-150626' })
-				.where('record_id', '=', entries[5]!.record_id)
-				.where('revision', '=', 3)
-				.execute()
-		);
+		await setRevisionAuthor(entries[5]!.record_id, 'reviewer-150626');
 		await restoreRows(forged);
 		const run = await verify();
 		await restoreRows(entries);
-		await withStore((store) =>
-			store.db
-				.updateTable('revisions')
-				.set({ by_user: 'city' })
-				.where('record_id', '=', entries[5]!.record_id)
-				.where('revision', '=', 3)
-				.execute()
-		);
+		await setRevisionAuthor(entries[5]!.record_id, 'city');
 		expect(run.code, run.out).toBe(1);
 		expect(run.out).toContain(`entry seq 6 · 记录 / record ${entries[5]!.record_id}`);
 		expect(run.out).toContain('the table was rewritten at or before it');
