@@ -71,9 +71,36 @@ export const QcNoteSchema = z.strictObject({
 });
 export type QcNote = z.infer<typeof QcNoteSchema>;
 
+/** How a surveyor answers a reviewer's comment (schemaVersion 2): fixed, or an explanation. */
+export const ANSWER_REPLIES = ['已修改', '说明'] as const;
+export type AnswerReply = (typeof ANSWER_REPLIES)[number];
+
+/**
+ * The surveyor's answer to one comment of the decision that returned the record (schemaVersion
+ * 2, added with issue 12). `commentId` is the comment's `id` as the server gave it; `说明` needs a
+ * text, `已修改` may carry one.
+ */
+export const ReviewAnswerSchema = z
+	.strictObject({
+		commentId: z.string().regex(/^\d{1,9}\.\d{1,4}$/, '意见编号格式应为 “修订版本.序号”，如 3.1'),
+		reply: z.enum(ANSWER_REPLIES, { error: '答复只能是 已修改 或 说明' }),
+		text: emptyable(longText)
+	})
+	.refine((a) => a.reply !== '说明' || !isEmpty(a.text), {
+		message: '选择“说明”时请写明说明的内容',
+		path: ['text']
+	});
+export type ReviewAnswer = z.infer<typeof ReviewAnswerSchema>;
+
+/** Record wire versions the server accepts: 1, and 2 (adds `answers`). */
+export const SCHEMA_VERSIONS = [1, 2] as const;
+export const CURRENT_SCHEMA_VERSION = 2;
+
 const surveyRecordShape = {
 	id: z.uuidv4({ error: 'id 必须是设备生成的 UUID v4' }),
-	schemaVersion: z.literal(1),
+	schemaVersion: z.union([z.literal(1), z.literal(2)], {
+		error: 'schemaVersion 只能是 1 或 2'
+	}),
 	codeListVersion: emptyable(shortText),
 	kind: z.enum(SURVEY_KINDS),
 	siteCode: emptyable(siteCode),
@@ -106,7 +133,9 @@ const surveyRecordShape = {
 	qcNotes: emptyableList(QcNoteSchema, 200),
 	surveyors: emptyableList(shortText, 50),
 	surveyedOn: emptyable(isoDate),
-	updatedAt: isoDateTime
+	updatedAt: isoDateTime,
+	/** schemaVersion 2: the surveyor's answers to the comments of the return being fixed. */
+	answers: emptyableList(ReviewAnswerSchema, 200)
 };
 
 /**
@@ -115,6 +144,24 @@ const surveyRecordShape = {
  * never a schema error (QC REQ-001 reports it).
  */
 export const SurveyRecordSchema = z.strictObject(surveyRecordShape).superRefine((record, ctx) => {
+	if (record.schemaVersion < 2 && !isEmpty(record.answers)) {
+		ctx.addIssue({
+			code: 'custom',
+			path: ['answers'],
+			message: '答复意见（answers）需要 schemaVersion 2'
+		});
+	}
+	const answered = new Set<string>();
+	for (const [i, answer] of (record.answers ?? []).entries()) {
+		if (answered.has(answer.commentId)) {
+			ctx.addIssue({
+				code: 'custom',
+				path: ['answers', i, 'commentId'],
+				message: `意见 ${answer.commentId} 答复了两次`
+			});
+		}
+		answered.add(answer.commentId);
+	}
 	if (record.kind === '复查') {
 		if (isEmpty(record.siteCode)) {
 			ctx.addIssue({

@@ -156,17 +156,31 @@ export type PushResponse = z.infer<typeof PushResponseSchema>;
 
 // ---- review ----------------------------------------------------------------------------------
 
-/** A reviewer's comment on a record; `path` is a record field path, absent for the whole. */
+/** How much a reviewer's comment weighs: a change the record needs, or a suggestion. */
+export const COMMENT_SEVERITIES = ['必须修改', '建议'] as const;
+export type CommentSeverity = (typeof COMMENT_SEVERITIES)[number];
+
+/**
+ * A reviewer's comment on a record; `path` is a record field path (`description`,
+ * `photos.2.direction`), absent for the record as a whole. Added with issue 12: `id` (the
+ * decision's revision and the comment's place in it, `"3.1"`; a surveyor's answer names it) and
+ * `severity` (absent on older comments: read as 必须修改).
+ */
 export const ReviewCommentSchema = z.object({
+	id: z.string().max(20).optional(),
 	path: z.string().max(200).optional(),
 	message: z.string().max(20_000),
+	severity: z.enum(COMMENT_SEVERITIES).optional(),
 	by: z.string().max(200),
 	at: isoDateTime
 });
 export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
 
-/** What a revision of a record was made by (`history[].action`); a newer server may add more. */
-export const HISTORY_ACTIONS = ['push', 'approve', 'return'] as const;
+/**
+ * What a revision of a record was made by (`history[].action`); a newer server may add more.
+ * `correct` (issue 12): a reviewer's correction of the content, with a reason.
+ */
+export const HISTORY_ACTIONS = ['push', 'approve', 'return', 'correct'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 /** One entry of a record's history. */
@@ -175,24 +189,32 @@ export const HistoryEntrySchema = z.looseObject({
 	at: z.string(),
 	by: z.string(),
 	action: z.string(),
-	/** The top-level fields that revision changed (pushes only). */
-	changed: z.array(z.string()).optional()
+	/** The top-level fields that revision changed (pushes and corrections). */
+	changed: z.array(z.string()).optional(),
+	/** The status the record had after this revision (issue 12). */
+	status: z.enum(RECORD_STATUSES).optional(),
+	/** A decision's comments (issue 12). */
+	comments: z.array(ReviewCommentSchema).optional(),
+	/** A correction's reason (issue 12). */
+	reason: z.string().optional()
 });
 export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+/** A comment as a reviewer writes it: the server adds `id`, `by` and `at`. */
+export const NewCommentSchema = z.strictObject({
+	path: z.string().trim().max(200).optional(),
+	message: z.string().trim().min(1, '意见不能为空').max(20_000),
+	severity: z
+		.enum(COMMENT_SEVERITIES, { error: '意见级别只能是 必须修改 或 建议' })
+		.default('必须修改')
+});
+export type NewComment = z.infer<typeof NewCommentSchema>;
 
 /** `POST /api/records/{id}/decision`. */
 export const DecisionBodySchema = z.strictObject({
 	decision: z.enum(['approve', 'return'], { error: 'decision 只能是 approve 或 return' }),
 	revision,
-	comments: z
-		.array(
-			z.strictObject({
-				path: z.string().trim().max(200).optional(),
-				message: z.string().trim().min(1, '意见不能为空').max(20_000)
-			})
-		)
-		.max(200)
-		.default([])
+	comments: z.array(NewCommentSchema).max(200).default([])
 });
 export type DecisionBody = z.infer<typeof DecisionBodySchema>;
 
@@ -201,6 +223,119 @@ export const DecisionResponseSchema = z.looseObject({
 	revision
 });
 export type DecisionResponse = z.infer<typeof DecisionResponseSchema>;
+
+/**
+ * The record fields a reviewer may correct (issue 12): what the record says about the site, not
+ * its identity (`id`, `kind`, `siteCode`, `countyCode`), its location and photos (evidence taken
+ * in the field) or the surveyor's own notes and answers.
+ */
+export const CORRECTABLE_FIELDS = [
+	'name',
+	'township',
+	'village',
+	'address',
+	'changeType',
+	'lostReason',
+	'category',
+	'subcategory',
+	'era',
+	'eraGroup',
+	'protectionLevel',
+	'ownership',
+	'usage',
+	'usageNote',
+	'industry',
+	'specialLists',
+	'condition',
+	'openStatus',
+	'threats',
+	'areaM2',
+	'description'
+] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+/**
+ * `POST /api/records/{id}/correction` (issue 12): a reviewer's correction, stored as a new revision
+ * attributed to the reviewer (`history[].action` `correct`) and sent to the author's device. The
+ * corrected record must still pass the record schema. `null` clears a field.
+ */
+export const CorrectionBodySchema = z.strictObject({
+	revision,
+	changes: z
+		.partialRecord(z.enum(CORRECTABLE_FIELDS, { error: '该字段不能由审核员更正' }), z.unknown())
+		.refine((c) => Object.keys(c).length > 0, '请至少更正一个字段'),
+	reason: z.string().trim().min(1, '更正时必须写明理由').max(2000)
+});
+export type CorrectionBody = z.infer<typeof CorrectionBodySchema>;
+
+export const CorrectionResponseSchema = z.looseObject({
+	status: z.enum(RECORD_STATUSES),
+	revision,
+	changed: z.array(z.string())
+});
+export type CorrectionResponse = z.infer<typeof CorrectionResponseSchema>;
+
+/** Most records one bulk approval may name. */
+export const BULK_MAX_RECORDS = 200;
+
+/**
+ * `POST /api/review/bulk-approve` (issue 12): approve many records at once, each at the revision
+ * the reviewer saw. Each is decided on its own (as `decision` `approve` with no comment), so a
+ * record with QC errors, a stale revision or another status is refused alone.
+ */
+export const BulkApproveBodySchema = z.strictObject({
+	records: z
+		.array(z.strictObject({ id: z.string().min(1).max(100), revision }))
+		.min(1, '请至少选择一条记录')
+		.max(BULK_MAX_RECORDS, `一次最多批量通过 ${BULK_MAX_RECORDS} 条记录`)
+});
+export type BulkApproveBody = z.infer<typeof BulkApproveBodySchema>;
+
+export const BulkApproveResponseSchema = z.looseObject({
+	results: z.array(
+		z.looseObject({
+			id: z.string(),
+			/** `approved`, or the HTTP status a single decision would have answered (404, 409, 422). */
+			outcome: z.union([z.literal('approved'), z.number().int()]),
+			status: z.enum(RECORD_STATUSES).optional(),
+			revision: revision.optional(),
+			error: z.string().optional()
+		})
+	)
+});
+export type BulkApproveResponse = z.infer<typeof BulkApproveResponseSchema>;
+
+// ---- spot checks (抽查) ------------------------------------------------------------------------
+
+/** A city reviewer's conclusion on one sampled record. */
+export const SAMPLE_CONCLUSIONS = ['合格', '不合格'] as const;
+export type SampleConclusion = (typeof SAMPLE_CONCLUSIONS)[number];
+
+/**
+ * `POST /api/review/samples` (issue 12, city reviewers): draw a reproducible random sample of
+ * `percent` of each county's records in the given statuses (default: `county_approved` and
+ * `accepted`). The same seed over the same records draws the same sample; without one, the
+ * server makes one and records it with the draw.
+ */
+export const SampleDrawBodySchema = z.strictObject({
+	percent: z.number().min(0.1, '抽查比例至少 0.1%').max(100, '抽查比例不能超过 100%'),
+	counties: z
+		.array(z.enum(COUNTY_CODES, { error: '旗区代码不存在' }))
+		.min(1)
+		.max(9)
+		.optional(),
+	statuses: z.array(z.enum(RECORD_STATUSES)).min(1).max(5).optional(),
+	seed: textWithoutNul(z.string().trim().min(1).max(100)).optional(),
+	note: textWithoutNul(z.string().trim().max(2000)).optional()
+});
+export type SampleDrawBody = z.infer<typeof SampleDrawBodySchema>;
+
+/** `POST /api/review/samples/{id}/items/{recordId}`: the conclusion on one sampled record. */
+export const SampleConclusionBodySchema = z.strictObject({
+	conclusion: z.enum(SAMPLE_CONCLUSIONS, { error: '结论只能是 合格 或 不合格' }),
+	note: textWithoutNul(z.string().trim().max(2000)).optional()
+});
+export type SampleConclusionBody = z.infer<typeof SampleConclusionBodySchema>;
 
 /** `GET /api/records/{id}`: one record with its status, revision, findings and history. */
 export const RecordResponseSchema = z.looseObject({
@@ -317,7 +452,13 @@ export const RecordChangeSchema = z.looseObject({
 	status: z.enum(RECORD_STATUSES),
 	revision,
 	comments: z.array(ReviewCommentSchema).nullish(),
-	at: z.string()
+	at: z.string(),
+	/**
+	 * Issue 12: the record's content at `revision` when a reviewer's correction changed it (the
+	 * device replaces its sent copy), with the correction's author and reason.
+	 */
+	record: z.record(z.string(), z.unknown()).optional(),
+	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional()
 });
 export type RecordChange = z.infer<typeof RecordChangeSchema>;
 
