@@ -19,13 +19,15 @@
  * - 4 county_approved (push, the county reviewer approves);
  * - 4 accepted (push, the county reviewer approves, the city reviewer accepts).
  *
- * Every row a push or a decision stores is written: `records`, `record_photos`, `revisions` (the
+ * Every row a push or a decision stores is written (bulk-load settings on the seeding connection
+ * only: SQLite's page cache and synchronous, PostgreSQL's synchronous_commit): `records`, `record_photos`, `revisions` (the
  * findings with each push), `record_qc`, `changes` (one per revision, as pull reads them) and
  * `audit_log` (one entry per revision, chained after the database's head, so `npm run
  * audit:verify` holds; the server writes the head file when it opens the database). The owner is
  * the county's surveyor account, the deciders its reviewer and `city` (the demo accounts: the
  * database must be seeded with them first).
  */
+import { sql } from 'kysely';
 import { createHash } from 'node:crypto';
 import {
 	COUNTY_CODES,
@@ -43,6 +45,7 @@ import {
 	type ChainHead
 } from '../src/lib/server/db/audit.js';
 import { qcRow } from '../src/lib/server/db/review-queue.js';
+import type { TableName } from '../src/lib/server/db/schema.js';
 import type { DataStore } from '../src/lib/server/db/store.js';
 import { contentKey } from '../src/lib/server/sync/push.js';
 import { RecordFactory, rng, SURVEYORS } from './records.js';
@@ -50,8 +53,8 @@ import { RecordFactory, rng, SURVEYORS } from './records.js';
 const TEMPLATES_PER_COUNTY = 60;
 /** Records per transaction. */
 const CHUNK = 2000;
-/** Rows per INSERT: far below PostgreSQL's 65,535 parameters at 15 columns. */
-const ROWS = 500;
+/** Parameters per INSERT: below PostgreSQL's 65,535 (and SQLite's 32,766). */
+const PARAMETERS = 30_000;
 const FIRST_ARRIVAL = Date.UTC(2025, 5, 15, 0, 0);
 const SPAN_MS = 120 * 86_400_000;
 
@@ -164,6 +167,11 @@ export async function seedReviewRecords(
 	const step = SPAN_MS / Math.max(1, total);
 	const seeded: SeededRecord[] = [];
 	let head: ChainHead | undefined = await store.audit.head();
+	// a bulk load on a connection of its own: a page cache that holds the indexes being filled,
+	// and no fsync per commit (the database is new and thrown away if this fails; the server
+	// opens it afterwards with its own settings)
+	store.sqlite?.pragma('cache_size = -524288');
+	store.sqlite?.pragma('synchronous = OFF');
 
 	for (let start = 0; start < total; start += CHUNK) {
 		const end = Math.min(total, start + CHUNK);
@@ -302,12 +310,15 @@ export async function seedReviewRecords(
 			seeded.push({ id, countyCode: county, status });
 		}
 		await store.write(async (tx) => {
-			const insert = async (table: Parameters<typeof tx.db.insertInto>[0], rows: object[]) => {
-				for (let i = 0; i < rows.length; i += ROWS)
+			if (tx.dialect === 'postgres') await sql`SET LOCAL synchronous_commit = off`.execute(tx.db);
+			const insert = async (table: TableName, rows: object[]) => {
+				if (rows.length === 0) return;
+				const per = Math.floor(PARAMETERS / Object.keys(rows[0]!).length);
+				for (let i = 0; i < rows.length; i += per)
 					// the rows are the tables' columns, built above
 					await tx.db
 						.insertInto(table)
-						.values(rows.slice(i, i + ROWS) as never)
+						.values(rows.slice(i, i + per) as never)
 						.execute();
 			};
 			await insert('records', records);

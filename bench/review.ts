@@ -148,63 +148,68 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 	const procs: Awaited<ReturnType<typeof startProductionServer>>['proc'][] = [];
 	const sides: Side[] = [];
 	try {
-		for (const backend of ['sqlite', 'postgres'] as const) {
-			if (backend === 'postgres' && !postgres) continue;
-			try {
-				for (const records of [RECORDS, BASELINE_RECORDS]) {
-					const dataDir = join(tmp, `review-${backend}-${records}`);
-					const url =
-						backend === 'postgres'
-							? await createPostgresDatabase(postgres!.url, 'bench_review')
-							: undefined;
-					const t0 = performance.now();
-					const seeding = await SurveyServer.open({
-						dataDir,
-						databaseUrl: url,
-						counties,
-						seedDemo: true,
-						demoPassword: PASSWORD,
-						demoRegistry: () => registry
-					});
-					let seeded: SeededRecord[];
-					try {
-						await seeding.start();
-						seeded = await seedReviewRecords(seeding.store, { total: records, registry, counties });
-						if (backend === 'postgres') await sql`ANALYZE`.execute(seeding.store.db);
-					} finally {
-						await seeding.close();
-					}
-					log(
-						`${LABEL[backend]}: ${records} records written in ${Math.round(performance.now() - t0)} ms`
-					);
-					const { origin, proc } = await startProductionServer({
-						buildDir,
-						dataDir,
-						demoPassword: PASSWORD,
-						ready: '/api/public/info',
-						env: url ? { DATABASE_URL: url } : {}
-					});
-					procs.push(proc);
-					sides.push({
-						backend,
-						records,
-						origin,
-						county: await login(origin, `reviewer-${COUNTY}`, PASSWORD),
-						city: await login(origin, 'city', PASSWORD),
-						countyRecords: seeded.filter((r) => r.countyCode === COUNTY).length,
-						ids: sample(seeded, RUNS, records),
-						queue: QUEUE_VIEWS.map(() => []),
-						page: [],
-						api: []
-					});
+		// the two databases are filled at once: PostgreSQL works in its own processes meanwhile
+		const setUp = async (backend: Backend) => {
+			for (const records of [RECORDS, BASELINE_RECORDS]) {
+				const dataDir = join(tmp, `review-${backend}-${records}`);
+				const url =
+					backend === 'postgres'
+						? await createPostgresDatabase(postgres!.url, 'bench_review')
+						: undefined;
+				const t0 = performance.now();
+				const seeding = await SurveyServer.open({
+					dataDir,
+					databaseUrl: url,
+					counties,
+					seedDemo: true,
+					demoPassword: PASSWORD,
+					demoRegistry: () => registry
+				});
+				let seeded: SeededRecord[];
+				try {
+					await seeding.start();
+					seeded = await seedReviewRecords(seeding.store, { total: records, registry, counties });
+					if (backend === 'postgres') await sql`ANALYZE`.execute(seeding.store.db);
+				} finally {
+					await seeding.close();
 				}
-			} catch (error) {
-				if (backend === 'sqlite') throw error;
-				noPostgres = `the servers on PostgreSQL did not start: ${errorText(error)}`;
-				console.error(`review figures: ${noPostgres}`);
-				sides.splice(0, sides.length, ...sides.filter((s) => s.backend !== 'postgres'));
+				log(
+					`${LABEL[backend]}: ${records} records written in ${Math.round(performance.now() - t0)} ms`
+				);
+				const { origin, proc } = await startProductionServer({
+					buildDir,
+					dataDir,
+					demoPassword: PASSWORD,
+					ready: '/api/public/info',
+					env: url ? { DATABASE_URL: url } : {}
+				});
+				procs.push(proc);
+				sides.push({
+					backend,
+					records,
+					origin,
+					county: await login(origin, `reviewer-${COUNTY}`, PASSWORD),
+					city: await login(origin, 'city', PASSWORD),
+					countyRecords: seeded.filter((r) => r.countyCode === COUNTY).length,
+					ids: sample(seeded, RUNS, records),
+					queue: QUEUE_VIEWS.map(() => []),
+					page: [],
+					api: []
+				});
 			}
+		};
+		const [sqliteSetUp, postgresSetUp] = await Promise.allSettled([
+			setUp('sqlite'),
+			postgres ? setUp('postgres') : Promise.resolve()
+		]);
+		if (sqliteSetUp.status === 'rejected') throw sqliteSetUp.reason;
+		if (postgresSetUp.status === 'rejected') {
+			noPostgres = `the servers on PostgreSQL did not start: ${errorText(postgresSetUp.reason)}`;
+			console.error(`review figures: ${noPostgres}`);
+			sides.splice(0, sides.length, ...sides.filter((s) => s.backend !== 'postgres'));
 		}
+		// in a fixed order: the big database first, SQLite first
+		sides.sort((a, b) => a.backend.localeCompare(b.backend) * -1 || b.records - a.records);
 
 		// ---- measure: every request to every server in turn, so drift hits them alike ----------
 		const failed = new Map<Backend, string>();
