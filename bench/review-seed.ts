@@ -314,12 +314,15 @@ export async function seedReviewRecords(
 			const insert = async (table: TableName, rows: object[]) => {
 				if (rows.length === 0) return;
 				const per = Math.floor(PARAMETERS / Object.keys(rows[0]!).length);
-				for (let i = 0; i < rows.length; i += per)
+				for (let i = 0; i < rows.length; i += per) {
 					// the rows are the tables' columns, built above
 					await tx.db
 						.insertInto(table)
 						.values(rows.slice(i, i + per) as never)
 						.execute();
+					// better-sqlite3 works on this thread: let another seeding (PostgreSQL's) go on
+					await new Promise((resolve) => setImmediate(resolve));
+				}
 			};
 			await insert('records', records);
 			await insert('record_photos', photos);
