@@ -54,7 +54,32 @@ export const percentile = (xs: number[], p: number) => {
 };
 export const p95 = (xs: number[]) => percentile(xs, 95);
 
-export function freePort(): Promise<number> {
+/** BENCH_PORTS=`first-last`: the bench's own servers take free ports of that range only. */
+const PORT_RANGE = /^(\d+)-(\d+)$/.exec(process.env.BENCH_PORTS ?? '');
+let nextInRange = PORT_RANGE ? Number(PORT_RANGE[1]) : 0;
+
+/** Whether `port` can be listened on now. */
+const listenable = (port: number) =>
+	new Promise<boolean>((resolve) => {
+		const srv = createServer();
+		srv.once('error', () => resolve(false));
+		srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+	});
+
+/**
+ * A free port: one the system picks, or with BENCH_PORTS the next free one of that range (in
+ * turn, so two servers started one after the other do not get the same).
+ */
+export async function freePort(): Promise<number> {
+	if (PORT_RANGE) {
+		const [first, last] = [Number(PORT_RANGE[1]), Number(PORT_RANGE[2])];
+		for (let tries = 0; tries <= last - first; tries++) {
+			const port = nextInRange;
+			nextInRange = port >= last ? first : port + 1;
+			if (await listenable(port)) return port;
+		}
+		throw new Error(`no free port in BENCH_PORTS ${first}-${last}`);
+	}
 	return new Promise((resolve, reject) => {
 		const srv = createServer();
 		srv.listen(0, '127.0.0.1', () => {

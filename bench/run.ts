@@ -13,9 +13,12 @@
  * - `trust` (bench/trust.ts): the server against hostile clients: pushes during a login flood
  *   against idle pushes, and its peak memory refusing hostile backup files against importing a
  *   legitimate one.
+ * - `review` (bench/review.ts): with 100,000 records in the database, on SQLite and on PostgreSQL,
+ *   the review queue's p95 and the record page's server time p95, against the same requests to
+ *   the same build holding 1,000 records.
  *
- * `npm run bench -- --only server` (every server part: server, db and trust; or `--only db`,
- * `--only trust`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * `npm run bench -- --only server` (every server part: server, db, trust and review; or
+ * `--only db`, `--only trust`, `--only review`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
  * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
@@ -30,20 +33,22 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
 import { waitForServiceWorker } from '../tests/e2e/service-worker.js';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common.js';
 import { dbFigures } from './db.js';
+import { reviewFigures } from './review.js';
 import { serverFigures } from './server.js';
 import { trustFigures } from './trust.js';
 
-const PARTS = ['app', 'server', 'db', 'trust'] as const;
+const PARTS = ['app', 'server', 'db', 'trust', 'review'] as const;
 type Part = (typeof PARTS)[number];
 /**
  * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
- * alone, `trust` the hostile-client ones alone.
+ * alone, `trust` the hostile-client ones alone, `review` the review queue and record page alone.
  */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
-	server: ['server', 'db', 'trust'],
+	server: ['server', 'db', 'trust', 'review'],
 	db: ['db'],
-	trust: ['trust']
+	trust: ['trust'],
+	review: ['review']
 };
 const args = process.argv.slice(2);
 const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -500,6 +505,11 @@ async function main() {
 			if (process.env.BENCH_VERBOSE) console.log('  trust…');
 			const trustRows = await trustFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...trustRows.map((r) => ({ ...r, part: 'trust' as const })));
+		}
+		if (parts.includes('review')) {
+			if (process.env.BENCH_VERBOSE) console.log('  review…');
+			const reviewRows = await reviewFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...reviewRows.map((r) => ({ ...r, part: 'review' as const })));
 		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });
