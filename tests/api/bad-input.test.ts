@@ -296,7 +296,12 @@ const types: Case[] = [
 		'rejected'
 	],
 	['id: path tricks', brokenRecheck((r) => (r.id = '../../survey.sqlite')), 'rejected'],
-	['schemaVersion: 2', brokenRecheck((r) => (r.schemaVersion = 2)), 'rejected'],
+	['schemaVersion: 3 (unknown)', brokenRecheck((r) => (r.schemaVersion = 3)), 'rejected'],
+	[
+		'schemaVersion 1 with answers (version 2 only)',
+		brokenRecheck((r) => (r.answers = [{ commentId: '2.1', reply: '已修改' }])),
+		'rejected'
+	],
 	['schemaVersion: "1"', brokenRecheck((r) => (r.schemaVersion = '1')), 'rejected'],
 	['schemaVersion: true', brokenRecheck((r) => (r.schemaVersion = true)), 'rejected'],
 	['baseRevision: -1', brokenRecheck((r) => (r.baseRevision = -1)), 'rejected'],

@@ -345,7 +345,14 @@ export const RecordResponseSchema = z.looseObject({
 	findings: z.array(WireFindingSchema).default([]),
 	history: z.array(HistoryEntrySchema),
 	/** The comments of the decision that returned it, while it is `returned`. */
-	comments: z.array(ReviewCommentSchema).nullish()
+	comments: z.array(ReviewCommentSchema).nullish(),
+	/**
+	 * Issue 12: the content of the revision that set the content before the current one (push or
+	 * correction), null when only one ever did.
+	 */
+	previous: z.record(z.string(), z.unknown()).nullish(),
+	/** Issue 12: for a 复查, the registry entry it re-checks; null for a 新发现. */
+	site: z.record(z.string(), z.unknown()).nullish()
 });
 export type RecordResponse = z.infer<typeof RecordResponseSchema>;
 
