@@ -49,8 +49,8 @@ describe('the draw', () => {
 		expect(sampleSize(33.3, 3)).toBe(1);
 		expect(sampleSize(100, 7)).toBe(7);
 		expect(sampleSize(50, 0)).toBe(0);
-		const { picked, populations } = drawSample('s', 10, ['150602', '150603', '150604'], people);
-		expect(populations).toEqual({ '150602': 40, '150603': 25, '150604': 0 });
+		const { picked, populations } = drawSample('s', 10, ['150602', '150603', '150621'], people);
+		expect(populations).toEqual({ '150602': 40, '150603': 25, '150621': 0 });
 		expect(picked.filter((r) => r.countyCode === '150602')).toHaveLength(4);
 		expect(picked.filter((r) => r.countyCode === '150603')).toHaveLength(3);
 		// distinct records of the population, with their revisions

@@ -156,6 +156,13 @@ function sampleId(raw: string): number | undefined {
 	return /^[1-9]\d{0,9}$/.test(raw) && Number(raw) <= 2 ** 31 - 1 ? Number(raw) : undefined;
 }
 
+/** The first issue as a person reads it: "percent：抽查比例至少 0.1%". */
+const firstIssue = (issues: readonly Issue[]) => {
+	const issue = issues[0];
+	if (!issue) return '';
+	return issue.path ? `${issue.path}：${issue.message}` : issue.message;
+};
+
 const NO_SAMPLE = { ok: false, status: 404, error: '没有这次抽查' } as const;
 
 export type DrawPlan = {
@@ -178,7 +185,7 @@ function readDraw(input: unknown): SampleOutcome<Omit<DrawPlan, 'counts'>> {
 		return {
 			ok: false,
 			status: 400,
-			error: '抽查请求应为 {percent, counties?, statuses?, seed?, note?}',
+			error: `抽查请求不合格（应为 {percent, counties?, statuses?, seed?, note?}）：${firstIssue(parsed.issues)}`,
 			issues: parsed.issues
 		};
 	const body = parsed.value;
@@ -314,7 +321,7 @@ export async function conclude(
 		return {
 			ok: false,
 			status: 400,
-			error: '抽查结论应为 {conclusion: "合格" 或 "不合格", note?}',
+			error: `抽查结论不合格（应为 {conclusion: "合格" 或 "不合格", note?}）：${firstIssue(parsed.issues)}`,
 			issues: parsed.issues
 		};
 	const { conclusion, note } = parsed.value;
