@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { demoRegistry, expect, test } from '../fixtures.js';
 import { tokenOf } from '../record-helpers.js';
 import { ReviewLoginPage } from '../pages/review/review-login-page.js';
@@ -53,13 +53,16 @@ async function approvedRechecks(
 	return records.map((r) => ({ id: r.id, name: r.name ?? '' }));
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
+/** Screenshots at both desk sizes, from the top of the page or with `focus` in view. */
+async function shoot(page: Page, name: string, focus?: Locator): Promise<void> {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1920, 1080],
 		[1280, 800]
 	] as const) {
 		await page.setViewportSize({ width, height });
+		await page.evaluate(() => window.scrollTo(0, 0));
+		if (focus) await focus.evaluate((e) => e.scrollIntoView({ block: 'end' }));
 		await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png` });
 	}
 	await page.setViewportSize({ width: 1280, height: 800 });
@@ -106,7 +109,7 @@ test('the city draws a reproducible spot check, concludes on records and sees th
 	const population = Number(await samples.planRow(COUNTY).locator('td').first().textContent());
 	expect(population).toBeGreaterThanOrEqual(mine.length);
 	await expect(samples.rows).toHaveCount(before);
-	await shoot(page, 'draw-confirm');
+	await shoot(page, 'draw-confirm', samples.confirmation);
 	await samples.confirm();
 
 	const sample = new SamplePage(page);
@@ -161,7 +164,7 @@ test('the city draws a reproducible spot check, concludes on records and sees th
 	expect(sample.id()).toBeGreaterThan(firstId);
 	expect(await sample.recordIds()).toEqual(drawn);
 	await expect(sample.countyCell(COUNTY, 'concluded')).toHaveText('0');
-	await shoot(page, 'draw-list');
+	await shoot(page, 'sample-redrawn');
 	await samples.goto();
 	await shoot(page, 'draw-page');
 
@@ -177,7 +180,7 @@ test('the city draws a reproducible spot check, concludes on records and sees th
 	await expect(otherSamples.navLink).toHaveCount(0);
 	const response = await other.goto(`/review/samples/${firstId}`);
 	expect(response?.status()).toBe(403);
-	await expect(otherSamples.error).toContainText('无权');
+	await expect(otherSamples.error).toContainText('没有权限');
 	await expect(otherSamples.error).toContainText('抽查由市文物局的审核员进行');
 	await otherSamples.goto();
 	await expect(otherSamples.error).toHaveAttribute('data-status', '403');
