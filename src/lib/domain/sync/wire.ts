@@ -337,6 +337,77 @@ export const SampleConclusionBodySchema = z.strictObject({
 });
 export type SampleConclusionBody = z.infer<typeof SampleConclusionBodySchema>;
 
+/** Results of a spot check, for one county or for the whole draw. */
+export const SampleResultSchema = z.looseObject({
+	/** records the county had in the drawn statuses at the draw */
+	population: z.number().int().nonnegative(),
+	sampled: z.number().int().nonnegative(),
+	/** sampled records with a conclusion */
+	concluded: z.number().int().nonnegative(),
+	/** concluded 合格 */
+	passed: z.number().int().nonnegative(),
+	/** concluded 不合格 */
+	failed: z.number().int().nonnegative(),
+	/** passed / concluded, 0–1; null while nothing is concluded */
+	passRate: z.number().min(0).max(1).nullable()
+});
+export type SampleResult = z.infer<typeof SampleResultSchema>;
+
+/** One draw as the list shows it: what was drawn, by whom, and how far the checks have got. */
+export const SampleSummarySchema = z.looseObject({
+	id: z.number().int().positive(),
+	drawnAt: z.string(),
+	drawnBy: z.string(),
+	seed: z.string(),
+	percent: z.number(),
+	statuses: z.array(z.enum(RECORD_STATUSES)),
+	counties: z.array(z.enum(COUNTY_CODES)),
+	note: z.string().nullable(),
+	total: SampleResultSchema
+});
+export type SampleSummary = z.infer<typeof SampleSummarySchema>;
+
+/** One sampled record: the revision drawn, where the record is now, and the conclusion. */
+export const SampleItemSchema = z.looseObject({
+	recordId: z.string(),
+	countyCode: z.enum(COUNTY_CODES),
+	name: z.string().nullable(),
+	revisionAtDraw: revision,
+	status: z.enum(RECORD_STATUSES),
+	revision,
+	conclusion: z.enum(SAMPLE_CONCLUSIONS).nullable(),
+	note: z.string().nullable(),
+	concludedBy: z.string().nullable(),
+	concludedAt: z.string().nullable()
+});
+export type SampleItem = z.infer<typeof SampleItemSchema>;
+
+/**
+ * `GET /api/review/samples/{id}` (and the `201` of a draw): the draw, its records in county then
+ * id order, and the results per county (every drawn county, in code order).
+ */
+export const SampleResponseSchema = z.looseObject({
+	sample: SampleSummarySchema,
+	items: z.array(SampleItemSchema),
+	byCounty: z.array(SampleResultSchema.extend({ countyCode: z.enum(COUNTY_CODES) }))
+});
+export type SampleResponse = z.infer<typeof SampleResponseSchema>;
+
+/**
+ * `POST /api/review/samples/{id}/items/{recordId}`: the item as now concluded, and the results
+ * of its county and of the whole draw.
+ */
+export const SampleConclusionResponseSchema = z.looseObject({
+	item: SampleItemSchema,
+	county: SampleResultSchema.extend({ countyCode: z.enum(COUNTY_CODES) }),
+	total: SampleResultSchema
+});
+export type SampleConclusionResponse = z.infer<typeof SampleConclusionResponseSchema>;
+
+/** `GET /api/review/samples`: every draw, newest first. */
+export const SampleListResponseSchema = z.looseObject({ samples: z.array(SampleSummarySchema) });
+export type SampleListResponse = z.infer<typeof SampleListResponseSchema>;
+
 /** `GET /api/records/{id}`: one record with its status, revision, findings and history. */
 export const RecordResponseSchema = z.looseObject({
 	record: z.record(z.string(), z.unknown()),

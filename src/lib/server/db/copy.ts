@@ -18,7 +18,9 @@ export const TABLES: readonly TableName[] = [
 	'meta',
 	'audit_log',
 	'record_qc',
-	'review_visits'
+	'review_visits',
+	'review_samples',
+	'review_sample_items'
 ];
 
 const PAGE = 500;
@@ -90,7 +92,8 @@ export async function copyDatabase(
 				for (const [table, column] of [
 					['users', 'id'],
 					['tokens', 'id'],
-					['changes', 'seq']
+					['changes', 'seq'],
+					['review_samples', 'id']
 				] as const) {
 					await sql`SELECT setval(pg_get_serial_sequence(${table}, ${column}), (SELECT coalesce(max(${sql.ref(column)}), 0) + 1 FROM ${sql.table(table)}), false)`.execute(
 						target.db

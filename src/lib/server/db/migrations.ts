@@ -303,6 +303,40 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 				await db.schema.dropTable('revisions').execute();
 				await db.schema.alterTable('revisions_0007').renameTo('revisions').execute();
 			}
+		},
+		// spot checks (抽查, issue 12 point 5): a city reviewer's reproducible draws and the
+		// conclusion on each sampled record (review/samples.ts)
+		'0008_samples': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('review_samples')
+					.addColumn('id', 'integer', (c) =>
+						pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey()
+					)
+					.addColumn('drawn_at', 'text', (c) => c.notNull())
+					.addColumn('drawn_by', 'text', (c) => c.notNull())
+					.addColumn('seed', 'text', (c) => c.notNull())
+					.addColumn('percent', real, (c) => c.notNull())
+					.addColumn('statuses', 'text', (c) => c.notNull())
+					.addColumn('counties', 'text', (c) => c.notNull())
+					.addColumn('populations', 'text', (c) => c.notNull())
+					.addColumn('note', 'text')
+					.execute();
+				await db.schema
+					.createTable('review_sample_items')
+					.addColumn('sample_id', 'integer', (c) => c.notNull().references('review_samples.id'))
+					.addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+					.addColumn('county_code', 'text', (c) => c.notNull())
+					.addColumn('revision_at_draw', 'integer', (c) => c.notNull())
+					.addColumn('conclusion', 'text', (c) =>
+						c.check(sql`conclusion IS NULL OR conclusion IN ('合格', '不合格')`)
+					)
+					.addColumn('note', 'text')
+					.addColumn('concluded_by', 'text')
+					.addColumn('concluded_at', 'text')
+					.addPrimaryKeyConstraint('review_sample_items_pkey', ['sample_id', 'record_id'])
+					.execute();
+			}
 		}
 	};
 }

@@ -23,6 +23,8 @@ export interface Database {
 	audit_log: AuditLogTable;
 	record_qc: RecordQcTable;
 	review_visits: ReviewVisitsTable;
+	review_samples: ReviewSamplesTable;
+	review_sample_items: ReviewSampleItemsTable;
 }
 
 export type TableName = keyof Database;
@@ -189,6 +191,38 @@ export interface ReviewVisitsTable {
 	last_seen_at: string;
 }
 
+/** A city reviewer's spot check (抽查): one reproducible draw (review/samples.ts). */
+export interface ReviewSamplesTable {
+	id: Generated<number>;
+	drawn_at: string;
+	/** the username of the city reviewer who drew it */
+	drawn_by: string;
+	/** the seed the draw was made with (given, or made by the server) */
+	seed: string;
+	/** the share of each county's records drawn, 0.1–100 */
+	percent: number;
+	/** JSON array of the record statuses drawn from */
+	statuses: string;
+	/** JSON array of the county codes drawn from */
+	counties: string;
+	/** JSON object: county code → how many records it had to draw from */
+	populations: string;
+	note: string | null;
+}
+
+/** One record of a spot check, and the conclusion on it (the latest replaces the earlier). */
+export interface ReviewSampleItemsTable {
+	sample_id: number;
+	record_id: string;
+	county_code: string;
+	/** the record's revision when it was drawn */
+	revision_at_draw: number;
+	conclusion: '合格' | '不合格' | null;
+	note: string | null;
+	concluded_by: string | null;
+	concluded_at: string | null;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -204,5 +238,7 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	meta: ['key'],
 	audit_log: ['seq'],
 	record_qc: ['record_id'],
-	review_visits: ['user_id']
+	review_visits: ['user_id'],
+	review_samples: ['id'],
+	review_sample_items: ['sample_id', 'record_id']
 };

@@ -6,6 +6,7 @@ import { PhotoRepository } from './photos.js';
 import { RecordRepository } from './records.js';
 import { RegistryRepository, type RegistryCache } from './registry.js';
 import { ReviewQueueRepository } from './review-queue.js';
+import { SampleRepository } from './samples.js';
 import { UserRepository } from './users.js';
 import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
@@ -38,6 +39,7 @@ export class DataStore {
 	readonly feed: ChangeFeed;
 	readonly audit: AuditRepository;
 	readonly reviewQueue: ReviewQueueRepository;
+	readonly samples: SampleRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
 
@@ -57,6 +59,7 @@ export class DataStore {
 		this.registry = new RegistryRepository(db, this.feed, shared.registryCache);
 		this.photos = new PhotoRepository(db);
 		this.reviewQueue = new ReviewQueueRepository(db);
+		this.samples = new SampleRepository(db);
 	}
 
 	/**
