@@ -147,6 +147,18 @@ describe.each(BACKENDS)('corrections on $name', ({ postgres }) => {
 			.executeTakeFirstOrThrow();
 		expect([entry.action, entry.actor]).toEqual(['correct', 'reviewer-150627']);
 		expect(await verifyAudit(w.where)).toMatchObject({ ok: true, entries: 2 });
+		// the reason is part of the entry's body: rewriting it in the database breaks the chain
+		const rewrite = (reason: string) =>
+			w.store.db
+				.updateTable('revisions')
+				.set({ reason })
+				.where('record_id', '=', record.id)
+				.where('revision', '=', 2)
+				.execute();
+		await rewrite('年代未改');
+		expect(await verifyAudit(w.where)).toMatchObject({ ok: false });
+		await rewrite('年代据地表遗物订正；简介待调查员补写');
+		expect(await verifyAudit(w.where)).toMatchObject({ ok: true, entries: 2 });
 
 		// the surveyor's identical push of the corrected content is a retry; an edit from the
 		// old revision is a conflict

@@ -40,8 +40,8 @@ export type AuditEntry = {
 	recordId: string;
 	revision: number;
 	/**
-	 * SHA-256 of the revision's stored content (push, correct) or decision body (approve/return).
-	 * A correction's reason (revisions.reason) is not part of it.
+	 * SHA-256 of the revision's stored content (push), content and reason (correct) or decision
+	 * body (approve/return): `revisionBodySha256`.
 	 */
 	bodySha256: string;
 	prevHash: string;
@@ -63,10 +63,14 @@ export function revisionBodySha256(revision: {
 	content: string | null;
 	status: string;
 	comments: string;
+	/** A correction's reason: hashed with its content, so the reason cannot be rewritten unseen. */
+	reason?: string | null;
 }): string {
-	return revision.content !== null
-		? sha256Hex(revision.content)
-		: sha256Hex(JSON.stringify([revision.status, revision.comments]));
+	if (revision.content === null)
+		return sha256Hex(JSON.stringify([revision.status, revision.comments]));
+	return revision.reason != null
+		? sha256Hex(JSON.stringify([revision.content, revision.reason]))
+		: sha256Hex(revision.content);
 }
 
 /**
@@ -176,6 +180,7 @@ export class AuditRepository {
 				'r.status as r_status',
 				'r.content as r_content',
 				'r.comments as r_comments',
+				'r.reason as r_reason',
 				'r.record_id as r_record_id'
 			])
 			.where('a.seq', '>', afterSeq)
@@ -194,7 +199,8 @@ export class AuditRepository {
 							bodySha256: revisionBodySha256({
 								content: row.r_content,
 								status: row.r_status!,
-								comments: row.r_comments!
+								comments: row.r_comments!,
+								reason: row.r_reason
 							})
 						}
 		}));

@@ -381,7 +381,12 @@ export class RecordRepository {
 			action: 'correct',
 			recordId: row.id,
 			revision,
-			bodySha256: revisionBodySha256({ content, status: row.status, comments: '[]' })
+			bodySha256: revisionBodySha256({
+				content,
+				status: row.status,
+				comments: '[]',
+				reason: input.reason
+			})
 		});
 		await this.feed.append({
 			type: 'record',
