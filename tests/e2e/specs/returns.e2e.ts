@@ -85,6 +85,7 @@ test('a returned record is a task on home, opens at its comment, is answered and
 	await sync.syncNow();
 	await expect(sync.row(id)).toHaveAttribute('data-status', '已退回');
 	await home.goto();
+	await home.topBar.dismissPersistRefusedIfShown();
 	const task = home.returnTask(id);
 	await expect(task).toContainText(site.name);
 	await expect(task).toContainText(site.code);
@@ -121,8 +122,12 @@ test('a returned record is a task on home, opens at its comment, is answered and
 	await form.condition.addToDescription(added);
 	await form.answerFixed('2.1');
 	await form.answerExplain('2.2', '远景点位于北侧台地，已于6月5日补拍（照片 Z003）');
+	await form.showField('description');
 	await shootTabletSizes(page, info.outputPath('shots'), 'returns-record', {
-		ready: () => expect(beside).toBeVisible()
+		ready: async () => {
+			await form.showField('description');
+			await expect(beside).toBeInViewport();
+		}
 	});
 
 	// The answers are in the draft: a reload shows them as chosen.

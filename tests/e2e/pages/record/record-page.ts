@@ -99,6 +99,14 @@ export class RecordPage extends FieldPage {
 		await this.page.getByTestId(`comment-go-${commentId}`).click();
 	}
 
+	/** Scrolls the form so a field starts at its top, and the comments on top to their start. */
+	async showField(name: string): Promise<void> {
+		await this.page.locator(`[data-field="${name}"]`).evaluate((el) => {
+			el.scrollIntoView({ block: 'start' });
+			document.querySelector('[data-testid="review-comments"]')?.scrollTo({ top: 0 });
+		});
+	}
+
 	/** Answers a comment 已修改. */
 	async answerFixed(commentId: string): Promise<void> {
 		await this.page.getByTestId(`answer-fixed-${commentId}`).click();
