@@ -85,7 +85,9 @@ test('a returned record is a task on home, opens at its comment, is answered and
 	await sync.syncNow();
 	await expect(sync.row(id)).toHaveAttribute('data-status', '已退回');
 	await home.goto();
-	await home.topBar.dismissPersistRefusedIfShown();
+	// (a test browser refuses persistent storage; its warning is closed as a surveyor would)
+	await expect(home.topBar.persistRefused).toBeVisible();
+	await home.topBar.dismissPersistRefused();
 	const task = home.returnTask(id);
 	await expect(task).toContainText(site.name);
 	await expect(task).toContainText(site.code);
