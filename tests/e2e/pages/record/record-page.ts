@@ -99,10 +99,11 @@ export class RecordPage extends FieldPage {
 		await this.page.getByTestId(`comment-go-${commentId}`).click();
 	}
 
-	/** Scrolls the form so a field starts at its top, and the comments on top to their start. */
+	/** Scrolls the form so a field starts at its top, with the page and the comments at their start. */
 	async showField(name: string): Promise<void> {
 		await this.page.locator(`[data-field="${name}"]`).evaluate((el) => {
 			el.scrollIntoView({ block: 'start' });
+			document.querySelector('main')?.scrollTo({ top: 0 });
 			document.querySelector('[data-testid="review-comments"]')?.scrollTo({ top: 0 });
 		});
 	}
