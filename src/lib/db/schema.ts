@@ -36,6 +36,24 @@ export const StoredRecordSchema = z.strictObject({
 	/** The reviewer's comments of the latest decision; kept until the record is pushed again. */
 	serverComments: z.array(ReviewCommentSchema).max(1000).optional(),
 	/**
+	 * Issue 12: reviewers' corrections of the record that reached the device, oldest first, each
+	 * with who made it, why, the revision it made and the fields it changed. `applied: false`: the
+	 * device held unsent edits, so its content was kept (the next push meets a conflict).
+	 */
+	serverCorrections: z
+		.array(
+			z.strictObject({
+				by: z.string().max(200),
+				reason: z.string().max(20_000),
+				revision: z.number().int().min(1),
+				at: z.string().max(100),
+				fields: z.array(z.string().max(100)).max(100),
+				applied: z.boolean()
+			})
+		)
+		.max(50)
+		.optional(),
+	/**
 	 * The server's own QC findings of the revision it stored (push result, `GET /api/records/{id}`):
 	 * shown beside the device's, since the server also checks against records of other devices.
 	 */

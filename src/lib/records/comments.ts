@@ -1,6 +1,8 @@
 import { getContext, setContext } from 'svelte';
 import type { ReviewComment } from '$lib/db/index.js';
 import { m } from '$lib/paraglide/messages.js';
+import type { AnswerReply, ReviewAnswer } from './answers.js';
+import { STEPS, stepOfPath } from './steps.js';
 
 /** The field a comment path names: `photos.2.direction` → `photos`, `description` → itself. */
 export function fieldOfPath(path: string | undefined): string {
@@ -80,9 +82,42 @@ export function generalComments(comments: readonly ReviewComment[]): ReviewComme
 	return comments.filter((c) => !c.path || !isFormField(c.path));
 }
 
+const STEP_ORDER: readonly string[] = STEPS.map((s) => s.id);
+
+/**
+ * The path the record opens at for its comments: the first commented form field in the order
+ * of the form (then in the reviewer's order); null when every comment is on the whole record.
+ */
+export function firstCommentedPath(comments: readonly ReviewComment[]): string | null {
+	let best: { path: string; rank: number } | null = null;
+	for (const c of comments) {
+		if (!c.path || !isFormField(c.path)) continue;
+		const rank = STEP_ORDER.indexOf(stepOfPath(c.path));
+		if (!best || rank < best.rank) best = { path: c.path, rank };
+	}
+	return best?.path ?? null;
+}
+
+/** What the record page gives its form: the comments, and the answers to them. */
+export type CommentContext = {
+	comments: () => readonly ReviewComment[];
+	answers: () => readonly ReviewAnswer[];
+	/** False while the record cannot be edited (sent, in review). */
+	canAnswer: () => boolean;
+	answer: (commentId: string, reply: AnswerReply | null, text?: string) => void;
+};
+
 const KEY = Symbol('review-comments');
-type Getter = () => readonly ReviewComment[];
+const NONE: CommentContext = {
+	comments: () => [],
+	answers: () => [],
+	canAnswer: () => false,
+	answer: () => undefined
+};
 
 /** The record page gives its form fields the reviewer's comments of the record it shows. */
-export const provideComments = (get: Getter) => setContext(KEY, get);
-export const useComments = (): Getter => getContext<Getter | undefined>(KEY) ?? (() => []);
+export const provideComments = (context: CommentContext) => setContext(KEY, context);
+export const useCommentContext = (): CommentContext =>
+	getContext<CommentContext | undefined>(KEY) ?? NONE;
+/** The comments of the record on the page (none outside a record page). */
+export const useComments = (): (() => readonly ReviewComment[]) => useCommentContext().comments;

@@ -5,6 +5,7 @@ import {
 	type DeviceStatus
 } from '$lib/domain/codelists/index.js';
 import type { StoredRecord } from '$lib/db/index.js';
+import { returnTask, type ReturnTask } from './tasks.js';
 
 export type StatusRow = Pick<StoredRecord, 'localState' | 'serverStatus' | 'outbox'>;
 
@@ -85,19 +86,23 @@ export type RecordSummary = {
 	name: string;
 	status: DeviceStatus;
 	updatedAt: string;
+	/** A returned record (已退回): the task home lists for it. */
+	task?: ReturnTask;
 };
 
 export function summarizeRecord(
 	row: StoredRecord,
 	uploadingId: string | null = null
 ): RecordSummary {
+	const status = recordStatus(row, row.id === uploadingId);
 	return {
 		id: row.id,
 		kind: row.kind,
 		siteCode: row.siteCode,
 		name: row.record.name ?? '',
-		status: recordStatus(row, row.id === uploadingId),
-		updatedAt: row.updatedAt
+		status,
+		updatedAt: row.updatedAt,
+		...(status === '已退回' ? { task: returnTask(row) } : {})
 	};
 }
 

@@ -4,6 +4,7 @@ import { nowIso } from '$lib/format.js';
 import { finalizeVerdict, refusalText, type FinalizeVerdict } from '$lib/domain/qc/finalize.js';
 import type { CountyCollection } from '$lib/domain/geometry/counties.js';
 import { checkRecord } from '$lib/records/check.js';
+import { answered, type AnswerReply } from '$lib/records/answers.js';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
@@ -118,6 +119,17 @@ export class DraftEditor {
 		this.#dirty = true;
 		this.saveState = 'saving';
 		if (!this.#writing) this.#writing = this.#drain();
+	}
+
+	/**
+	 * Answers a reviewer's comment (已修改, or 说明 with a text), or withdraws the answer (null).
+	 * Stored like every keystroke; the first answer makes the record schemaVersion 2.
+	 */
+	answer(commentId: string, reply: AnswerReply | null, text = ''): void {
+		const next = answered($state.snapshot(this.record) as SurveyRecord, commentId, reply, text);
+		this.record.schemaVersion = next.schemaVersion;
+		this.record.answers = next.answers;
+		this.changed();
 	}
 
 	async #drain(): Promise<void> {

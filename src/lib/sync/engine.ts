@@ -1,7 +1,12 @@
 import type { DeviceStore, StoredPhoto, StoredRecord } from '$lib/db/index.js';
-import { parseWith } from '$lib/domain/schemas/common.js';
+import { isEmpty, parseWith } from '$lib/domain/schemas/common.js';
 import { RegisteredSiteSchema } from '$lib/domain/schemas/site.js';
-import { SurveyRecordSchema, type SurveyRecord } from '$lib/domain/schemas/survey-record.js';
+import {
+	SURVEY_RECORD_KEYS,
+	SurveyRecordSchema,
+	type SurveyRecord
+} from '$lib/domain/schemas/survey-record.js';
+import { withCurrentAnswers } from '$lib/records/answers.js';
 import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
 import { photoWriteBytes } from '$lib/storage/space.js';
@@ -80,9 +85,15 @@ export type SyncOutcome =
 	| ({ ok: true } & SyncSummary)
 	| ({ ok: false; kind: FailureKind; status: number | null; detail: string } & SyncSummary);
 
-/** The record as it is sent: `baseRevision` is the revision the device last had acknowledged. */
+/**
+ * The record as it is sent: `baseRevision` is the revision the device last had acknowledged. A
+ * record answering a return carries only the answers to that return's comments (an answer to a
+ * comment a later return replaced is dropped).
+ */
 export function wireRecord(row: StoredRecord): SurveyRecord {
-	return { ...row.record, baseRevision: row.serverRevision ?? 0 };
+	const answering = row.serverStatus === 'returned' || (row.serverComments?.length ?? 0) > 0;
+	const record = answering ? withCurrentAnswers(row.record, row.serverComments ?? []) : row.record;
+	return { ...record, baseRevision: row.serverRevision ?? 0 };
 }
 
 const encoder = new TextEncoder();
@@ -352,7 +363,7 @@ async function applyResult(
 				// Only the content that was sent leaves the outbox; a newer edit stays queued.
 				if (row.record.updatedAt === sentAt) {
 					if (row.outbox === 'queued') delete next.outbox;
-					next.record = { ...row.record, baseRevision: revision };
+					next.record = { ...sent.wire, baseRevision: revision };
 					if (status === 'returned') {
 						next.localState = 'draft';
 						next.syncIssues = [
@@ -410,7 +421,11 @@ function serverFindings(
 	};
 }
 
-/** Applies one review outcome to the local record; an older or known one changes nothing. */
+/**
+ * Applies one review outcome to the local record; an older or known one changes nothing. A
+ * change carrying the record's content (a reviewer's correction, issue 12) goes to
+ * `applyCorrection`.
+ */
 export function applyRecordChange(
 	row: StoredRecord,
 	change: RecordChange,
@@ -419,6 +434,7 @@ export function applyRecordChange(
 	const known = row.serverRevision ?? 0;
 	if (change.revision < known) return undefined;
 	if (change.revision === known && change.status === row.serverStatus) return undefined;
+	if (change.record || change.correction) return applyCorrection(row, change, now);
 	const next: StoredRecord = {
 		...row,
 		serverStatus: change.status,
@@ -428,10 +444,60 @@ export function applyRecordChange(
 	if (comments.length) next.serverComments = comments;
 	else delete next.serverComments;
 	// Returned: editable again, unless the device already holds a newer version to send. The
-	// row changed on this device now (the backup reminder and the lists count from here).
+	// row changed on this device now (the backup reminder and the lists count from here). The
+	// answers to an earlier return's comments go: they answer comments that are no longer there.
 	if (change.status === 'returned' && !row.outbox) {
 		next.localState = 'draft';
 		next.updatedAt = now;
+		next.record = withCurrentAnswers(row.record, comments);
+	}
+	return next;
+}
+
+/** The top-level fields whose values differ between two versions of a record's content. */
+function changedFields(before: SurveyRecord, after: SurveyRecord): string[] {
+	const same = (a: unknown, b: unknown) =>
+		(isEmpty(a) && isEmpty(b)) || JSON.stringify(a) === JSON.stringify(b);
+	return SURVEY_RECORD_KEYS.filter(
+		(k) => k !== 'updatedAt' && k !== 'baseRevision' && !same(before[k], after[k])
+	);
+}
+
+/**
+ * A reviewer's correction (a `record` change with the corrected content, contract issue 12).
+ * The device MUST replace only a record it holds as sent (finalized, nothing in the outbox):
+ * the content becomes the server's and its revision the change's. A record with local unsent
+ * edits (a draft being fixed, a queued or conflicting version) keeps its content AND its
+ * revision, so its next push names the older revision and meets a conflict, which the surveyor
+ * resolves field by field. Either way the correction is noted on the row, to be shown.
+ */
+function applyCorrection(row: StoredRecord, change: RecordChange, now: string): StoredRecord {
+	const parsed = change.record ? parseWith(SurveyRecordSchema, change.record) : null;
+	const content = parsed?.ok && parsed.value.id === row.id ? parsed.value : null;
+	const asSent = row.localState === 'finalized' && !row.outbox;
+	const apply = asSent && content !== null;
+	const next: StoredRecord = { ...row };
+	if (apply) {
+		next.record = { ...content, baseRevision: change.revision };
+		next.serverRevision = change.revision;
+		next.serverStatus = change.status;
+		next.updatedAt = now;
+	}
+	const comments = change.comments ?? [];
+	if (comments.length) next.serverComments = comments;
+	const noted = (row.serverCorrections ?? []).some((c) => c.revision === change.revision);
+	if (change.correction && !noted) {
+		const note = {
+			by: change.correction.by.slice(0, 200),
+			reason: change.correction.reason.slice(0, 20_000),
+			revision: change.revision,
+			at: change.at.slice(0, 100),
+			// what the reviewer changed, known only against the content as sent (a device with
+			// local edits cannot tell the reviewer's changes from its own: the conflict shows both)
+			fields: apply ? changedFields(row.record, content) : [],
+			applied: apply
+		};
+		next.serverCorrections = [...(row.serverCorrections ?? []), note].slice(-50);
 	}
 	return next;
 }
@@ -508,7 +574,8 @@ async function fetchReturned(
 	const parsed = parseWith(SurveyRecordSchema, answer.record);
 	// A record this version of the app cannot read stays on the server, for a newer app.
 	if (!parsed.ok || parsed.value.id !== id) return null;
-	const record = parsed.value;
+	const comments = answer.comments ?? [];
+	const record = withCurrentAnswers(parsed.value, comments);
 
 	// Never a write the device cannot finish: room for every photo it lacks, at the most a photo
 	// can take, or the run stops here (the cursor stays, so the next run fetches it).
@@ -556,7 +623,6 @@ async function fetchReturned(
 			blob: blob.type === described.mimeType ? blob : new Blob([blob], { type: described.mimeType })
 		});
 	}
-	const comments = answer.comments ?? [];
 	const row: StoredRecord = {
 		id,
 		countyCode: record.countyCode,

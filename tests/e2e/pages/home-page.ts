@@ -15,6 +15,9 @@ export class HomePage extends FieldPage {
 	readonly persistAnswer: Locator;
 	readonly persisted: Locator;
 	readonly notPersisted: Locator;
+	/** 退回待改: the returned records, as tasks, on top of 工作台. */
+	readonly returnTasks: Locator;
+	readonly progressCard: Locator;
 
 	constructor(page: Page) {
 		super(page);
@@ -29,6 +32,8 @@ export class HomePage extends FieldPage {
 		this.persistAnswer = page.getByTestId('persist-answer');
 		this.persisted = page.getByTestId('persisted');
 		this.notPersisted = page.getByTestId('not-persisted');
+		this.returnTasks = page.getByTestId('return-tasks');
+		this.progressCard = page.getByRole('region', { name: '复查进度' });
 	}
 
 	async goto(): Promise<void> {
@@ -70,6 +75,17 @@ export class HomePage extends FieldPage {
 
 	async importRegistry(file: string): Promise<void> {
 		await this.importRegistryFile.setInputFiles(file);
+	}
+
+	/** The task of a returned record (退回待改), by the record's id. */
+	returnTask(id: string): Locator {
+		return this.returnTasks.locator(`[data-testid="return-task"][data-record-id="${id}"]`);
+	}
+
+	/** 去修改 of a returned record's task: its form, at the first commented field. */
+	async openReturnTask(id: string): Promise<void> {
+		await this.returnTask(id).getByTestId('return-task-open').click();
+		await expect(this.page).toHaveURL(new RegExp(`/records/${id}`));
 	}
 
 	/** 请求持久存储 in the settings. */

@@ -76,28 +76,56 @@ export class FakeServer {
 		this.changes.push({ seq, change: { type: 'site', site, at: new Date().toISOString() } });
 	}
 
-	/** A reviewer's decision on a stored record. */
+	/**
+	 * A reviewer's decision on a stored record. Comments get their id (`<revision>.<n>`, contract
+	 * issue 12) and keep the severity the test gives (absent: as a server before issue 12).
+	 */
 	decide(
 		id: string,
 		status: RecordStatus,
-		comments: { path?: string; message: string }[] = []
+		comments: { path?: string; message: string; severity?: '必须修改' | '建议' }[] = [],
+		by = 'reviewer-150627'
 	): void {
 		const stored = this.records.get(id);
 		if (!stored) throw new Error(`no record ${id}`);
 		stored.status = status;
 		stored.revision++;
 		const at = '2025-06-03T09:00:00.000Z';
-		stored.comments =
-			status === 'returned' ? comments.map((c) => ({ ...c, by: 'reviewer-150627', at })) : [];
+		const made = comments.map((c, i) => ({ id: `${stored.revision}.${i + 1}`, ...c, by, at }));
+		stored.comments = status === 'returned' ? made : [];
+		this.changes.push({
+			seq: ++this.#seq,
+			change: { type: 'record', id, status, revision: stored.revision, comments: made, at }
+		});
+	}
+
+	/**
+	 * A reviewer's correction (issue 12): a new revision with the changed content, attributed to
+	 * the reviewer, fed to the author's device with the full record and who corrected it why.
+	 */
+	correct(
+		id: string,
+		changes: Partial<SurveyRecord>,
+		reason: string,
+		by = 'reviewer-150627'
+	): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.revision++;
+		const at = '2025-06-03T10:00:00.000Z';
+		stored.record = { ...stored.record, ...changes, baseRevision: stored.revision };
+		stored.key = contentKey(stored.record);
 		this.changes.push({
 			seq: ++this.#seq,
 			change: {
 				type: 'record',
 				id,
-				status,
+				status: stored.status,
 				revision: stored.revision,
-				comments: comments.map((c) => ({ ...c, by: 'reviewer-150627', at })),
-				at
+				comments: [],
+				at,
+				record: stored.record,
+				correction: { by, reason }
 			}
 		});
 	}

@@ -43,12 +43,18 @@ describe('a returned record', () => {
 		expect(recordStatus(returned)).toBe('已退回');
 		expect(returned.serverComments).toEqual([
 			{
+				id: '2.1',
 				path: 'description',
 				message: '简介过于简略，请补充形制与保存状况',
 				by: 'reviewer-150627',
 				at: '2025-06-03T09:00:00.000Z'
 			},
-			{ message: '请补拍一张全景照片', by: 'reviewer-150627', at: '2025-06-03T09:00:00.000Z' }
+			{
+				id: '2.2',
+				message: '请补拍一张全景照片',
+				by: 'reviewer-150627',
+				at: '2025-06-03T09:00:00.000Z'
+			}
 		]);
 
 		// The surveyor fixes it; the comments stay while it is edited.
@@ -174,6 +180,7 @@ describe('a returned record the device does not hold (a replacement tablet)', ()
 		expect(fetched.record).toEqual(row.record);
 		expect(fetched.serverComments).toEqual([
 			{
+				id: '2.1',
 				path: 'description',
 				message: '请补充形制',
 				by: 'reviewer-150627',

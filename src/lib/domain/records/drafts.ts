@@ -1,6 +1,6 @@
 import { CODE_LIST_VERSION } from '../codelists/index.js';
 import type { RegisteredSite } from '../schemas/site.js';
-import type { SurveyRecord } from '../schemas/survey-record.js';
+import { CURRENT_SCHEMA_VERSION, type SurveyRecord } from '../schemas/survey-record.js';
 
 export type DraftOptions = {
 	/** A UUID v4 made on the device. */
@@ -26,7 +26,7 @@ export function chinaDate(instant: string | Date): string {
 export function newRecheckDraft(site: RegisteredSite, options: DraftOptions): SurveyRecord {
 	return {
 		id: options.id,
-		schemaVersion: 1,
+		schemaVersion: CURRENT_SCHEMA_VERSION,
 		codeListVersion: CODE_LIST_VERSION,
 		kind: '复查',
 		siteCode: site.code,
@@ -72,7 +72,7 @@ export function newFindDraft(
 ): SurveyRecord {
 	return {
 		id: options.id,
-		schemaVersion: 1,
+		schemaVersion: CURRENT_SCHEMA_VERSION,
 		codeListVersion: CODE_LIST_VERSION,
 		kind: '新发现',
 		countyCode,

@@ -18,6 +18,14 @@ export class RecordPage extends FieldPage {
 	/** The record's one state: `data-status` is the status shown. */
 	readonly status: Locator;
 	readonly reviewComments: Locator;
+	/** The comments' summary on top of the record: 必须修改/建议 counts, a jump per field comment. */
+	readonly commentCounts: Locator;
+	/** 审核员更正: reviewers' corrections that reached the device. */
+	readonly corrections: Locator;
+	/** On 检查与完成: the 必须修改 comments not answered yet (a reminder, not a block). */
+	readonly unansweredReminder: Locator;
+	/** 已保存 / 正在保存: `data-state` is `saved` once everything typed is on the device. */
+	readonly saveState: Locator;
 	/** The server's QC findings, on top of every step. */
 	readonly serverFindings: ServerFindings;
 	/** What the page says when something is wrong (a record that is not on the device). */
@@ -36,6 +44,10 @@ export class RecordPage extends FieldPage {
 		this.title = page.getByTestId('record-title');
 		this.status = page.getByTestId('record-status');
 		this.reviewComments = page.getByTestId('review-comments');
+		this.commentCounts = page.getByTestId('comment-counts');
+		this.corrections = page.getByTestId('corrections');
+		this.unansweredReminder = page.getByTestId('unanswered-reminder');
+		this.saveState = page.getByTestId('save-state');
 		this.serverFindings = new ServerFindings(page.getByTestId('server-findings'));
 		this.alert = page.getByRole('alert');
 		this.stepper = new Stepper(page);
@@ -75,6 +87,45 @@ export class RecordPage extends FieldPage {
 	/** 去修改 of the reviewer's comments. */
 	async fixReviewComments(): Promise<void> {
 		await this.reviewComments.getByRole('button', { name: '去修改' }).click();
+	}
+
+	/** A reviewer's comment by its id, wherever it is shown with its answer (beside its field, or on top). */
+	comment(commentId: string): Locator {
+		return this.page.locator(`[data-testid="field-comment"][data-comment-id="${commentId}"]`);
+	}
+
+	/** 去修改 of one comment in the summary on top: its field, on its step. */
+	async jumpToComment(commentId: string): Promise<void> {
+		await this.page.getByTestId(`comment-go-${commentId}`).click();
+	}
+
+	/** Scrolls the form so a field starts at its top, with the page and the comments at their start. */
+	async showField(name: string): Promise<void> {
+		await this.page.locator(`[data-field="${name}"]`).evaluate((el) => {
+			el.scrollIntoView({ block: 'start' });
+			document.querySelector('main')?.scrollTo({ top: 0 });
+			document.querySelector('[data-testid="review-comments"]')?.scrollTo({ top: 0 });
+		});
+	}
+
+	/** Answers a comment 已修改. */
+	async answerFixed(commentId: string): Promise<void> {
+		await this.page.getByTestId(`answer-fixed-${commentId}`).click();
+	}
+
+	/** Answers a comment 说明, with its text. */
+	async answerExplain(commentId: string, text: string): Promise<void> {
+		await this.page.getByTestId(`answer-explain-${commentId}`).click();
+		await this.page.getByTestId(`answer-text-${commentId}`).fill(text);
+	}
+
+	/** The answer buttons of a comment: `aria-pressed` says which is chosen. */
+	answerButtons(commentId: string): { fixed: Locator; explain: Locator; text: Locator } {
+		return {
+			fixed: this.page.getByTestId(`answer-fixed-${commentId}`),
+			explain: this.page.getByTestId(`answer-explain-${commentId}`),
+			text: this.page.getByTestId(`answer-text-${commentId}`)
+		};
 	}
 
 	/** A finalized record not yet sent, back to a draft. */
