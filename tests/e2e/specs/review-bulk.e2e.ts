@@ -238,3 +238,45 @@ test('a county reviewer approves several records at once, after a confirmation t
 	await expect(page).toHaveURL(new RegExp(`/review/records/${faulty.id}#return$`));
 	await api.dispose();
 });
+
+test('bulk approval works without script: the server lists the picked records, then approves them', async ({
+	browser,
+	playwright,
+	baseURL
+}) => {
+	const api = await playwright.request.newContext({ baseURL: baseURL! });
+	const surveyor = await tokenOf(api, `surveyor-${COUNTY}`);
+	const reviewer = await tokenOf(api, `reviewer-${COUNTY}`);
+	const [one, two] = (
+		await push(api, surveyor, [
+			await recheck(api, surveyor, 16, 'clean'),
+			await recheck(api, surveyor, 17, 'clean')
+		])
+	).map((p) => p.record) as [SurveyRecord, SurveyRecord];
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	const login = new ReviewLoginPage(page);
+	const queue = new ReviewQueuePage(page);
+	await login.goto();
+	await login.logIn(`reviewer-${COUNTY}`);
+	await expect(queue.queue).toBeVisible();
+	await queue.goto('?status=submitted');
+	await queue.pick(one.id);
+	const confirm = await queue.askBulkApprove();
+	await expect(confirm.root).toBeVisible();
+	await expect(confirm.root.getByTestId('bulk-confirm-row')).toHaveCount(1);
+	await expect(queue.confirmRow(one.id)).toContainText(one.name!);
+	expect(await serverRecord(api, reviewer, one.id)).toMatchObject({ status: 'submitted' });
+	await confirm.confirm();
+	await expect(queue.outcome(one.id)).toHaveAttribute('data-outcome', 'approved');
+	await expect(page).toHaveURL(/\/review\?status=submitted&\/bulkApprove$/);
+	await expect(queue.row(one.id)).toHaveCount(0);
+	await expect(queue.row(two.id)).toBeVisible();
+	expect(await serverRecord(api, reviewer, one.id)).toMatchObject({
+		status: 'county_approved',
+		revision: 2
+	});
+	expect(await serverRecord(api, reviewer, two.id)).toMatchObject({ status: 'submitted' });
+	await context.close();
+	await api.dispose();
+});
