@@ -39,7 +39,10 @@ export type AuditEntry = {
 	action: AuditAction;
 	recordId: string;
 	revision: number;
-	/** SHA-256 of the revision's stored content (push) or decision body (approve/return). */
+	/**
+	 * SHA-256 of the revision's stored content (push, correct) or decision body (approve/return).
+	 * A correction's reason (revisions.reason) is not part of it.
+	 */
 	bodySha256: string;
 	prevHash: string;
 	hash: string;
@@ -52,8 +55,8 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * What an entry's `body_sha256` covers, from the revision row as stored: a push's record content
- * (the JSON text in `revisions.content`), a decision's status with its comments (the JSON text in
+ * What an entry's `body_sha256` covers, from the revision row as stored: a push's or a
+ * correction's record content (the JSON text in `revisions.content`), a decision's status with its comments (the JSON text in
  * `revisions.comments`) as the JSON array `[status, comments]`.
  */
 export function revisionBodySha256(revision: {

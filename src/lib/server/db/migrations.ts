@@ -265,6 +265,44 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 				}
 				await backfillRecordQc(db);
 			}
+		},
+		// reviewers' corrections (issue 12 point 3): revisions take the action `correct` and keep
+		// the correction's reason
+		'0007_corrections': {
+			async up(db: Kysely<unknown>) {
+				if (pg) {
+					await sql`ALTER TABLE revisions DROP CONSTRAINT revisions_action_check`.execute(db);
+					await sql`ALTER TABLE revisions ADD CONSTRAINT revisions_action_check
+						CHECK (action IN ('push', 'approve', 'return', 'correct'))`.execute(db);
+					await db.schema.alterTable('revisions').addColumn('reason', 'text').execute();
+					return;
+				}
+				// SQLite cannot change a CHECK constraint: the table is made anew and its rows
+				// copied (no other table refers to it)
+				await db.schema
+					.createTable('revisions_0007')
+					.addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+					.addColumn('revision', 'integer', (c) => c.notNull())
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('by_user', 'text', (c) => c.notNull())
+					.addColumn('action', 'text', (c) =>
+						c.notNull().check(sql`action IN ('push', 'approve', 'return', 'correct')`)
+					)
+					.addColumn('status', 'text', (c) => c.notNull())
+					.addColumn('content', 'text')
+					.addColumn('findings', 'text', (c) => c.notNull().defaultTo('[]'))
+					.addColumn('comments', 'text', (c) => c.notNull().defaultTo('[]'))
+					.addColumn('device_id', 'text')
+					.addColumn('reason', 'text')
+					.addPrimaryKeyConstraint('revisions_pkey', ['record_id', 'revision'])
+					.execute();
+				await sql`INSERT INTO revisions_0007
+					(record_id, revision, at, by_user, action, status, content, findings, comments, device_id)
+					SELECT record_id, revision, at, by_user, action, status, content, findings, comments, device_id
+					FROM revisions`.execute(db);
+				await db.schema.dropTable('revisions').execute();
+				await db.schema.alterTable('revisions_0007').renameTo('revisions').execute();
+			}
 		}
 	};
 }

@@ -11,6 +11,14 @@ import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
 
 export type { HistoryEntry, ReviewComment };
 
+/** One revision as `history` reads it: every field of the wire's HistoryEntry that applies. */
+export type RevisionEntry = HistoryEntry & {
+	status: RecordStatus;
+	comments: ReviewComment[];
+	changed?: string[];
+	reason?: string;
+};
+
 export type RecordRow = {
 	id: string;
 	countyCode: string;
@@ -286,7 +294,10 @@ export class RecordRepository {
 		return revision;
 	}
 
-	/** Stores a review decision as the next revision. Call inside DataStore.write. */
+	/**
+	 * Stores a review decision as the next revision (the comments as given: their ids name this
+	 * revision). Call inside DataStore.write.
+	 */
 	async storeDecision(input: {
 		row: RecordRow;
 		action: 'approve' | 'return';
@@ -344,13 +355,88 @@ export class RecordRepository {
 		return revision;
 	}
 
-	/** The QC findings of the newest pushed revision. */
+	/**
+	 * Stores a reviewer's correction as the next revision (action `correct`, by the reviewer, with
+	 * the reason; the status stays), with its audit entry and, for the author's device, a record
+	 * change carrying the corrected content and who corrected it why. The content changes, so
+	 * its QC findings are those of `record`. The record's arrival time (`updated_at`, the
+	 * queue's `receivedAt`) stays: a correction is neither a push nor a decision. Call inside
+	 * DataStore.write.
+	 */
+	async storeCorrection(input: {
+		row: RecordRow;
+		record: SurveyRecord;
+		contentKey: string;
+		by: string;
+		reason: string;
+		findings: QcFinding[];
+		at: string;
+	}): Promise<number> {
+		const { row, record, at } = input;
+		const revision = row.revision + 1;
+		const content = JSON.stringify(record);
+		// identity, location and photos are not correctable: county, kind, site and position stay
+		await this.db
+			.updateTable('records')
+			.set({
+				name: record.name?.trim() || null,
+				category: record.category || null,
+				revision,
+				content,
+				content_key: input.contentKey
+			})
+			.where('id', '=', row.id)
+			.execute();
+		await this.db
+			.insertInto('revisions')
+			.values({
+				record_id: row.id,
+				revision,
+				at,
+				by_user: input.by,
+				action: 'correct',
+				status: row.status,
+				content,
+				findings: JSON.stringify(input.findings),
+				reason: input.reason
+			})
+			.execute();
+		await this.audit.append({
+			at,
+			actor: input.by,
+			action: 'correct',
+			recordId: row.id,
+			revision,
+			bodySha256: revisionBodySha256({ content, status: row.status, comments: '[]' })
+		});
+		await this.feed.append({
+			type: 'record',
+			countyCode: row.countyCode,
+			recordId: row.id,
+			ownerId: row.ownerId,
+			payload: {
+				type: 'record',
+				id: row.id,
+				status: row.status,
+				revision,
+				comments: [],
+				at,
+				countyCode: row.countyCode,
+				record,
+				correction: { by: input.by, reason: input.reason }
+			},
+			at
+		});
+		return revision;
+	}
+
+	/** The QC findings of the newest revision that set the content (a push or a correction). */
 	async findings(id: string): Promise<QcFinding[]> {
 		const row = await this.db
 			.selectFrom('revisions')
 			.select('findings')
 			.where('record_id', '=', id)
-			.where('action', '=', 'push')
+			.where('action', 'in', ['push', 'correct'])
 			.orderBy('revision', 'desc')
 			.limit(1)
 			.executeTakeFirst();
@@ -370,30 +456,28 @@ export class RecordRepository {
 	}
 
 	/**
-	 * Every revision: who, when, what action, the status it left, the comments of a decision and,
-	 * for a push, `changed` (the top-level fields that push changed; all filled-in fields for the
-	 * first) — the device's conflict view shows who changed what from it.
+	 * Every revision: who, when, what action, the status it left, the comments of a decision
+	 * (empty for the others), a correction's `reason` and, for a push or a correction, `changed`
+	 * (the top-level fields it changed; all filled-in fields for the first push) — the device's
+	 * conflict view and the record page show who changed what.
 	 */
-	async history(
-		id: string
-	): Promise<
-		(HistoryEntry & { status: RecordStatus; comments: ReviewComment[]; changed?: string[] })[]
-	> {
+	async history(id: string): Promise<RevisionEntry[]> {
 		let previous: object | null = null;
 		const rows = await this.db
 			.selectFrom('revisions')
-			.select(['revision', 'at', 'by_user', 'action', 'status', 'comments', 'content'])
+			.select(['revision', 'at', 'by_user', 'action', 'status', 'comments', 'content', 'reason'])
 			.where('record_id', '=', id)
 			.orderBy('revision')
 			.execute();
 		return rows.map((r) => {
-			const entry = {
+			const entry: RevisionEntry = {
 				revision: r.revision,
 				at: r.at,
 				by: r.by_user,
 				action: r.action,
 				status: r.status as RecordStatus,
-				comments: JSON.parse(r.comments) as ReviewComment[]
+				comments: JSON.parse(r.comments) as ReviewComment[],
+				...(r.reason !== null ? { reason: r.reason } : {})
 			};
 			if (r.content === null) return entry;
 			const content = JSON.parse(r.content) as object;
@@ -401,6 +485,24 @@ export class RecordRepository {
 			previous = content;
 			return { ...entry, changed };
 		});
+	}
+
+	/**
+	 * The content of the revision that set the content before the current one (the push or
+	 * correction before the newest), or null when only one ever set it: what the record page
+	 * compares the current revision with.
+	 */
+	async previousContent(id: string): Promise<SurveyRecord | null> {
+		const rows = await this.db
+			.selectFrom('revisions')
+			.select('content')
+			.where('record_id', '=', id)
+			.where('content', 'is not', null)
+			.orderBy('revision', 'desc')
+			.limit(2)
+			.execute();
+		const content = rows[1]?.content;
+		return content ? (JSON.parse(content) as SurveyRecord) : null;
 	}
 
 	/** The review queue: records of the counties, optionally of one status, newest first. */

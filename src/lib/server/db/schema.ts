@@ -108,15 +108,18 @@ export interface RevisionsTable {
 	revision: number;
 	at: string;
 	by_user: string;
-	action: 'push' | 'approve' | 'return';
+	/** `correct`: a reviewer's correction (issue 12, migration 0007) */
+	action: 'push' | 'approve' | 'return' | 'correct';
 	status: string;
-	/** the pushed SurveyRecord as JSON; null for a decision */
+	/** the pushed or corrected SurveyRecord as JSON; null for a decision */
 	content: string | null;
 	/** JSON array of QC findings */
 	findings: Generated<string>;
 	/** JSON array of review comments */
 	comments: Generated<string>;
 	device_id: string | null;
+	/** a correction's reason (issue 12, migration 0007); null for other actions */
+	reason: string | null;
 }
 
 export interface RecordPhotosTable {
@@ -150,7 +153,7 @@ export interface AuditLogTable {
 	at: string;
 	/** the username that made the revision */
 	actor: string;
-	action: 'push' | 'approve' | 'return';
+	action: 'push' | 'approve' | 'return' | 'correct';
 	record_id: string;
 	revision: number;
 	/** SHA-256 (hex) of the pushed content or of the decision body, as stored */

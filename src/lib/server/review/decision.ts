@@ -10,12 +10,12 @@ export type DecisionOutcome =
 	| { ok: false; status: 404 | 409 | 422 | 403; error: string };
 
 /** Which role decides a record in which status, and what each decision makes of it (contract §3). */
-const RULES: Record<string, { from: RecordStatus; approve: RecordStatus; who: string }> = {
+export const RULES: Record<string, { from: RecordStatus; approve: RecordStatus; who: string }> = {
 	county_reviewer: { from: 'submitted', approve: 'county_approved', who: '旗区审核员' },
 	city_reviewer: { from: 'county_approved', approve: 'accepted', who: '市级审核员' }
 };
 
-const STATUS_WORDS: Record<RecordStatus, string> = {
+export const STATUS_WORDS: Record<RecordStatus, string> = {
 	submitted: '已送达（待旗区审核）',
 	returned: '已退回',
 	county_approved: '旗区已通过（待市局审核）',
@@ -55,9 +55,13 @@ export async function decide(
 				error: `记录当前状态为“${STATUS_WORDS[row.status]}”，${rule.who}只能审核状态为“${STATUS_WORDS[rule.from]}”的记录`
 			};
 		}
-		const comments: ReviewComment[] = body.comments.map((c) => ({
+		// each comment is named by the decision's revision and its place in it ("3.1"): the
+		// surveyor's answer (schemaVersion 2 `answers`) names the comment it answers
+		const comments: ReviewComment[] = body.comments.map((c, i) => ({
+			id: `${row.revision + 1}.${i + 1}`,
 			...(c.path ? { path: c.path } : {}),
 			message: c.message,
+			severity: c.severity,
 			by: user.username,
 			at: now.toISOString()
 		}));
