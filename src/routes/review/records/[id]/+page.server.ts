@@ -2,10 +2,18 @@ import { error, fail } from '@sveltejs/kit';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { m } from '$lib/paraglide/messages.js';
 import { app } from '$lib/server/instance.js';
-import { inScope, type Principal } from '$lib/server/auth/roles.js';
+import type { Principal } from '$lib/server/auth/roles.js';
+import { readRecordForReview } from '$lib/server/review/record.js';
 import { decide } from '$lib/server/review/decision.js';
+import { correct } from '$lib/server/review/correction.js';
+import { correctionChanges, type CorrectionEntered } from '$lib/review/correction-form.js';
+import { recordFieldLabel } from '$lib/review/record-fields.js';
 import { decisionTurn, nearbyOf, queuePlace } from '$lib/server/review/record-page.js';
-import { DecisionBodySchema, type NewComment } from '$lib/domain/sync/wire.js';
+import {
+	CorrectionBodySchema,
+	DecisionBodySchema,
+	type NewComment
+} from '$lib/domain/sync/wire.js';
 
 /**
  * The reviewer's record page (issue 12 point 2): the record, its findings and history, the
@@ -16,45 +24,37 @@ export const load: PageServerLoad = async ({ locals, params, url }) => {
 	const user = locals.user;
 	if (!user || user.role === 'surveyor') return { record: null };
 	const store = app().store;
-	const found = await store.read(async ({ records, registry, users }) => {
-		const row = await records.get(params.id);
-		if (!row || !inScope(user, row.countyCode)) return undefined;
-		const siteCode = row.record.kind === '复查' ? row.record.siteCode : undefined;
-		return {
-			row,
-			findings: await records.findings(row.id),
-			history: await records.history(row.id),
-			site: siteCode ? ((await registry.get(siteCode)) ?? null) : null,
-			owner: (await users.byId(row.ownerId))?.username ?? null
-		};
-	});
+	const found = await readRecordForReview(store, user, params.id);
 	if (!found) error(404, m.review_not_found_body());
-	const { row, findings, history, site, owner } = found;
+	const { record, history } = found;
+	const pushes = history.filter((h) => h.action === 'push');
+	const contents = history.filter((h) => h.action === 'push' || h.action === 'correct');
 	const [queue, nearby] = await Promise.all([
-		queuePlace(store, user, url, row.id),
-		nearbyOf(store, user, {
-			id: row.id,
-			lat: row.record.location.lat,
-			lon: row.record.location.lon
-		})
+		queuePlace(store, user, url, params.id),
+		nearbyOf(store, user, { id: record.id, lat: record.location.lat, lon: record.location.lon })
 	]);
 	return {
 		record: {
-			id: row.id,
-			status: row.status,
-			revision: row.revision,
-			receivedAt: row.updatedAt,
-			owner,
-			content: row.record
+			id: record.id,
+			status: found.status,
+			revision: found.revision,
+			/** When the surveyor last sent it. */
+			receivedAt: pushes.at(-1)?.at ?? record.updatedAt,
+			/** The account that wrote it. */
+			owner: pushes[0]?.by ?? null,
+			content: record
 		},
-		findings,
+		findings: found.findings,
 		history,
-		site,
-		/** The content of the revision pushed before the current content, when there is one. */
-		previous: null as { revision: number; content: typeof row.record } | null,
+		site: found.site,
+		/** The content revision before the current content, when there is one. */
+		previous:
+			found.previous && contents.length > 1
+				? { revision: contents.at(-2)!.revision, content: found.previous }
+				: null,
 		nearby,
 		queue,
-		turn: decisionTurn(user.role, row.status),
+		turn: decisionTurn(user.role, found.status),
 		role: user.role
 	};
 };
@@ -130,7 +130,64 @@ async function decideFrom(
 	} satisfies DecisionResult;
 }
 
+/** What the correction action answers: shown beside the correction form. */
+export type CorrectionResult = {
+	action: 'correct';
+	ok: boolean;
+	message: string;
+	stale?: boolean;
+	/** Field → what is wrong with its corrected value. */
+	issues?: Record<string, string>;
+	entered?: CorrectionEntered;
+};
+
 export const actions: Actions = {
+	correct: async (event) => {
+		const user = reviewer(event);
+		const data = await event.request.formData();
+		const { changes, entered } = correctionChanges(data);
+		const parsed = CorrectionBodySchema.safeParse({
+			revision: Number(text(data, 'revision')),
+			changes,
+			reason: entered.reason
+		});
+		if (!parsed.success) {
+			const issue = parsed.error.issues[0];
+			const field = String(issue?.path[1] ?? '');
+			return fail(400, {
+				action: 'correct',
+				ok: false,
+				message: field ? `${recordFieldLabel(field)}：${issue?.message ?? ''}` : (issue?.message ?? m.review_rec_bad_form()),
+				entered
+			} satisfies CorrectionResult);
+		}
+		const outcome = await correct(app(), user, event.params.id, parsed.data);
+		if (!outcome.ok) {
+			if (outcome.status === 404) error(404, m.review_not_found_body());
+			if (outcome.status === 403) error(403, outcome.error);
+			const issues: Record<string, string> = {};
+			for (const issue of outcome.issues ?? []) {
+				const field = issue.path.split('.')[0] ?? '';
+				issues[field] ??= issue.message;
+			}
+			return fail(outcome.status, {
+				action: 'correct',
+				ok: false,
+				message: outcome.error,
+				stale: outcome.status === 409,
+				issues,
+				entered
+			} satisfies CorrectionResult);
+		}
+		return {
+			action: 'correct',
+			ok: true,
+			message: m.review_rec_corrected({
+				revision: outcome.revision,
+				fields: outcome.changed.map(recordFieldLabel).join('、')
+			})
+		} satisfies CorrectionResult;
+	},
 	approve: async (event) => {
 		reviewer(event);
 		const data = await event.request.clone().formData();
