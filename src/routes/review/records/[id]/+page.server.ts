@@ -157,7 +157,9 @@ export const actions: Actions = {
 			return fail(400, {
 				action: 'correct',
 				ok: false,
-				message: field ? `${recordFieldLabel(field)}：${issue?.message ?? ''}` : (issue?.message ?? m.review_rec_bad_form()),
+				message: field
+					? `${recordFieldLabel(field)}：${issue?.message ?? ''}`
+					: (issue?.message ?? m.review_rec_bad_form()),
 				entered
 			} satisfies CorrectionResult);
 		}
