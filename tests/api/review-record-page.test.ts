@@ -106,10 +106,11 @@ describe('the record page', () => {
 	});
 
 	it('sends a visitor without a session to the login', async () => {
-		const response = await server.request('GET', `/review/records/${own}`, {
-			headers: { 'sec-fetch-mode': 'navigate' }
-		});
-		expect([302, 303, 307]).toContain(response.status);
+		const response = await server.raw('GET', `/review/records/${own}`);
+		expect(response.status).toBe(303);
+		expect(response.headers.get('location')).toBe(
+			`/review/login?next=${encodeURIComponent(`/review/records/${own}`)}`
+		);
 	});
 });
 
@@ -122,7 +123,8 @@ describe('its form actions', () => {
 			['correct', CORRECT]
 		] as const) {
 			const response = await action(other, name, cookies['reviewer-150602']!, fields);
-			expect(outcome(response)).toMatchObject({ type: 'error', status: 404 });
+			expect(response.status).toBe(404);
+			expect(outcome(response).type).toBe('error');
 		}
 		expect(await server.snapshot()).toEqual(before);
 	});
@@ -135,7 +137,8 @@ describe('its form actions', () => {
 			['correct', CORRECT]
 		] as const) {
 			const response = await action(own, name, cookies['surveyor-150602']!, fields);
-			expect(outcome(response)).toMatchObject({ type: 'error', status: 403 });
+			expect(response.status).toBe(403);
+			expect(outcome(response).type).toBe('error');
 		}
 		expect(await server.snapshot()).toEqual(before);
 	});

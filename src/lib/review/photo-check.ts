@@ -43,6 +43,17 @@ export function checkPhoto(photo: RecordPhoto, exif: ReviewExif): PhotoCheck {
 	return { hasExif, timeDiffS, distanceM };
 }
 
+/** A distance as a reviewer reads it: metres up to a kilometre, then kilometres. */
+export function distanceText(metres: number): string {
+	return metres < 1000
+		? m.review_rec_metres({ metres: Math.round(metres) })
+		: m.review_rec_km({ km: (metres / 1000).toFixed(1) });
+}
+
+/** Differences beyond these are worth a reviewer's look (shown in amber). */
+export const EXIF_FAR_M = 100;
+export const EXIF_LATE_S = 3600;
+
 /** A time difference as a reviewer reads it: "3 秒", "2 分 5 秒", "1 小时 4 分". */
 export function durationText(seconds: number): string {
 	const s = Math.abs(seconds);

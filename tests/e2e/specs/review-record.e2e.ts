@@ -87,7 +87,9 @@ test('a county reviewer reads a record in full, returns it with a comment on 简
 		{ id: randomUUID(), ...meta },
 		{ name: '记录页测试新发现', category: other.category, subcategory: other.subcategory }
 	);
-	await push(api, token, [recheck, find]);
+	// in two pushes: the new find arrives later, so it comes before the re-check in the queue
+	await push(api, token, [recheck]);
+	await push(api, token, [find]);
 
 	const login = new ReviewLoginPage(page);
 	const record = new ReviewRecordPage(page);
@@ -100,6 +102,12 @@ test('a county reviewer reads a record in full, returns it with a comment on 简
 	await expect(record.status).toHaveText('已送达');
 	await expect(record.revision).toHaveText('第 1 版');
 	await expect(page.getByTestId('record-back')).toHaveAttribute('href', '/review?status=submitted');
+
+	// k and j walk the queue under the same filter
+	await page.keyboard.press('k');
+	await expect(page).toHaveURL(new RegExp(`/review/records/${find.id}\\?status=submitted$`));
+	await page.keyboard.press('j');
+	await expect(page).toHaveURL(new RegExp(`/review/records/${recheck.id}\\?status=submitted$`));
 
 	// every section of the form, in its order, with every field
 	await expect(record.sections).toHaveCount(7);
@@ -166,6 +174,8 @@ test('a county reviewer reads a record in full, returns it with a comment on 简
 	await expect(record.finding('PHO-001').first()).toBeVisible();
 	await record.followFinding('PHO-001');
 	await expect(record.field('photos')).toBeFocused();
+	await page.keyboard.press('a');
+	await expect(record.approveButton).toBeFocused();
 	await record.approve();
 	// the browser asks for the reason: nothing is sent
 	await expect(record.decisionResult).toHaveCount(0);

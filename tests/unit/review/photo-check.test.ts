@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPhoto, durationText } from '$lib/review/photo-check.js';
+import { checkPhoto, distanceText, durationText } from '$lib/review/photo-check.js';
 import { destination, makePhoto, SITE_POINT } from '../../fixtures/builders.js';
 
 describe('checkPhoto', () => {
@@ -39,5 +39,12 @@ describe('durationText', () => {
 		expect(durationText(125)).toBe('2 分 5 秒');
 		expect(durationText(3600 + 4 * 60)).toBe('1 小时 4 分');
 		expect(durationText(2 * 86_400 + 3600)).toBe('2 天 1 小时');
+	});
+});
+
+describe('distanceText', () => {
+	it('reads metres up to a kilometre, then kilometres', () => {
+		expect(distanceText(12.4)).toBe('12 米');
+		expect(distanceText(96_714.8)).toBe('96.7 公里');
 	});
 });

@@ -24,6 +24,7 @@ export class ReviewRecordPage extends ReviewPage {
 	readonly decision: Locator;
 	readonly decisionResult: Locator;
 	readonly notYours: Locator;
+	readonly approveButton: Locator;
 	readonly shortcuts: Locator;
 	readonly commentRows: Locator;
 
@@ -50,6 +51,7 @@ export class ReviewRecordPage extends ReviewPage {
 		this.decision = page.getByTestId('decision-panel');
 		this.decisionResult = page.getByTestId('decision-result');
 		this.notYours = page.getByTestId('decision-not-yours');
+		this.approveButton = this.decision.getByTestId('approve');
 		this.shortcuts = page.getByTestId('record-shortcuts');
 		this.commentRows = page.getByTestId('comment-row');
 	}
@@ -73,9 +75,9 @@ export class ReviewRecordPage extends ReviewPage {
 		return this.page.locator(`[data-testid="history-entry"][data-revision="${revision}"]`);
 	}
 
-	/** Follows a finding to its field. */
+	/** Follows the (first) finding of `rule` to its field. */
 	async followFinding(rule: string): Promise<void> {
-		await this.finding(rule).getByTestId('finding-go').click();
+		await this.finding(rule).first().getByTestId('finding-go').click();
 	}
 
 	/** Starts a comment from the field's own 意见 button. */
@@ -101,7 +103,7 @@ export class ReviewRecordPage extends ReviewPage {
 
 	async approve(reason?: string): Promise<void> {
 		if (reason !== undefined) await this.decision.getByTestId('approve-reason').fill(reason);
-		await this.decision.getByTestId('approve').click();
+		await this.approveButton.click();
 	}
 
 	/** Opens photo `index` (0-based) full size. */
