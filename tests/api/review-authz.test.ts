@@ -199,18 +199,38 @@ describe.each(Object.keys(ACTIONS) as (keyof typeof ACTIONS)[])('%s', (action) =
 	});
 });
 
-/*
- * FOR THE LEAD: bulk approval (`POST /api/review/bulk-approve`, BulkApproveBodySchema) was not on
- * main when this file was written. Its cells, once the route exists (one request naming a
- * record of each kind; per-record `outcome` as a single decision would answer):
- * - surveyor: 403 for the whole request (an action outside the role), nothing written;
- * - reviewer-150602: own `submitted` → 'approved' (→ county_approved); own `county_approved` →
- *   422; a 150603 record → 404 (as a missing id), nothing written for it;
- * - city: `county_approved` of either county → 'approved' (→ accepted); `submitted` → 422;
- * - a stale revision → 409; a record with QC errors → 422 (bulk approval carries no comment).
+/**
+ * Bulk approval (`POST /api/review/bulk-approve`): one request names a record of every place and
+ * state. A surveyor is refused as a whole (403). For a reviewer each record gets the outcome a
+ * single approval without a comment would get: these records carry QC errors (no photos), so a
+ * record the reviewer may decide is refused with 422 (a bulk approval gives no reason), one it
+ * may not decide in its county 422, one of another county 404. Nothing is written for any of
+ * them. (tests/api/review-bulk.test.ts approves clean records.)
  */
 describe('bulk approval', () => {
-	it.todo('surveyor: 403 for the whole request, nothing written');
-	it.todo('county reviewer: own submitted approved; own county_approved 422; other county 404');
-	it.todo('city: county_approved of any county approved; submitted 422');
+	it.each(ACTORS)('%s', async (actor) => {
+		const cells = PLACES.flatMap((place) => STATES.map((state) => [place, state] as const));
+		const records = [];
+		for (const [place, state] of cells) records.push(await recordIn(place, state));
+		const before = await server.snapshot();
+		const response = await server.post(
+			'/api/review/bulk-approve',
+			{ records: records.map(({ id, revision }) => ({ id, revision })) },
+			tokens[actor]
+		);
+		if (actor === 'surveyor') {
+			expectError(response, 403);
+		} else {
+			expect(response.status, response.text).toBe(200);
+			const outcomes = (response.json as { results: { id: string; outcome: unknown }[] }).results;
+			expect(outcomes.map((r) => r.id)).toEqual(records.map((r) => r.id));
+			expect(outcomes.map((r) => r.outcome)).toEqual(
+				cells.map(([place, state]) => {
+					const single = expectedAction(actor, place, state);
+					return single === 200 ? 422 : single;
+				})
+			);
+		}
+		expect(await server.snapshot()).toEqual(before);
+	});
 });

@@ -161,6 +161,32 @@ export class RecordRepository {
 	}
 
 	/**
+	 * Records of `counties` whose point lies in the box `metres` around (lat, lon) (the record
+	 * page's nearby records; the caller measures the real distance). Through the lat/lon index.
+	 */
+	async near(
+		lat: number,
+		lon: number,
+		metres: number,
+		counties: readonly string[]
+	): Promise<RecordRow[]> {
+		if (counties.length === 0) return [];
+		const dLat = (DEGREES_PER_100M * metres) / 100;
+		const dLon = dLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+		const rows = await this.db
+			.selectFrom('records')
+			.selectAll()
+			.where('lat', '>=', lat - dLat)
+			.where('lat', '<=', lat + dLat)
+			.where('lon', '>=', lon - dLon)
+			.where('lon', '<=', lon + dLon)
+			.where('county_code', 'in', counties)
+			.limit(500)
+			.execute();
+		return rows.map(toRow);
+	}
+
+	/**
 	 * Stores an accepted push as the record's next revision (1 for a new record) and appends the
 	 * record change to the feed. Call inside DataStore.write.
 	 */
