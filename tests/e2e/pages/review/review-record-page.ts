@@ -60,6 +60,18 @@ export class ReviewRecordPage extends ReviewPage {
 		return this.page.goto(`/review/records/${id}${search}`);
 	}
 
+	/**
+	 * A neighbour of this record in the queue: the previous one (k, back with j) if there is one,
+	 * else the next (j, back with k), with its link.
+	 */
+	async queueNeighbour(): Promise<{ away: 'j' | 'k'; back: 'j' | 'k'; href: string }> {
+		const prev = this.page.getByTestId('record-prev');
+		if ((await prev.count()) > 0)
+			return { away: 'k', back: 'j', href: (await prev.getAttribute('href')) ?? '' };
+		const next = this.page.getByTestId('record-next');
+		return { away: 'j', back: 'k', href: (await next.getAttribute('href')) ?? '' };
+	}
+
 	/** The row of one field (`description`, `location` …). */
 	field(name: string): Locator {
 		return this.page.locator(`[data-testid="record-field"][data-field="${name}"]`);
