@@ -101,7 +101,7 @@ function literal(change: (r: Json) => void, value: string): () => Promise<ApiRes
 function withKey(member: string): () => Promise<ApiResponse> {
 	return () => {
 		const text = JSON.stringify(pushBody('corpus-device', [recheck]));
-		return pushText(text.replace('"schemaVersion":1', `${member},"schemaVersion":1`));
+		return pushText(text.replace(/"schemaVersion":(\d)/, `${member},"schemaVersion":$1`));
 	};
 }
 const location = (r: Json) => obj(r.location);
@@ -299,7 +299,10 @@ const types: Case[] = [
 	['schemaVersion: 3 (unknown)', brokenRecheck((r) => (r.schemaVersion = 3)), 'rejected'],
 	[
 		'schemaVersion 1 with answers (version 2 only)',
-		brokenRecheck((r) => (r.answers = [{ commentId: '2.1', reply: '已修改' }])),
+		brokenRecheck((r) => {
+			r.schemaVersion = 1;
+			r.answers = [{ commentId: '2.1', reply: '已修改' }];
+		}),
 		'rejected'
 	],
 	['schemaVersion: "1"', brokenRecheck((r) => (r.schemaVersion = '1')), 'rejected'],

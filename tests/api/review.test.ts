@@ -516,7 +516,12 @@ describe('answers (schemaVersion 2)', () => {
 			{ commentId: '2.2', reply: '说明' as const, text: '现为荒地，无人使用' }
 		];
 		// answers need schemaVersion 2: a version 1 record carrying them is invalid
-		const v1 = await server.pushOne(surveyor, { ...record, baseRevision: 2, answers });
+		const v1 = await server.pushOne(surveyor, {
+			...record,
+			schemaVersion: 1,
+			baseRevision: 2,
+			answers
+		});
 		expect(v1).toMatchObject({ status: 'rejected', code: 'invalid' });
 		const fixed = {
 			...record,
@@ -535,7 +540,8 @@ describe('answers (schemaVersion 2)', () => {
 		expect(after.record.answers).toEqual(answers);
 		expect(after.history[2]).toMatchObject({
 			action: 'push',
-			changed: ['answers', 'condition', 'schemaVersion']
+			// (records are made as version 2 now, so the version itself did not change)
+			changed: ['answers', 'condition']
 		});
 	});
 });
