@@ -44,7 +44,7 @@ import {
 	revisionBodySha256,
 	type ChainHead
 } from '../src/lib/server/db/audit.js';
-import { qcRow } from '../src/lib/server/db/review-queue.js';
+import { qcColumns, qcRow } from '../src/lib/server/db/review-queue.js';
 import type { TableName } from '../src/lib/server/db/schema.js';
 import type { DataStore } from '../src/lib/server/db/store.js';
 import { contentKey } from '../src/lib/server/sync/push.js';
@@ -244,7 +244,8 @@ export async function seedReviewRecords(
 				content: (lastContent as { content: string }).content,
 				content_key: contentKey(final),
 				created_at: at(0),
-				updated_at: at(last - 1)
+				updated_at: at(last - 1),
+				...qcColumns(template.findings)
 			});
 			for (const p of final.photos) photos.push({ record_id: id, sha256: p.sha256 });
 			qc.push(qcRow(id, template.findings));

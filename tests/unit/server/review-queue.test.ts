@@ -74,7 +74,10 @@ describe.each(backends)('review queue on $name', ({ postgres }) => {
 							content: JSON.stringify({ id: id(n), kind: '复查', name: `记录${n}` }),
 							content_key: 'k',
 							created_at: at(n * 1000),
-							updated_at: at(n * 1000)
+							updated_at: at(n * 1000),
+							// as a push writes them: the QC counts with the row, and in record_qc
+							qc_errors: n % 7 === 0 ? 1 : 0,
+							qc_warnings: n % 5 === 0 ? 2 : 0
 						}))
 					)
 					.execute();

@@ -337,8 +337,67 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 					.addPrimaryKeyConstraint('review_sample_items_pkey', ['sample_id', 'record_id'])
 					.execute();
 			}
+		},
+		// ---- 0009 (review queue speed, issue 12) ----------------------------------------------
+		'0009_queue_indexes': {
+			async up(db: Kysely<unknown>) {
+				await queueIndexes(db);
+				await queueCounts(db, dialect);
+			}
 		}
+		// ---- end 0009 ---------------------------------------------------------------------------
 	};
+}
+
+/**
+ * The review queue's indexes (0009): each page of the queue comes from one index walked in its
+ * sort's order, and its counts from one index range, without reading the records' rows (a
+ * record's row holds its whole content: reading 10,000 of them to count or sort is what made
+ * the queue slow). So each index holds every column a filter reads (county, status, category,
+ * owner, arrival, the QC counts) and ends with the id; the QC counts of record_qc are kept in
+ * the record's row as well (qc_errors, qc_warnings: written with the row by a push or a
+ * correction) so that the severity filter and sort are on `records` too. The arrival
+ * (`updated_at`) goes newest first and the id after it, as the queue sorts. The indexes of 0006
+ * that these replace go.
+ */
+async function queueIndexes(db: Kysely<unknown>): Promise<void> {
+	for (const column of ['qc_errors', 'qc_warnings'])
+		await db.schema
+			.alterTable('records')
+			.addColumn(column, 'integer', (c) => c.notNull().defaultTo(0))
+			.execute();
+	await sql`UPDATE records SET
+		qc_errors = (SELECT q.errors FROM record_qc q WHERE q.record_id = records.id),
+		qc_warnings = (SELECT q.warnings FROM record_qc q WHERE q.record_id = records.id)
+		WHERE id IN (SELECT record_id FROM record_qc WHERE errors > 0 OR warnings > 0)`.execute(db);
+	for (const name of [
+		'records_county_updated',
+		'records_county_status_updated',
+		'records_county_category',
+		'records_updated',
+		'records_name'
+	])
+		await db.schema.dropIndex(name).execute();
+	/** What every index carries after its sort: what the filters read, so no row is needed. */
+	const rest = 'status, category, owner_id, qc_errors, qc_warnings';
+	const name = `(coalesce(name, ''))`;
+	for (const [index, columns] of [
+		// arrival, in a county or all of them; sort=county (county, then arrival); in a
+		// city-wide list of one status, the status is read off the entries
+		['queue_county_arrival', `county_code, updated_at DESC, id, ${rest}`],
+		['queue_arrival', `updated_at DESC, id, county_code, ${rest}`],
+		// a county's records of one status (a county reviewer's worklist)
+		['queue_county_status_arrival', `county_code, status, updated_at DESC, id, ${rest}`],
+		// sort=name
+		['queue_county_name', `county_code, ${name}, updated_at DESC, id, ${rest}`],
+		['queue_name', `${name}, updated_at DESC, id, county_code, ${rest}`],
+		// sort=severity (in one county too: its records are every ninth of the walk)
+		[
+			'queue_severity',
+			`qc_errors DESC, qc_warnings DESC, updated_at DESC, id, county_code, status, category, owner_id`
+		]
+	])
+		await sql.raw(`CREATE INDEX ${index} ON records (${columns})`).execute(db);
 }
 
 /** record_qc for the records stored before it existed, from each one's newest pushed revision. */
@@ -357,6 +416,74 @@ async function backfillRecordQc(db: Kysely<unknown>): Promise<void> {
 			.execute();
 		after = rows[rows.length - 1]!.id;
 	}
+}
+
+/**
+ * queue_counts (0009): how many records each county has in each status, kept by triggers on
+ * `records` in the transaction that writes the record, whoever writes it (a push, a decision,
+ * a restore's copy, a bulk load), so the queue's counts without a filter but county and status
+ * (the views a reviewer opens first) are a few rows instead of a count over every record.
+ * Copies of the database (copy.ts) leave the table out: the triggers fill it again.
+ */
+async function queueCounts(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+	await db.schema
+		.createTable('queue_counts')
+		.addColumn('county_code', 'text', (c) => c.notNull())
+		.addColumn('status', 'text', (c) => c.notNull())
+		.addColumn('n', 'integer', (c) => c.notNull())
+		.addPrimaryKeyConstraint('queue_counts_pkey', ['county_code', 'status'])
+		.execute();
+	await sql`INSERT INTO queue_counts (county_code, status, n)
+		SELECT county_code, status, count(*) FROM records GROUP BY county_code, status`.execute(db);
+	if (dialect === 'postgres') {
+		// per statement, from its transition tables: a row trigger would update one counts row
+		// once per record, and in one transaction each update is a new version of that row
+		const apply = (rows: string, sign: '' | '-') =>
+			`INSERT INTO queue_counts (county_code, status, n)
+				SELECT county_code, status, ${sign}count(*) FROM ${rows} GROUP BY county_code, status
+				ON CONFLICT (county_code, status) DO UPDATE SET n = queue_counts.n + excluded.n;`;
+		const moved = (side: 'o' | 'n') =>
+			`(SELECT ${side}.county_code, ${side}.status FROM old_rows o JOIN new_rows n USING (id)
+				WHERE o.county_code IS DISTINCT FROM n.county_code OR o.status IS DISTINCT FROM n.status) moved`;
+		for (const [fn, body] of [
+			['queue_counts_inserted', apply('new_rows', '')],
+			['queue_counts_deleted', apply('old_rows', '-')],
+			['queue_counts_updated', apply(moved('o'), '-') + apply(moved('n'), '')]
+		])
+			await sql
+				.raw(
+					`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$
+					BEGIN ${body} RETURN NULL; END $$`
+				)
+				.execute(db);
+		await sql`CREATE TRIGGER queue_counts_insert AFTER INSERT ON records
+			REFERENCING NEW TABLE AS new_rows
+			FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_inserted()`.execute(db);
+		await sql`CREATE TRIGGER queue_counts_delete AFTER DELETE ON records
+			REFERENCING OLD TABLE AS old_rows
+			FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_deleted()`.execute(db);
+		await sql`CREATE TRIGGER queue_counts_update AFTER UPDATE ON records
+			REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+			FOR EACH STATEMENT EXECUTE FUNCTION queue_counts_updated()`.execute(db);
+		return;
+	}
+	// SQLite (no transition tables): per row, each a small upsert
+	const add = (row: 'NEW' | 'OLD', sign: '+' | '-') =>
+		`INSERT INTO queue_counts (county_code, status, n) VALUES (${row}.county_code, ${row}.status, ${sign}1)
+			ON CONFLICT (county_code, status) DO UPDATE SET n = queue_counts.n ${sign} 1;`;
+	await sql
+		.raw(`CREATE TRIGGER queue_counts_insert AFTER INSERT ON records BEGIN ${add('NEW', '+')} END`)
+		.execute(db);
+	await sql
+		.raw(`CREATE TRIGGER queue_counts_delete AFTER DELETE ON records BEGIN ${add('OLD', '-')} END`)
+		.execute(db);
+	await sql
+		.raw(
+			`CREATE TRIGGER queue_counts_update AFTER UPDATE OF county_code, status ON records
+			WHEN OLD.county_code IS NOT NEW.county_code OR OLD.status IS NOT NEW.status
+			BEGIN ${add('OLD', '-')} ${add('NEW', '+')} END`
+		)
+		.execute(db);
 }
 
 /** How many migrations the SQLite-only server had (`PRAGMA user_version` 1…3). */

@@ -6,6 +6,7 @@ import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
 import type { ChangeFeed } from './changes.js';
 import { revisionBodySha256, type AuditRepository } from './audit.js';
+import { qcColumns } from './review-queue.js';
 import { changedFields } from '../../domain/records/identity.js';
 import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
 
@@ -224,7 +225,8 @@ export class RecordRepository {
 				content,
 				content_key: input.contentKey,
 				created_at: at,
-				updated_at: at
+				updated_at: at,
+				...qcColumns(input.findings) // the review queue's QC counts (0009)
 			})
 			.onConflict((oc) =>
 				oc.column('id').doUpdateSet((eb) => ({
@@ -239,7 +241,9 @@ export class RecordRepository {
 					revision: eb.ref('excluded.revision'),
 					content: eb.ref('excluded.content'),
 					content_key: eb.ref('excluded.content_key'),
-					updated_at: eb.ref('excluded.updated_at')
+					updated_at: eb.ref('excluded.updated_at'),
+					qc_errors: eb.ref('excluded.qc_errors'), // the review queue's (0009)
+					qc_warnings: eb.ref('excluded.qc_warnings')
 				}))
 			)
 			.execute();
@@ -383,7 +387,8 @@ export class RecordRepository {
 				category: record.category || null,
 				revision,
 				content,
-				content_key: input.contentKey
+				content_key: input.contentKey,
+				...qcColumns(input.findings) // the review queue's QC counts (0009)
 			})
 			.where('id', '=', row.id)
 			.execute();

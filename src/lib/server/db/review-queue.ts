@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from './connection.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { isNearSiteFinding } from '../../domain/qc/rules/duplicates.js';
-import { COUNTY_CODES, type RecordStatus } from '../../domain/codelists/index.js';
+import { COUNTY_CODES, RECORD_STATUSES, type RecordStatus } from '../../domain/codelists/index.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import { QUEUE_PAGE_SIZE, type ReviewQueueQuery } from '../../domain/sync/wire.js';
 
@@ -13,6 +13,9 @@ import { QUEUE_PAGE_SIZE, type ReviewQueueQuery } from '../../domain/sync/wire.j
  */
 export const VISIT_GAP_MS = 30 * 60 * 1000;
 
+/** Ids per query when reading the rows of a page (an unpaged queue reads every row). */
+const ROWS_PER_QUERY = 500;
+
 /** The record_qc row of a record whose newest pushed revision has `findings`. */
 export function qcRow(recordId: string, findings: readonly QcFinding[]) {
 	return {
@@ -20,6 +23,14 @@ export function qcRow(recordId: string, findings: readonly QcFinding[]) {
 		errors: findings.filter((f) => f.severity === 'error').length,
 		warnings: findings.filter((f) => f.severity === 'warning').length,
 		near_site: findings.some(isNearSiteFinding) ? 1 : 0
+	};
+}
+
+/** The QC counts a record's row keeps for the queue's indexes (migration 0009), as qcRow's. */
+export function qcColumns(findings: readonly QcFinding[]) {
+	return {
+		qc_errors: findings.filter((f) => f.severity === 'error').length,
+		qc_warnings: findings.filter((f) => f.severity === 'warning').length
 	};
 }
 
@@ -46,6 +57,10 @@ export type QueuePage = {
 	/** null: every row in one page */
 	pageSize: number | null;
 };
+
+/** Whether `counties` are all of them: a city reviewer's queue, with no county condition. */
+const everyCounty = (counties: readonly string[]) =>
+	COUNTY_CODES.every((c) => counties.includes(c));
 
 /** The start of China Standard Time day `date` (YYYY-MM-DD) as the ISO text stored times use. */
 function dayStart(date: string, plusDays = 0): string {
@@ -74,37 +89,130 @@ export class ReviewQueueRepository {
 	}
 
 	/**
-	 * The records, rows and counts, with every filter but the status. All nine counties (a city
-	 * reviewer) need no county condition, which leaves the planner free to walk an index in the
-	 * sort's order.
+	 * The records matching every filter but the status, on `records` alone: every column a filter
+	 * reads is in the queue's indexes (migration 0009), so the counts and a page's ids come out
+	 * of an index without reading a row. `ownerIds`: the accounts of the `surveyor` filter. All
+	 * nine counties (a city reviewer) need no county condition, which leaves the planner free to
+	 * walk an index in the sort's order.
 	 */
-	#filtered(counties: readonly string[], query: ReviewQueueQuery) {
-		const { severity, category, surveyor, from, to } = query;
-		const everyCounty = COUNTY_CODES.every((c) => counties.includes(c));
+	#filtered(counties: readonly string[], query: ReviewQueueQuery, ownerIds: number[] | null) {
+		const { severity, category, from, to } = query;
 		return this.db
 			.selectFrom('records as r')
-			.leftJoin('record_qc as q', 'q.record_id', 'r.id')
-			.leftJoin('users as u', 'u.id', 'r.owner_id')
-			.$if(!everyCounty, (b) => b.where('r.county_code', 'in', [...counties]))
-			.$if(severity === 'error', (b) => b.where('q.errors', '>', 0))
-			.$if(severity === 'warning', (b) => b.where('q.errors', '=', 0).where('q.warnings', '>', 0))
+			.$if(!everyCounty(counties) && counties.length === 1, (b) =>
+				b.where('r.county_code', '=', counties[0]!)
+			)
+			.$if(!everyCounty(counties) && counties.length > 1, (b) =>
+				b.where('r.county_code', 'in', [...counties])
+			)
+			.$if(severity === 'error', (b) => b.where('r.qc_errors', '>', 0))
+			.$if(severity === 'warning', (b) =>
+				b.where('r.qc_errors', '=', 0).where('r.qc_warnings', '>', 0)
+			)
 			.$if(severity === 'clean', (b) =>
-				b.where((eb) =>
-					eb.or([
-						eb('q.record_id', 'is', null),
-						eb.and([eb('q.errors', '=', 0), eb('q.warnings', '=', 0)])
-					])
-				)
+				b.where('r.qc_errors', '=', 0).where('r.qc_warnings', '=', 0)
 			)
 			.$if(category !== undefined, (b) => b.where('r.category', '=', category!))
-			.$if(surveyor !== undefined, (b) => b.where('u.username', '=', surveyor!))
+			.$if(ownerIds !== null, (b) => b.where('r.owner_id', 'in', [...ownerIds!, -1]))
 			.$if(from !== undefined, (b) => b.where('r.updated_at', '>=', dayStart(from!)))
 			.$if(to !== undefined, (b) => b.where('r.updated_at', '<', dayStart(to!, 1)));
 	}
 
 	/**
+	 * The records per status matching every filter but the status. Without a filter but the
+	 * county (the views a reviewer opens first), they are the counts kept per county and status
+	 * (queue_counts, 0009); otherwise a count over one index range.
+	 */
+	async #counts(
+		counties: readonly string[],
+		query: ReviewQueueQuery,
+		ownerIds: number[] | null
+	): Promise<Partial<Record<RecordStatus, number>>> {
+		const { severity, category, surveyor, from, to } = query;
+		const kept = [severity, category, surveyor, from, to].every((f) => f === undefined);
+		const grouped = kept
+			? await this.db
+					.selectFrom('queue_counts')
+					.$if(!everyCounty(counties), (b) => b.where('county_code', 'in', [...counties]))
+					.select(['status', (eb) => eb.fn.sum<number | string>('n').as('n')])
+					.groupBy('status')
+					.execute()
+			: await this.#filtered(counties, query, ownerIds)
+					.select(['r.status', (eb) => eb.fn.countAll<number | string>().as('n')])
+					.groupBy('r.status')
+					.execute();
+		const found = new Map(grouped.map((g) => [g.status, Number(g.n)]));
+		const counts: Partial<Record<RecordStatus, number>> = {};
+		for (const status of RECORD_STATUSES) {
+			const n = found.get(status) ?? 0;
+			if (n > 0) counts[status] = n;
+		}
+		return counts;
+	}
+
+	/**
+	 * The ids of one page (every id when `pageSize` is null), in the queue's order: the sort's
+	 * key, then newest first, then by id, which is the order of the indexes of migration 0009
+	 * (OFFSET skips index entries, not rows).
+	 */
+	async #pageIds(
+		counties: readonly string[],
+		query: ReviewQueueQuery,
+		ownerIds: number[] | null,
+		pageSize: number | null
+	): Promise<string[]> {
+		const sort = query.sort ?? 'arrival';
+		const natural = sort === 'name' || sort === 'county' ? 'asc' : 'desc';
+		const order = query.order ?? natural;
+		const flip = (d: 'asc' | 'desc') => (order === natural ? d : d === 'asc' ? 'desc' : 'asc');
+		let select = this.#filtered(counties, query, ownerIds)
+			.$if(query.status !== undefined, (b) => b.where('r.status', '=', query.status!))
+			.select('r.id');
+		if (sort === 'name') select = select.orderBy(sql`coalesce(r.name, '')`, flip('asc'));
+		if (sort === 'county') select = select.orderBy('r.county_code', flip('asc'));
+		if (sort === 'severity') {
+			select = select.orderBy('r.qc_errors', flip('desc')).orderBy('r.qc_warnings', flip('desc'));
+		}
+		select = select
+			.orderBy('r.updated_at', sort === 'arrival' ? flip('desc') : 'desc')
+			.orderBy('r.id');
+		if (pageSize !== null)
+			select = select.limit(pageSize).offset(((query.page ?? 1) - 1) * pageSize);
+		return (await select.execute()).map((r) => r.id);
+	}
+
+	/** The queue's columns of the records `ids`, in no particular order. */
+	async #rows(ids: readonly string[]) {
+		const rows = [];
+		for (let i = 0; i < ids.length; i += ROWS_PER_QUERY) {
+			const part = await this.db
+				.selectFrom('records as r')
+				.leftJoin('record_qc as q', 'q.record_id', 'r.id')
+				.leftJoin('users as u', 'u.id', 'r.owner_id')
+				.where('r.id', 'in', ids.slice(i, i + ROWS_PER_QUERY))
+				.select([
+					'r.id',
+					'r.county_code',
+					'r.status',
+					'r.revision',
+					'r.content',
+					'r.updated_at',
+					'u.username',
+					'r.qc_errors',
+					'r.qc_warnings',
+					sql<number>`coalesce(q.near_site, 0)`.as('near_site')
+				])
+				.execute();
+			rows.push(...part);
+		}
+		return rows;
+	}
+
+	/**
 	 * One page of the queue of `counties` (the caller has checked they are the user's), sorted,
-	 * with the total and the counts per status. `pageSize` null gives every row.
+	 * with the total and the counts per status. `pageSize` null gives every row. The page is
+	 * read in two steps: its ids from an index, then the rows of those ids (whose content is
+	 * the bulk of a row).
 	 */
 	async page(
 		counties: readonly string[],
@@ -113,64 +221,41 @@ export class ReviewQueueRepository {
 	): Promise<QueuePage> {
 		const page = query.page ?? 1;
 		if (counties.length === 0) return { rows: [], total: 0, counts: {}, page, pageSize };
-		const grouped = await this.#filtered(counties, query)
-			.select(['r.status', (eb) => eb.fn.countAll<number | string>().as('n')])
-			.groupBy('r.status')
-			.execute();
-		const counts: Partial<Record<RecordStatus, number>> = {};
-		for (const g of grouped) counts[g.status as RecordStatus] = Number(g.n);
+		// the surveyor filter names an account: the id is what a record keeps
+		let ownerIds: number[] | null = null;
+		if (query.surveyor !== undefined) {
+			const owners = await this.db
+				.selectFrom('users')
+				.select('id')
+				.where('username', '=', query.surveyor)
+				.execute();
+			ownerIds = owners.map((o) => o.id);
+		}
+		const counts = await this.#counts(counties, query, ownerIds);
 		const total = query.status
 			? (counts[query.status] ?? 0)
 			: Object.values(counts).reduce((a, b) => a + b, 0);
-
-		const sort = query.sort ?? 'arrival';
-		const natural = sort === 'name' || sort === 'county' ? 'asc' : 'desc';
-		const order = query.order ?? natural;
-		const flip = (d: 'asc' | 'desc') => (order === natural ? d : d === 'asc' ? 'desc' : 'asc');
-		let select = this.#filtered(counties, query)
-			.$if(query.status !== undefined, (b) => b.where('r.status', '=', query.status!))
-			.select([
-				'r.id',
-				'r.county_code',
-				'r.status',
-				'r.revision',
-				'r.content',
-				'r.updated_at',
-				'u.username',
-				sql<number>`coalesce(q.errors, 0)`.as('errors'),
-				sql<number>`coalesce(q.warnings, 0)`.as('warnings'),
-				sql<number>`coalesce(q.near_site, 0)`.as('near_site')
-			]);
-		if (sort === 'name') select = select.orderBy(sql`coalesce(r.name, '')`, flip('asc'));
-		if (sort === 'county') select = select.orderBy('r.county_code', flip('asc'));
-		if (sort === 'severity') {
-			select = select
-				.orderBy(sql`coalesce(q.errors, 0)`, flip('desc'))
-				.orderBy(sql`coalesce(q.warnings, 0)`, flip('desc'));
-		}
-		select = select
-			.orderBy('r.updated_at', sort === 'arrival' ? flip('desc') : 'desc')
-			.orderBy('r.id');
-		if (pageSize !== null) select = select.limit(pageSize).offset((page - 1) * pageSize);
-		const raw = await select.execute();
-		return {
-			rows: raw.map((r) => ({
-				id: r.id,
-				countyCode: r.county_code,
-				status: r.status as RecordStatus,
-				revision: r.revision,
-				record: JSON.parse(r.content) as SurveyRecord,
-				receivedAt: r.updated_at,
-				errors: Number(r.errors),
-				warnings: Number(r.warnings),
-				nearSite: Number(r.near_site) === 1,
-				surveyor: r.username
-			})),
-			total,
-			counts,
-			page,
-			pageSize
-		};
+		const ids = await this.#pageIds(counties, query, ownerIds, pageSize);
+		const byId = new Map((await this.#rows(ids)).map((r) => [r.id, r]));
+		const rows = ids.flatMap((id) => {
+			const r = byId.get(id);
+			if (!r) return [];
+			return [
+				{
+					id: r.id,
+					countyCode: r.county_code,
+					status: r.status as RecordStatus,
+					revision: r.revision,
+					record: JSON.parse(r.content) as SurveyRecord,
+					receivedAt: r.updated_at,
+					errors: Number(r.qc_errors),
+					warnings: Number(r.qc_warnings),
+					nearSite: Number(r.near_site) === 1,
+					surveyor: r.username
+				}
+			];
+		});
+		return { rows, total, counts, page, pageSize };
 	}
 
 	/** Since when records count as new for `userId` (null: mark none), without a visit. */

@@ -25,6 +25,7 @@ export interface Database {
 	review_visits: ReviewVisitsTable;
 	review_samples: ReviewSamplesTable;
 	review_sample_items: ReviewSampleItemsTable;
+	queue_counts: QueueCountsTable;
 }
 
 export type TableName = keyof Database;
@@ -103,6 +104,9 @@ export interface RecordsTable {
 	content_key: string;
 	created_at: string;
 	updated_at: string;
+	/** the counts of record_qc, kept here for the review queue's indexes (0009; 0 without QC) */
+	qc_errors: Generated<number>;
+	qc_warnings: Generated<number>;
 }
 
 export interface RevisionsTable {
@@ -223,6 +227,16 @@ export interface ReviewSampleItemsTable {
 	concluded_at: string | null;
 }
 
+/**
+ * Records per county and status, kept by triggers on `records` (migration 0009) for the review
+ * queue's counts; a copy of the database leaves it out (copy.ts) and the triggers refill it.
+ */
+export interface QueueCountsTable {
+	county_code: string;
+	status: string;
+	n: number;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -240,5 +254,6 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	record_qc: ['record_id'],
 	review_visits: ['user_id'],
 	review_samples: ['id'],
-	review_sample_items: ['sample_id', 'record_id']
+	review_sample_items: ['sample_id', 'record_id'],
+	queue_counts: ['county_code', 'status']
 };
