@@ -39,7 +39,10 @@ export type QueueRow = {
 	countyCode: string;
 	status: RecordStatus;
 	revision: number;
-	record: SurveyRecord;
+	/** the record as stored: JSON.stringify of a SurveyRecord */
+	content: string;
+	/** `content` parsed, on first use */
+	readonly record: SurveyRecord;
 	receivedAt: string;
 	errors: number;
 	warnings: number;
@@ -237,16 +240,20 @@ export class ReviewQueueRepository {
 			: Object.values(counts).reduce((a, b) => a + b, 0);
 		const ids = await this.#pageIds(counties, query, ownerIds, pageSize);
 		const byId = new Map((await this.#rows(ids)).map((r) => [r.id, r]));
-		const rows = ids.flatMap((id) => {
+		const rows = ids.flatMap((id): QueueRow[] => {
 			const r = byId.get(id);
 			if (!r) return [];
+			let record: SurveyRecord | undefined;
 			return [
 				{
 					id: r.id,
 					countyCode: r.county_code,
 					status: r.status as RecordStatus,
 					revision: r.revision,
-					record: JSON.parse(r.content) as SurveyRecord,
+					content: r.content,
+					get record() {
+						return (record ??= JSON.parse(r.content) as SurveyRecord);
+					},
 					receivedAt: r.updated_at,
 					errors: Number(r.qc_errors),
 					warnings: Number(r.qc_warnings),
