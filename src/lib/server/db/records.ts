@@ -414,7 +414,7 @@ export class RecordRepository {
 				content: revision.content ?? null,
 				status: revision.status,
 				comments: revision.comments ?? '[]',
-				reason: revision.reason
+				reason: revision.reason ?? null
 			})
 		});
 	}
