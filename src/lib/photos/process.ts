@@ -11,7 +11,7 @@
  * are asynchronous in the browser; only the scaling draw is synchronous. Nothing is loaded
  * from outside the app's origin.
  */
-import exifr from 'exifr';
+import { readExifTags } from './exif-tags.js';
 import {
 	extractExifSegment,
 	insertExifSegment,
@@ -102,23 +102,7 @@ function sniffType(bytes: Uint8Array): PhotoMime | 'heic' | null {
 /** The EXIF tags the survey keeps, raw (times as written, no enum translation). */
 async function readExif(bytes: Uint8Array<ArrayBuffer>) {
 	try {
-		const tags: unknown = await exifr.parse(bytes, {
-			tiff: true,
-			exif: true,
-			gps: true,
-			ifd1: false,
-			interop: false,
-			makerNote: false,
-			userComment: false,
-			xmp: false,
-			icc: false,
-			iptc: false,
-			jfif: false,
-			ihdr: false,
-			reviveValues: false,
-			translateValues: false,
-			mergeOutput: true
-		});
+		const tags = await readExifTags(bytes);
 		return toPhotoExif(tags);
 	} catch {
 		// Unreadable EXIF is not a reason to refuse the photo: it is kept without provenance.

@@ -1,28 +1,12 @@
 /** Reads a photo's EXIF in the reviewer's browser (exifr), as the gallery compares it. */
-import exifr from 'exifr';
+import { readExifTags } from '$lib/photos/exif-tags.js';
 import { toPhotoExif } from '$lib/domain/photos/jpeg-exif.js';
 import type { ReviewExif } from './photo-check.js';
 
 /** The EXIF of `blob`; an empty object when it has none or it cannot be read. */
 export async function readExif(blob: Blob): Promise<ReviewExif> {
 	try {
-		const tags: unknown = await exifr.parse(blob, {
-			tiff: true,
-			exif: true,
-			gps: true,
-			ifd1: false,
-			interop: false,
-			makerNote: false,
-			userComment: false,
-			xmp: false,
-			icc: false,
-			iptc: false,
-			jfif: false,
-			ihdr: false,
-			reviveValues: false,
-			translateValues: false,
-			mergeOutput: true
-		});
+		const tags = await readExifTags(blob);
 		const { exif } = toPhotoExif(tags);
 		const raw = (tags ?? {}) as Record<string, unknown>;
 		const direction = raw.GPSImgDirection;

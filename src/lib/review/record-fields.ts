@@ -5,6 +5,7 @@
  */
 import { isEmpty } from '$lib/domain/schemas/common.js';
 import { changedFields } from '$lib/domain/records/identity.js';
+import { SITE_DIFF_FIELDS, type SiteDiffField } from '$lib/domain/qc/diff.js';
 import type { RegisteredSite } from '$lib/domain/schemas/site.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
 import { LOCATION_SOURCE_LABEL } from '$lib/domain/codelists/index.js';
@@ -46,27 +47,14 @@ export const FIELD_ORDER = [
 ] as const satisfies readonly (keyof SurveyRecord)[];
 export type RecordField = (typeof FIELD_ORDER)[number];
 
-/** The fields of a 复查 the registry entry also holds, compared one by one. */
-export const SITE_FIELDS = [
-	'name',
-	'township',
-	'village',
-	'address',
-	'category',
-	'subcategory',
-	'era',
-	'eraGroup',
-	'protectionLevel',
-	'ownership',
-	'usage',
-	'openStatus',
-	'location',
-	'boundary',
-	'areaM2',
-	'condition',
-	'threats',
-	'description'
-] as const satisfies readonly RecordField[];
+/** What a 复查 shares with its registry entry: the fields QC compares (SITE_DIFF_FIELDS), the point and boundary. */
+type SiteField = SiteDiffField | 'location' | 'boundary';
+const SITE_COMPARED = new Set<string>([...SITE_DIFF_FIELDS, 'location', 'boundary']);
+
+/** The fields of a 复查 the registry entry also holds, compared one by one, in form order. */
+export const SITE_FIELDS: readonly SiteField[] = FIELD_ORDER.filter((f): f is SiteField =>
+	SITE_COMPARED.has(f)
+);
 
 const OWN_LABELS: Partial<Record<string, () => string>> = {
 	siteCode: m.review_rec_f_site_code,

@@ -3,51 +3,27 @@
  * an upgraded database gets a complete chain from the revisions it holds; a write that fails
  * leaves no entry and no head line; writers that run at once still make one chain.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
-import { migrations, type DialectName } from '$lib/server/db/migrations.js';
 import type { Database } from '$lib/server/db/schema.js';
 import { AUDIT_HEAD_FILE } from '$lib/server/db/audit.js';
 import { verifyAudit } from '$lib/server/audit-verify.js';
-import { BACKENDS, freshWhere, type Where } from './databases.js';
+import { BACKENDS, freshWhere, insertSurveyor, migratedUpTo, type Where } from './databases.js';
 
 const where = (postgres: boolean) => freshWhere(postgres, 'survey-audit-unit-');
 
 /** The database of `at` as a server before the audit log made it: migrated up to 0004. */
-async function beforeAudit(at: Where): Promise<Kysely<Database>> {
-	const dialect: DialectName = at.url ? 'postgres' : 'sqlite';
-	const db = new Kysely<Database>({
-		dialect: at.url
-			? new PostgresDialect({ pool: new pg.Pool({ connectionString: at.url }) })
-			: new SqliteDialect({ database: new BetterSqlite3(join(at.dataDir, 'survey.sqlite')) })
-	});
-	const provider = { getMigrations: async () => migrations(dialect) };
-	const { error } = await new Migrator({ db, provider }).migrateTo('0004_sites_seq');
-	if (error) throw error instanceof Error ? error : new Error(String(error));
-	return db;
+function beforeAudit(at: Where): Promise<Kysely<Database>> {
+	return migratedUpTo(at, '0004_sites_seq');
 }
 
 /** A surveyor and `n` records, each with its first revision (a push). */
 async function seedRecords(db: Kysely<Database>, n: number, at = '2026-05-01T08:00:00.000Z') {
 	const now = at;
-	const user = await db
-		.insertInto('users')
-		.values({
-			username: 'surveyor-a',
-			role: 'surveyor',
-			counties: '["150602"]',
-			password_hash: 'x',
-			display_name: null,
-			created_at: now,
-			updated_at: now
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
+	const user = await insertSurveyor(db, now);
 	const ids = Array.from({ length: n }, (_, i) => `record-${String(i).padStart(3, '0')}`);
 	for (const id of ids) {
 		const content = JSON.stringify({ id, name: `遗址 ${id}` });

@@ -4,13 +4,9 @@
  * and the change the author pulls; every refusal writes nothing; comments get ids and severity;
  * a database made before corrections keeps its revisions when it is upgraded.
  */
-import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
-import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
-import { migrations, type DialectName } from '$lib/server/db/migrations.js';
 import type { Database } from '$lib/server/db/schema.js';
 import type { Principal } from '$lib/server/auth/roles.js';
 import { push } from '$lib/server/sync/push.js';
@@ -21,7 +17,7 @@ import { verifyAudit } from '$lib/server/audit-verify.js';
 import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists/index.js';
 import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import { counties, NOW, perfectNewFind, uuid } from '../../fixtures/builders.js';
-import { BACKENDS, freshWhere, type Where } from './databases.js';
+import { BACKENDS, freshWhere, insertSurveyor, migratedUpTo, type Where } from './databases.js';
 
 const later = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
 
@@ -291,17 +287,8 @@ describe.each(BACKENDS)('corrections on $name', ({ postgres }) => {
 });
 
 /** The database of `at` as a server before corrections made it: migrated up to 0006. */
-async function beforeCorrections(at: Where): Promise<Kysely<Database>> {
-	const dialect: DialectName = at.url ? 'postgres' : 'sqlite';
-	const db = new Kysely<Database>({
-		dialect: at.url
-			? new PostgresDialect({ pool: new pg.Pool({ connectionString: at.url }) })
-			: new SqliteDialect({ database: new BetterSqlite3(join(at.dataDir, 'survey.sqlite')) })
-	});
-	const provider = { getMigrations: async () => migrations(dialect) };
-	const { error } = await new Migrator({ db, provider }).migrateTo('0006_review_visits');
-	if (error) throw error instanceof Error ? error : new Error(String(error));
-	return db;
+function beforeCorrections(at: Where): Promise<Kysely<Database>> {
+	return migratedUpTo(at, '0006_review_visits');
 }
 
 describe.each(BACKENDS)('migration 0007 on $name', ({ postgres }) => {
@@ -309,19 +296,7 @@ describe.each(BACKENDS)('migration 0007 on $name', ({ postgres }) => {
 		const at = await freshWhere(postgres, 'survey-0007-');
 		const old = await beforeCorrections(at);
 		const now = '2026-05-01T08:00:00.000Z';
-		const user = await old
-			.insertInto('users')
-			.values({
-				username: 'surveyor-a',
-				role: 'surveyor',
-				counties: '["150602"]',
-				password_hash: 'x',
-				display_name: null,
-				created_at: now,
-				updated_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow();
+		const user = await insertSurveyor(old, now);
 		await old
 			.insertInto('records')
 			.values({

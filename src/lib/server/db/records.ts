@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { Db, DialectName } from './connection.js';
-import type { RecordsTable } from './schema.js';
+import type { RecordsTable, RevisionsTable } from './schema.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
@@ -257,27 +257,16 @@ export class RecordRepository {
 				.onConflict((oc) => oc.doNothing())
 				.execute();
 		}
-		await this.db
-			.insertInto('revisions')
-			.values({
-				record_id: record.id,
-				revision,
-				at,
-				by_user: input.by,
-				action: 'push',
-				status: input.status,
-				content,
-				findings: JSON.stringify(input.findings),
-				device_id: input.deviceId
-			})
-			.execute();
-		await this.audit.append({
-			at,
-			actor: input.by,
-			action: 'push',
-			recordId: record.id,
+		await this.appendRevision({
+			record_id: record.id,
 			revision,
-			bodySha256: revisionBodySha256({ content, status: input.status, comments: '[]' })
+			at,
+			by_user: input.by,
+			action: 'push',
+			status: input.status,
+			content,
+			findings: JSON.stringify(input.findings),
+			device_id: input.deviceId
 		});
 		await this.feed.append({
 			type: 'record',
@@ -318,27 +307,16 @@ export class RecordRepository {
 			.set({ status: input.status, revision, updated_at: at })
 			.where('id', '=', row.id)
 			.execute();
-		await this.db
-			.insertInto('revisions')
-			.values({
-				record_id: row.id,
-				revision,
-				at,
-				by_user: input.by,
-				action: input.action,
-				status: input.status,
-				content: null,
-				findings: '[]',
-				comments
-			})
-			.execute();
-		await this.audit.append({
-			at,
-			actor: input.by,
-			action: input.action,
-			recordId: row.id,
+		await this.appendRevision({
+			record_id: row.id,
 			revision,
-			bodySha256: revisionBodySha256({ content: null, status: input.status, comments })
+			at,
+			by_user: input.by,
+			action: input.action,
+			status: input.status,
+			content: null,
+			findings: '[]',
+			comments
 		});
 		await this.feed.append({
 			type: 'record',
@@ -392,32 +370,16 @@ export class RecordRepository {
 			})
 			.where('id', '=', row.id)
 			.execute();
-		await this.db
-			.insertInto('revisions')
-			.values({
-				record_id: row.id,
-				revision,
-				at,
-				by_user: input.by,
-				action: 'correct',
-				status: row.status,
-				content,
-				findings: JSON.stringify(input.findings),
-				reason: input.reason
-			})
-			.execute();
-		await this.audit.append({
-			at,
-			actor: input.by,
-			action: 'correct',
-			recordId: row.id,
+		await this.appendRevision({
+			record_id: row.id,
 			revision,
-			bodySha256: revisionBodySha256({
-				content,
-				status: row.status,
-				comments: '[]',
-				reason: input.reason
-			})
+			at,
+			by_user: input.by,
+			action: 'correct',
+			status: row.status,
+			content,
+			findings: JSON.stringify(input.findings),
+			reason: input.reason
 		});
 		await this.feed.append({
 			type: 'record',
@@ -438,6 +400,28 @@ export class RecordRepository {
 			at
 		});
 		return revision;
+	}
+
+	/**
+	 * Stores a revision with its audit entry, whose hash covers the body the revision stores (its
+	 * content and a correction's reason, or a decision's status and comments). Call inside
+	 * DataStore.write.
+	 */
+	private async appendRevision(revision: Insertable<RevisionsTable>): Promise<void> {
+		await this.db.insertInto('revisions').values(revision).execute();
+		await this.audit.append({
+			at: revision.at,
+			actor: revision.by_user,
+			action: revision.action,
+			recordId: revision.record_id,
+			revision: revision.revision,
+			bodySha256: revisionBodySha256({
+				content: revision.content ?? null,
+				status: revision.status,
+				comments: revision.comments ?? '[]',
+				reason: revision.reason ?? null
+			})
+		});
 	}
 
 	/** The QC findings of the newest revision that set the content (a push or a correction). */

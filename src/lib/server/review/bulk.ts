@@ -7,25 +7,20 @@ import {
 	type BulkApproveResponse
 } from '../../domain/sync/wire.js';
 import type { DataStore } from '../db/store.js';
-import { inScope, type Principal, type Role } from '../auth/roles.js';
+import { reviewTurn } from '../../domain/review/turns.js';
+import { inScope, type Principal } from '../auth/roles.js';
 import { decide } from './decision.js';
 
 /**
- * The status each reviewer role approves (contract §3, as decision.ts decides it): the queue
- * offers a record for bulk approval only in this status and with no QC error, since approving a
- * revision with errors needs a written reason.
+ * Whether `user` may approve a queue row in one go: the status its role decides (REVIEW_TURNS, as
+ * decision.ts decides it) and no QC error, since approving a revision with errors needs a written
+ * reason.
  */
-const APPROVES_FROM: Partial<Record<Role, RecordStatus>> = {
-	county_reviewer: 'submitted',
-	city_reviewer: 'county_approved'
-};
-
-/** Whether `user` may approve a queue row in one go: its role's status and no QC error. */
 export function bulkApprovable(
 	user: Pick<Principal, 'role'>,
 	row: { status: RecordStatus; errors: number }
 ): boolean {
-	return APPROVES_FROM[user.role] === row.status && row.errors === 0;
+	return reviewTurn(user.role)?.from === row.status && row.errors === 0;
 }
 
 export type BulkRefusal = { ok: false; status: 400 | 403 | 413; error: string; issues?: Issue[] };
@@ -75,7 +70,7 @@ export async function bulkApprove(
 	body: BulkApproveBody,
 	now = new Date()
 ): Promise<{ ok: true; response: BulkApproveResponse } | BulkRefusal> {
-	if (APPROVES_FROM[user.role] === undefined)
+	if (reviewTurn(user.role) === undefined)
 		return {
 			ok: false,
 			status: 403,

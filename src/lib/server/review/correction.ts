@@ -6,7 +6,7 @@ import type { RecordStatus } from '../../domain/codelists/index.js';
 import type { CorrectionBody } from '../../domain/sync/wire.js';
 import { inScope, type Principal } from '../auth/roles.js';
 import { contentKey, type PushDeps } from '../sync/push.js';
-import { RULES, STATUS_WORDS } from './decision.js';
+import { ruleFor, STATUS_WORDS } from './decision.js';
 
 export { CorrectionBodySchema, type CorrectionBody } from '../../domain/sync/wire.js';
 
@@ -63,7 +63,7 @@ export async function correct(
 		const row = await tx.records.getForUpdate(id);
 		if (!row || !inScope(user, row.countyCode))
 			return { ok: false, status: 404, error: '没有这条记录' };
-		const rule = RULES[user.role];
+		const rule = ruleFor(user.role);
 		if (!rule)
 			return { ok: false, status: 403, error: '调查员不能更正记录：更正由审核人员署名进行' };
 		if (body.revision !== row.revision) {

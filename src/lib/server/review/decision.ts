@@ -1,6 +1,7 @@
 import type { RecordStatus } from '../../domain/codelists/index.js';
 import type { DecisionBody, ReviewComment } from '../../domain/sync/wire.js';
 import type { DataStore } from '../db/store.js';
+import { reviewTurn } from '../../domain/review/turns.js';
 import { inScope, type Principal } from '../auth/roles.js';
 
 export { DecisionBodySchema, type DecisionBody } from '../../domain/sync/wire.js';
@@ -9,11 +10,19 @@ export type DecisionOutcome =
 	| { ok: true; status: RecordStatus; revision: number }
 	| { ok: false; status: 404 | 409 | 422 | 403; error: string };
 
-/** Which role decides a record in which status, and what each decision makes of it (contract §3). */
-export const RULES: Record<string, { from: RecordStatus; approve: RecordStatus; who: string }> = {
-	county_reviewer: { from: 'submitted', approve: 'county_approved', who: '旗区审核员' },
-	city_reviewer: { from: 'county_approved', approve: 'accepted', who: '市级审核员' }
-};
+/** How a refusal names each reviewer role. */
+const WHO: Record<string, string> = { county_reviewer: '旗区审核员', city_reviewer: '市级审核员' };
+
+/**
+ * Which status `role` decides and what its approval makes of it (REVIEW_TURNS, contract §3), with
+ * the role's name for refusals; undefined for a role that decides nothing.
+ */
+export function ruleFor(
+	role: string
+): { from: RecordStatus; approve: RecordStatus; who: string } | undefined {
+	const turn = reviewTurn(role);
+	return turn && { ...turn, who: WHO[role] ?? role };
+}
 
 export const STATUS_WORDS: Record<RecordStatus, string> = {
 	submitted: '已送达（待旗区审核）',
@@ -39,7 +48,7 @@ export async function decide(
 		const row = await records.getForUpdate(id);
 		if (!row || !inScope(user, row.countyCode))
 			return { ok: false, status: 404, error: '没有这条记录' };
-		const rule = RULES[user.role];
+		const rule = ruleFor(user.role);
 		if (!rule) return { ok: false, status: 403, error: '调查员不能审核记录' };
 		if (body.revision !== row.revision) {
 			return {

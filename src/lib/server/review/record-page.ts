@@ -6,6 +6,7 @@
 import { COUNTY_CODES, type RecordStatus } from '../../domain/codelists/index.js';
 import type { ReviewQueueQuery } from '../../domain/sync/wire.js';
 import type { DataStore } from '../db/store.js';
+import { reviewTurn } from '../../domain/review/turns.js';
 import type { Principal } from '../auth/roles.js';
 import { readQueueQuery } from './queue.js';
 import { NEARBY_MAX_M, neighboursWithin, type Neighbour } from '../../review/record-geo.js';
@@ -121,17 +122,12 @@ export async function nearbyOf(
 	});
 }
 
-/** Which decision `role` takes on a record in `status`, and why not when it takes none. */
-const TURN: Record<string, RecordStatus> = {
-	county_reviewer: 'submitted',
-	city_reviewer: 'county_approved'
-};
-
 export type DecisionTurn =
 	{ ok: true } | { ok: false; why: 'role' | 'status'; needs?: RecordStatus };
 
+/** Whether `role` decides a record in `status` (REVIEW_TURNS), and why not when it does not. */
 export function decisionTurn(role: string, status: RecordStatus): DecisionTurn {
-	const needs = TURN[role];
+	const needs = reviewTurn(role)?.from;
 	if (!needs) return { ok: false, why: 'role' };
 	return needs === status ? { ok: true } : { ok: false, why: 'status', needs };
 }
