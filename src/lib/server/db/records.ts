@@ -268,20 +268,13 @@ export class RecordRepository {
 			findings: JSON.stringify(input.findings),
 			device_id: input.deviceId
 		});
-		await this.feed.append({
-			type: 'record',
+		await this.appendRecordChange({
+			id: record.id,
 			countyCode: record.countyCode,
-			recordId: record.id,
 			ownerId: previous?.ownerId ?? input.ownerId,
-			payload: {
-				type: 'record',
-				id: record.id,
-				status: input.status,
-				revision,
-				comments: [],
-				at,
-				countyCode: record.countyCode
-			},
+			status: input.status,
+			revision,
+			comments: [],
 			at
 		});
 		return revision;
@@ -318,20 +311,13 @@ export class RecordRepository {
 			findings: '[]',
 			comments
 		});
-		await this.feed.append({
-			type: 'record',
+		await this.appendRecordChange({
+			id: row.id,
 			countyCode: row.countyCode,
-			recordId: row.id,
 			ownerId: row.ownerId,
-			payload: {
-				type: 'record',
-				id: row.id,
-				status: input.status,
-				revision,
-				comments: input.comments,
-				at,
-				countyCode: row.countyCode
-			},
+			status: input.status,
+			revision,
+			comments: input.comments,
 			at
 		});
 		return revision;
@@ -381,25 +367,56 @@ export class RecordRepository {
 			findings: JSON.stringify(input.findings),
 			reason: input.reason
 		});
+		await this.appendRecordChange({
+			id: row.id,
+			countyCode: row.countyCode,
+			ownerId: row.ownerId,
+			status: row.status,
+			revision,
+			comments: [],
+			at,
+			correction: { record, by: input.by, reason: input.reason }
+		});
+		return revision;
+	}
+
+	/**
+	 * Appends a record's new revision to the change feed, as `pull` gives it to the author's device
+	 * and the reviewers; a correction carries the corrected record and who corrected it why.
+	 */
+	private async appendRecordChange(change: {
+		id: string;
+		countyCode: string;
+		ownerId: number;
+		status: string;
+		revision: number;
+		comments: ReviewComment[];
+		at: string;
+		correction?: { record: SurveyRecord; by: string; reason: string };
+	}): Promise<void> {
+		const { id, countyCode, status, revision, comments, at } = change;
 		await this.feed.append({
 			type: 'record',
-			countyCode: row.countyCode,
-			recordId: row.id,
-			ownerId: row.ownerId,
+			countyCode,
+			recordId: id,
+			ownerId: change.ownerId,
 			payload: {
 				type: 'record',
-				id: row.id,
-				status: row.status,
+				id,
+				status,
 				revision,
-				comments: [],
+				comments,
 				at,
-				countyCode: row.countyCode,
-				record,
-				correction: { by: input.by, reason: input.reason }
+				countyCode,
+				...(change.correction
+					? {
+							record: change.correction.record,
+							correction: { by: change.correction.by, reason: change.correction.reason }
+						}
+					: {})
 			},
 			at
 		});
-		return revision;
 	}
 
 	/**
