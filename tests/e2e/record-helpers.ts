@@ -5,6 +5,8 @@
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 import type { RegisteredSite } from '../../src/lib/domain/schemas/site.js';
 import { DEMO_PASSWORD } from './accounts.js';
+import { HomePage } from './pages/home-page.js';
+import { FieldLoginPage } from './pages/login-page.js';
 import { SitePage } from './pages/site-page.js';
 
 /** Two camera files with EXIF; the second is turned (Orientation 6). */
@@ -12,6 +14,22 @@ export const RECHECK_PHOTOS = [
 	'tests/fixtures/photos/site-dongsheng-1600x1200.jpg',
 	'tests/fixtures/photos/site-dongsheng-orientation6.jpg'
 ];
+
+/**
+ * A tablet's first visit, signed in as `username` from the account menu with the server's
+ * registry, back on 工作台.
+ */
+export async function signInTablet(page: Page, username: string): Promise<void> {
+	const home = new HomePage(page);
+	const login = new FieldLoginPage(page);
+	await home.firstVisit();
+	await home.topBar.openAccount();
+	await login.submit(username, DEMO_PASSWORD);
+	await expect(login.accountCard).toBeVisible();
+	await expect(login.registry).toHaveAttribute('data-kind', 'server');
+	await login.goHome();
+	await expect(home.heading).toBeVisible();
+}
 
 /**
  * A bearer token of a demo account, through the API. The context keeps the session cookie of an

@@ -4,30 +4,16 @@
  * record; after a sync the tablet lists it first on 工作台 as a task, opens it at 简介 with the
  * comment beside it, and the surveyor fixes it, answers both comments and submits it again.
  */
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext } from '@playwright/test';
 import { demoRegistry, expect, shootTabletSizes, test } from '../fixtures.js';
-import { DEMO_PASSWORD } from '../accounts.js';
 import { HomePage } from '../pages/home-page.js';
-import { FieldLoginPage } from '../pages/login-page.js';
 import { RecordPage } from '../pages/record/record-page.js';
 import { SyncPage } from '../pages/sync-page.js';
-import { recheck, tokenOf } from '../record-helpers.js';
+import { recheck, signInTablet, tokenOf } from '../record-helpers.js';
 
 // A county and site no other spec re-checks, so its task is this test's own.
 const COUNTY = '150627';
 const SITE_INDEX = 7;
-
-async function logIn(page: Page): Promise<void> {
-	const home = new HomePage(page);
-	const login = new FieldLoginPage(page);
-	await home.firstVisit();
-	await home.topBar.openAccount();
-	await login.submit(`surveyor-${COUNTY}`, DEMO_PASSWORD);
-	await expect(login.accountCard).toBeVisible();
-	await expect(login.registry).toHaveAttribute('data-kind', 'server');
-	await login.goHome();
-	await expect(home.heading).toBeVisible();
-}
 
 type Held = {
 	status: string;
@@ -52,7 +38,7 @@ test('a returned record is a task on home, opens at its comment, is answered and
 	const home = new HomePage(page);
 	const sync = new SyncPage(page);
 	const form = new RecordPage(page);
-	await logIn(page);
+	await signInTablet(page, `surveyor-${COUNTY}`);
 	const id = await recheck(page, site);
 	await sync.goto();
 	await sync.syncNow();

@@ -8,30 +8,16 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { demoRegistry, expect, newDevice, shootTabletSizes, test } from '../fixtures.js';
-import { DEMO_PASSWORD } from '../accounts.js';
 import { HomePage } from '../pages/home-page.js';
-import { FieldLoginPage } from '../pages/login-page.js';
 import { RecordPage } from '../pages/record/record-page.js';
 import { SyncPage } from '../pages/sync-page.js';
 import { ReviewLoginPage } from '../pages/review/review-login-page.js';
 import { ReviewRecordPage } from '../pages/review/review-record-page.js';
-import { recheck } from '../record-helpers.js';
+import { recheck, signInTablet } from '../record-helpers.js';
 
 // A county and site no other spec re-checks, so the record and its history are this test's own.
 const COUNTY = '150627';
 const SITE_INDEX = 12;
-
-async function tabletLogIn(page: Page): Promise<void> {
-	const home = new HomePage(page);
-	const login = new FieldLoginPage(page);
-	await home.firstVisit();
-	await home.topBar.openAccount();
-	await login.submit(`surveyor-${COUNTY}`, DEMO_PASSWORD);
-	await expect(login.accountCard).toBeVisible();
-	await expect(login.registry).toHaveAttribute('data-kind', 'server');
-	await login.goHome();
-	await expect(home.heading).toBeVisible();
-}
 
 /** The desk at both sizes, from the top of the page or with `part` scrolled into view. */
 async function shootDesk(page: Page, dir: string, name: string, part?: Locator): Promise<void> {
@@ -57,7 +43,7 @@ test('the review loop: submitted, returned with a comment on 简介, fixed and a
 	const form = new RecordPage(tablet);
 
 	// The tablet re-checks the site and submits it.
-	await tabletLogIn(tablet);
+	await signInTablet(tablet, `surveyor-${COUNTY}`);
 	const id = await recheck(tablet, site);
 	await sync.goto();
 	await sync.syncNow();
