@@ -58,7 +58,11 @@ const SNAPSHOT_TABLES = [
 	'photos',
 	'changes',
 	'sites',
-	'users'
+	'users',
+	'review_samples',
+	'review_sample_items',
+	'teams',
+	'team_members'
 ] as const;
 
 export type ApiResponse = {

@@ -11,6 +11,8 @@ export type QueueRowData = {
 	countyCode: string;
 	category: string | null;
 	surveyor: string | null;
+	/** the surveyor's team now */
+	team: string | null;
 	surveyors: string[];
 	surveyedOn: string | null;
 	receivedAt: string;

@@ -36,11 +36,17 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		.filter((u) => u.role === 'surveyor' && u.counties.some((c) => counties.includes(c)))
 		.map((u) => u.username)
 		.sort();
+	const teams = (await store.read((tx) => tx.teams.list(counties))).map((t) => ({
+		id: t.id,
+		countyCode: t.countyCode,
+		name: t.name
+	}));
 	return {
 		queue: {
 			query,
 			counties: user.counties,
 			surveyors,
+			teams,
 			total: result.total,
 			counts: result.counts,
 			page: result.page,
@@ -53,6 +59,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 				countyCode: row.countyCode,
 				category: row.record.category ?? null,
 				surveyor: row.surveyor,
+				team: row.team?.name ?? null,
 				surveyors: row.record.surveyors ?? [],
 				surveyedOn: row.record.surveyedOn ?? null,
 				receivedAt: row.receivedAt,

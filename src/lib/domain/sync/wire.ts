@@ -464,6 +464,7 @@ export const ReviewQueueQuerySchema = z
 			.optional(),
 		category: z.enum(CATEGORIES, { error: '类别不在代码表中' }).optional(),
 		surveyor: textWithoutNul(z.string().trim().min(1, '调查人账号不能为空').max(100)).optional(),
+		team: positive('队号', 1_000_000_000).optional(),
 		from: isoDate.optional(),
 		to: isoDate.optional(),
 		sort: z.enum(QUEUE_SORTS, { error: `排序应为 ${QUEUE_SORTS.join('、')} 之一` }).optional(),
@@ -504,7 +505,9 @@ export const ReviewQueueEntrySchema = z.looseObject({
 	/** A 新发现 with a DUP-001 finding against a registered site (within 100 m, same category). */
 	nearSite: z.boolean().optional(),
 	/** The account that pushed the record first. */
-	surveyor: z.string().nullish()
+	surveyor: z.string().nullish(),
+	/** That account's team now (issue 13 point 2), `null` when it is in none. */
+	team: z.looseObject({ id: z.number().int(), name: z.string() }).nullish()
 });
 export type ReviewQueueEntry = z.infer<typeof ReviewQueueEntrySchema>;
 
@@ -520,6 +523,49 @@ export const ReviewQueueResponseSchema = z.looseObject({
 	pageSize: z.number().int().nullish()
 });
 export type ReviewQueueResponse = z.infer<typeof ReviewQueueResponseSchema>;
+
+// ---- teams (issue 13 point 2; the queue's team filter, issue 12) ------------------------------
+
+/** The most surveyors one team holds. */
+export const TEAM_MAX_MEMBERS = 50;
+
+const teamName = textWithoutNul(
+	z.string().trim().min(1, '请填写队名').max(40, '队名不能超过 40 个字')
+);
+const teamMembers = z
+	.array(textWithoutNul(z.string().trim().min(1, '账号不能为空').max(64)), {
+		error: '成员应为调查员账号的列表'
+	})
+	.max(TEAM_MAX_MEMBERS, `一个队最多 ${TEAM_MAX_MEMBERS} 名成员`)
+	.refine((list) => new Set(list).size === list.length, '同一成员只能列一次');
+
+/** `POST /api/teams`: a new team of a county, with its surveyors (usernames). */
+export const NewTeamBodySchema = z.strictObject({
+	countyCode: z.enum(COUNTY_CODES, { error: '旗区代码不存在' }),
+	name: teamName,
+	members: teamMembers.optional()
+});
+export type NewTeamBody = z.infer<typeof NewTeamBodySchema>;
+
+/** `PATCH /api/teams/{id}`: a new name, or the whole list of members, or both. */
+export const TeamChangeBodySchema = z
+	.strictObject({ name: teamName.optional(), members: teamMembers.optional() })
+	.refine((b) => b.name !== undefined || b.members !== undefined, '请给出新队名或成员名单');
+export type TeamChangeBody = z.infer<typeof TeamChangeBodySchema>;
+
+export const TeamSchema = z.looseObject({
+	id: z.number().int(),
+	countyCode: z.enum(COUNTY_CODES),
+	name: z.string(),
+	createdAt: z.string(),
+	createdBy: z.string(),
+	members: z.array(z.looseObject({ username: z.string(), displayName: z.string().nullish() }))
+});
+export type Team = z.infer<typeof TeamSchema>;
+
+/** `GET /api/teams`. */
+export const TeamListResponseSchema = z.looseObject({ teams: z.array(TeamSchema) });
+export type TeamListResponse = z.infer<typeof TeamListResponseSchema>;
 
 // ---- pull ------------------------------------------------------------------------------------
 

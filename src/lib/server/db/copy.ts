@@ -20,7 +20,9 @@ export const TABLES: readonly TableName[] = [
 	'record_qc',
 	'review_visits',
 	'review_samples',
-	'review_sample_items'
+	'review_sample_items',
+	'teams',
+	'team_members'
 ];
 
 const PAGE = 500;
@@ -93,7 +95,8 @@ export async function copyDatabase(
 					['users', 'id'],
 					['tokens', 'id'],
 					['changes', 'seq'],
-					['review_samples', 'id']
+					['review_samples', 'id'],
+					['teams', 'id']
 				] as const) {
 					await sql`SELECT setval(pg_get_serial_sequence(${table}, ${column}), (SELECT coalesce(max(${sql.ref(column)}), 0) + 1 FROM ${sql.table(table)}), false)`.execute(
 						target.db

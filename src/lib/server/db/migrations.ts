@@ -344,8 +344,37 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 				await queueIndexes(db);
 				await queueCounts(db, dialect);
 			}
-		}
+		},
 		// ---- end 0009 ---------------------------------------------------------------------------
+		// ---- 0010 (teams, issue 13 point 2; the queue's team filter, issue 12) ------------------
+		// A county's survey teams (普查队) and their surveyors: a surveyor is in one team at most.
+		'0010_teams': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('teams')
+					.addColumn('id', 'integer', (c) =>
+						pg ? c.primaryKey().generatedByDefaultAsIdentity() : c.primaryKey()
+					)
+					.addColumn('county_code', 'text', (c) => c.notNull())
+					.addColumn('name', 'text', (c) => c.notNull())
+					.addColumn('created_at', 'text', (c) => c.notNull())
+					.addColumn('created_by', 'text', (c) => c.notNull())
+					.addUniqueConstraint('teams_county_name', ['county_code', 'name'])
+					.execute();
+				await db.schema
+					.createTable('team_members')
+					.addColumn('user_id', 'integer', (c) => c.primaryKey().references('users.id'))
+					.addColumn('team_id', 'integer', (c) => c.notNull().references('teams.id'))
+					.addColumn('added_at', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('team_members_team')
+					.on('team_members')
+					.columns(['team_id', 'user_id'])
+					.execute();
+			}
+		}
+		// ---- end 0010 ---------------------------------------------------------------------------
 	};
 }
 

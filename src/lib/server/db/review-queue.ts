@@ -48,6 +48,8 @@ export type QueueRow = {
 	warnings: number;
 	nearSite: boolean;
 	surveyor: string | null;
+	/** the surveyor's team now */
+	team: { id: number; name: string } | null;
 };
 
 export type QueuePage = {
@@ -131,8 +133,8 @@ export class ReviewQueueRepository {
 		query: ReviewQueueQuery,
 		ownerIds: number[] | null
 	): Promise<Partial<Record<RecordStatus, number>>> {
-		const { severity, category, surveyor, from, to } = query;
-		const kept = [severity, category, surveyor, from, to].every((f) => f === undefined);
+		const { severity, category, surveyor, team, from, to } = query;
+		const kept = [severity, category, surveyor, team, from, to].every((f) => f === undefined);
 		const grouped = kept
 			? await this.db
 					.selectFrom('queue_counts')
@@ -192,6 +194,8 @@ export class ReviewQueueRepository {
 				.selectFrom('records as r')
 				.leftJoin('record_qc as q', 'q.record_id', 'r.id')
 				.leftJoin('users as u', 'u.id', 'r.owner_id')
+				.leftJoin('team_members as tm', 'tm.user_id', 'r.owner_id')
+				.leftJoin('teams as t', 't.id', 'tm.team_id')
 				.where('r.id', 'in', ids.slice(i, i + ROWS_PER_QUERY))
 				.select([
 					'r.id',
@@ -201,6 +205,8 @@ export class ReviewQueueRepository {
 					'r.content',
 					'r.updated_at',
 					'u.username',
+					't.id as team_id',
+					't.name as team_name',
 					'r.qc_errors',
 					'r.qc_warnings',
 					sql<number>`coalesce(q.near_site, 0)`.as('near_site')
@@ -234,6 +240,17 @@ export class ReviewQueueRepository {
 				.execute();
 			ownerIds = owners.map((o) => o.id);
 		}
+		// the team filter: the records of its members now (a team of other counties matches none
+		// of the user's records, so it needs no scope check of its own)
+		if (query.team !== undefined) {
+			const members = await this.db
+				.selectFrom('team_members')
+				.select('user_id')
+				.where('team_id', '=', query.team)
+				.execute();
+			const memberIds = members.map((m) => m.user_id);
+			ownerIds = ownerIds === null ? memberIds : ownerIds.filter((id) => memberIds.includes(id));
+		}
 		const counts = await this.#counts(counties, query, ownerIds);
 		const total = query.status
 			? (counts[query.status] ?? 0)
@@ -258,7 +275,8 @@ export class ReviewQueueRepository {
 					errors: Number(r.qc_errors),
 					warnings: Number(r.qc_warnings),
 					nearSite: Number(r.near_site) === 1,
-					surveyor: r.username
+					surveyor: r.username,
+					team: r.team_id !== null ? { id: r.team_id, name: r.team_name! } : null
 				}
 			];
 		});

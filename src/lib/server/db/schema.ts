@@ -26,6 +26,8 @@ export interface Database {
 	review_samples: ReviewSamplesTable;
 	review_sample_items: ReviewSampleItemsTable;
 	queue_counts: QueueCountsTable;
+	teams: TeamsTable;
+	team_members: TeamMembersTable;
 }
 
 export type TableName = keyof Database;
@@ -237,6 +239,24 @@ export interface QueueCountsTable {
 	n: number;
 }
 
+/** A county's survey team (普查队), managed by its reviewers (teams.ts; migration 0010). */
+export interface TeamsTable {
+	id: Generated<number>;
+	county_code: string;
+	/** unique within the county */
+	name: string;
+	created_at: string;
+	/** the username of the reviewer who made it */
+	created_by: string;
+}
+
+/** A surveyor's team: one at most (the key is the user). */
+export interface TeamMembersTable {
+	user_id: number;
+	team_id: number;
+	added_at: string;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -255,5 +275,7 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	review_visits: ['user_id'],
 	review_samples: ['id'],
 	review_sample_items: ['sample_id', 'record_id'],
-	queue_counts: ['county_code', 'status']
+	queue_counts: ['county_code', 'status'],
+	teams: ['id'],
+	team_members: ['user_id']
 };

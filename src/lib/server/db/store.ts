@@ -7,6 +7,7 @@ import { RecordRepository } from './records.js';
 import { RegistryRepository, type RegistryCache } from './registry.js';
 import { ReviewQueueRepository } from './review-queue.js';
 import { SampleRepository } from './samples.js';
+import { TeamRepository } from './teams.js';
 import { UserRepository } from './users.js';
 import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
@@ -40,6 +41,7 @@ export class DataStore {
 	readonly audit: AuditRepository;
 	readonly reviewQueue: ReviewQueueRepository;
 	readonly samples: SampleRepository;
+	readonly teams: TeamRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
 
@@ -60,6 +62,7 @@ export class DataStore {
 		this.photos = new PhotoRepository(db);
 		this.reviewQueue = new ReviewQueueRepository(db);
 		this.samples = new SampleRepository(db);
+		this.teams = new TeamRepository(db);
 	}
 
 	/**

@@ -12,7 +12,7 @@ import {
 /** What the queue adds to each record's own fields. */
 type Added = Pick<
 	ReviewQueueEntry,
-	'status' | 'revision' | 'receivedAt' | 'qc' | 'nearSite' | 'surveyor'
+	'status' | 'revision' | 'receivedAt' | 'qc' | 'nearSite' | 'surveyor' | 'team'
 >;
 
 /**
@@ -28,7 +28,8 @@ function entryJson(row: QueueRow): string {
 		receivedAt: row.receivedAt,
 		qc: { errors: row.errors, warnings: row.warnings },
 		nearSite: row.nearSite,
-		surveyor: row.surveyor
+		surveyor: row.surveyor,
+		team: row.team
 	};
 	const content = row.content;
 	if (content.length > 2 && content.startsWith('{') && content.endsWith('}'))

@@ -1,0 +1,166 @@
+import type { Db } from './connection.js';
+import type { CountyCode } from '../../domain/codelists/index.js';
+
+/** A team member as the review area shows it. */
+export type TeamMemberRow = { id: number; username: string; displayName: string | null };
+
+export type TeamRow = {
+	id: number;
+	countyCode: CountyCode;
+	name: string;
+	createdAt: string;
+	createdBy: string;
+	/** by username */
+	members: TeamMemberRow[];
+};
+
+/** A county's survey teams (普查队) and their surveyors (migration 0010; ../teams.ts). */
+export class TeamRepository {
+	constructor(private readonly db: Db) {}
+
+	/** The teams of `counties` with their members, by county and name; every team without. */
+	async list(counties?: readonly string[]): Promise<TeamRow[]> {
+		if (counties?.length === 0) return [];
+		const teams = await this.db
+			.selectFrom('teams')
+			.selectAll()
+			.$if(counties !== undefined, (b) => b.where('county_code', 'in', [...counties!]))
+			.orderBy('county_code')
+			.orderBy('name')
+			.orderBy('id')
+			.execute();
+		if (teams.length === 0) return [];
+		const members = await this.db
+			.selectFrom('team_members as m')
+			.innerJoin('users as u', 'u.id', 'm.user_id')
+			.select(['m.team_id', 'u.id', 'u.username', 'u.display_name'])
+			.where(
+				'm.team_id',
+				'in',
+				teams.map((t) => t.id)
+			)
+			.orderBy('u.username')
+			.execute();
+		return teams.map((t) => ({
+			id: t.id,
+			countyCode: t.county_code as CountyCode,
+			name: t.name,
+			createdAt: t.created_at,
+			createdBy: t.created_by,
+			members: members
+				.filter((m) => m.team_id === t.id)
+				.map((m) => ({ id: m.id, username: m.username, displayName: m.display_name }))
+		}));
+	}
+
+	async byId(id: number): Promise<TeamRow | undefined> {
+		const row = await this.db
+			.selectFrom('teams')
+			.select('county_code')
+			.where('id', '=', id)
+			.executeTakeFirst();
+		if (!row) return undefined;
+		return (await this.list([row.county_code])).find((t) => t.id === id);
+	}
+
+	/** The id of the county's team called `name`, if there is one. */
+	async idByName(countyCode: string, name: string): Promise<number | undefined> {
+		const row = await this.db
+			.selectFrom('teams')
+			.select('id')
+			.where('county_code', '=', countyCode)
+			.where('name', '=', name)
+			.executeTakeFirst();
+		return row?.id;
+	}
+
+	/** The team each of `userIds` is in (users in none are left out). */
+	async teamsOf(userIds: readonly number[]): Promise<Map<number, { id: number; name: string }>> {
+		if (userIds.length === 0) return new Map();
+		const rows = await this.db
+			.selectFrom('team_members as m')
+			.innerJoin('teams as t', 't.id', 'm.team_id')
+			.select(['m.user_id', 't.id', 't.name'])
+			.where('m.user_id', 'in', [...userIds])
+			.execute();
+		return new Map(rows.map((r) => [r.user_id, { id: r.id, name: r.name }]));
+	}
+
+	/** The accounts of a team's members. */
+	async memberIds(teamId: number): Promise<number[]> {
+		const rows = await this.db
+			.selectFrom('team_members')
+			.select('user_id')
+			.where('team_id', '=', teamId)
+			.execute();
+		return rows.map((r) => r.user_id);
+	}
+
+	/** Makes a team; call inside DataStore.write. */
+	async create(input: {
+		countyCode: string;
+		name: string;
+		createdBy: string;
+		at: string;
+	}): Promise<number> {
+		const row = await this.db
+			.insertInto('teams')
+			.values({
+				county_code: input.countyCode,
+				name: input.name,
+				created_at: input.at,
+				created_by: input.createdBy
+			})
+			.returning('id')
+			.executeTakeFirstOrThrow();
+		return row.id;
+	}
+
+	async rename(id: number, name: string): Promise<void> {
+		await this.db.updateTable('teams').set({ name }).where('id', '=', id).execute();
+	}
+
+	/**
+	 * Makes `userIds` the team's members: the others leave it, and a member who stays keeps
+	 * when they joined. The caller has checked none is in another team.
+	 */
+	async setMembers(teamId: number, userIds: readonly number[], at: string): Promise<void> {
+		const current = await this.memberIds(teamId);
+		const leaving = current.filter((id) => !userIds.includes(id));
+		const joining = userIds.filter((id) => !current.includes(id));
+		if (leaving.length > 0)
+			await this.db.deleteFrom('team_members').where('user_id', 'in', leaving).execute();
+		if (joining.length > 0)
+			await this.db
+				.insertInto('team_members')
+				.values(joining.map((user_id) => ({ user_id, team_id: teamId, added_at: at })))
+				.execute();
+	}
+
+	/**
+	 * Each team's records of `county` per status: the records its members pushed first (their
+	 * work so far, whoever is in the team now).
+	 */
+	async recordCounts(county: string): Promise<Map<number, Partial<Record<string, number>>>> {
+		const rows = await this.db
+			.selectFrom('records as r')
+			.innerJoin('team_members as m', 'm.user_id', 'r.owner_id')
+			.select(['m.team_id', 'r.status', (eb) => eb.fn.countAll<number | string>().as('n')])
+			.where('r.county_code', '=', county)
+			.groupBy(['m.team_id', 'r.status'])
+			.execute();
+		const counts = new Map<number, Partial<Record<string, number>>>();
+		for (const row of rows) {
+			const team = counts.get(row.team_id) ?? {};
+			team[row.status] = Number(row.n);
+			counts.set(row.team_id, team);
+		}
+		return counts;
+	}
+
+	/** Removes a team; its members are in no team afterwards. */
+	async remove(id: number): Promise<void> {
+		await this.db.deleteFrom('team_members').where('team_id', '=', id).execute();
+		await this.db.deleteFrom('teams').where('id', '=', id).execute();
+	}
+}
