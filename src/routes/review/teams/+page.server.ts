@@ -94,7 +94,9 @@ function refused(
 	return fail(outcome.status, {
 		...result,
 		ok: false,
-		message: outcome.error,
+		// the problems of the members are listed one by one under this
+		message:
+			Object.keys(memberErrors).length > 0 ? m.review_teams_member_problems() : outcome.error,
 		errors,
 		memberErrors
 	} satisfies TeamActionResult);

@@ -50,6 +50,11 @@ export class ReviewQueuePage extends ReviewPage {
 		return this.page.locator(`[data-testid="queue-row"][data-id="${id}"]`);
 	}
 
+	/** The team named in the row of `id` (or in `row`). */
+	teamIn(row: string | Locator): Locator {
+		return (typeof row === 'string' ? this.row(row) : row).getByTestId('row-team');
+	}
+
 	/** The mark of a record that arrived since the previous visit, in the row of `id`. */
 	newMark(id: string): Locator {
 		return this.row(id).getByTestId('new-mark');
