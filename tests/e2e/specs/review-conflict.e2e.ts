@@ -179,6 +179,8 @@ test('a reviewer corrects 简介 through the page: refused corrections change no
 	playwright,
 	baseURL
 }, info) => {
+	// three browsers (a tablet that fills in a re-check, two desks): more than one screen's time
+	test.slow();
 	const api = await playwright.request.newContext({ baseURL: baseURL! });
 	await addSecondReviewer(api);
 	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[SITE_CORRECTED]!;
