@@ -110,6 +110,8 @@ test('the review loop: submitted, returned with a comment on 简介, fixed and a
 
 		// The city reviewer accepts it.
 		await record.header.logout();
+		// signed out first: the login page sends a signed-in reviewer straight on to `next`
+		await expect(reviewer).toHaveURL(/^[^?]*\/review\/login$/);
 		await login.goto(`/review/records/${id}`);
 		await login.logIn('city');
 		await expect(record.status).toHaveText('审核中');

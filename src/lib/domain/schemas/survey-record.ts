@@ -125,7 +125,13 @@ const surveyRecordShape = {
 	condition: emptyable(z.enum(CONDITIONS)),
 	openStatus: emptyable(z.enum(OPEN_STATUS)),
 	threats: emptyableList(z.enum(THREATS)),
-	areaM2: emptyable(z.number().finite().min(0).max(1e10)),
+	areaM2: emptyable(
+		z
+			.number()
+			.finite()
+			.min(0, '面积不能小于 0：请填写实测或估算的平方米数')
+			.max(1e10, '面积过大：请核对单位是否为平方米')
+	),
 	location: RecordLocationSchema,
 	boundary: BoundarySchema.nullable().optional(),
 	description: emptyable(longText),

@@ -27,6 +27,13 @@ export class ReviewRecordPage extends ReviewPage {
 	readonly approveButton: Locator;
 	readonly shortcuts: Locator;
 	readonly commentRows: Locator;
+	/** 刷新页面 beside a decision the server refused as stale (409). */
+	readonly decisionReload: Locator;
+	/** 更正记录内容: the correction form (a `<details>`), what the server said, and its 刷新. */
+	readonly correction: Locator;
+	readonly correctionResult: Locator;
+	readonly correctionReload: Locator;
+	readonly correctionReason: Locator;
 
 	constructor(page: Page) {
 		super(page);
@@ -54,6 +61,11 @@ export class ReviewRecordPage extends ReviewPage {
 		this.approveButton = this.decision.getByTestId('approve');
 		this.shortcuts = page.getByTestId('record-shortcuts');
 		this.commentRows = page.getByTestId('comment-row');
+		this.decisionReload = page.getByTestId('decision-reload');
+		this.correction = page.getByTestId('correction');
+		this.correctionResult = page.getByTestId('correction-result');
+		this.correctionReload = page.getByTestId('correction-reload');
+		this.correctionReason = page.getByTestId('correction-reason');
 	}
 
 	async goto(id: string, search = ''): Promise<Response | null> {
@@ -125,5 +137,44 @@ export class ReviewRecordPage extends ReviewPage {
 
 	async setDistance(metres: number): Promise<void> {
 		await this.distance.fill(String(metres));
+	}
+
+	/** Comment row `index` (0-based) as it stands: its text box. */
+	commentMessage(index: number): Locator {
+		return this.commentRows.nth(index).getByTestId('comment-message');
+	}
+
+	/** The correction form's row of one field, with its 原值 and its value box. */
+	correctionRow(field: string): { root: Locator; value: Locator; error: Locator } {
+		const root = this.correction.locator(`[data-testid="correction-row"][data-field="${field}"]`);
+		return {
+			root,
+			value: root.getByTestId('correction-value'),
+			error: root.getByTestId('correction-error')
+		};
+	}
+
+	/** Opens 更正记录内容 and adds a field to correct (its current value filled in). */
+	async correctField(field: string): Promise<void> {
+		if ((await this.correction.getAttribute('open')) === null)
+			await this.correction.locator('summary').click();
+		await this.correction.getByTestId('correction-pick').selectOption(field);
+		await this.correction.getByTestId('correction-add').click();
+	}
+
+	/** Types a field's corrected value (a text, number or long field). */
+	async enterCorrection(field: string, value: string): Promise<void> {
+		await this.correctionRow(field).value.fill(value);
+	}
+
+	/** Takes a field out of the correction. */
+	async dropCorrection(field: string): Promise<void> {
+		await this.correctionRow(field).root.getByTestId('correction-remove').click();
+	}
+
+	/** Writes the reason and sends the correction. */
+	async saveCorrection(reason: string): Promise<void> {
+		await this.correctionReason.fill(reason);
+		await this.correction.getByTestId('correction-submit').click();
 	}
 }
