@@ -62,7 +62,8 @@ const SNAPSHOT_TABLES = [
 	'review_samples',
 	'review_sample_items',
 	'teams',
-	'team_members'
+	'team_members',
+	'team_sites'
 ] as const;
 
 export type ApiResponse = {

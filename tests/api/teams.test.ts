@@ -279,3 +279,64 @@ describe('the review queue by team', () => {
 		expectError(await server.get('/api/review/records?team=0', reviewer), 400);
 	});
 });
+
+describe('sites assigned to teams (POST /api/teams/{id}/sites)', () => {
+	const assign = (id: number, body: unknown, token = city) =>
+		server.post(`/api/teams/${id}/sites`, body, token);
+	const held = async (id: number) =>
+		((await server.get(`/api/teams/${id}/sites`, city)).json as { sites: string[] }).sites;
+
+	it('assigns by code and by township, moves sites between teams, takes them off', async () => {
+		const sites = await server.sites(OWN);
+		const township = sites[0]!.township;
+		const inTownship = sites.filter((s) => s.township === township).map((s) => s.code);
+		const a = await teamOf(OWN);
+		const b = await teamOf(OWN);
+
+		const byTownship = await assign(a.id, { townships: [township] }, reviewer);
+		expect(byTownship.status, byTownship.text).toBe(200);
+		expect(byTownship.json).toEqual({
+			sites: inTownship.length,
+			added: inTownship.length,
+			moved: 0,
+			removed: 0
+		});
+		expect(await held(a.id)).toEqual([...inTownship].sort());
+
+		// one of them to team b: it moves
+		const moved = await assign(b.id, { assign: [inTownship[0]!] });
+		expect(moved.json).toEqual({ sites: 1, added: 1, moved: 1, removed: 0 });
+		expect(await held(a.id)).not.toContain(inTownship[0]);
+
+		// taking off a site of another team leaves it there
+		const off = await assign(a.id, { unassign: [inTownship[0]!] });
+		expect(off.json).toMatchObject({ removed: 0 });
+		expect(await held(b.id)).toEqual([inTownship[0]]);
+
+		// deleting team b frees its site
+		expect((await del(`/api/teams/${b.id}`, city)).status).toBe(204);
+		const again = await assign(a.id, { assign: [inTownship[0]!] });
+		expect(again.json).toMatchObject({ added: 1, moved: 0 });
+	});
+
+	it('refuses what is not the team’s county, and outsiders, changing nothing', async () => {
+		const team = await teamOf(OWN);
+		const other = await server.sites(OTHER);
+		await refusedUnchanged(400, () => assign(team.id, { assign: [other[0]!.code] }));
+		const refused = await assign(team.id, {
+			assign: [other[0]!.code, 'no-such-code'],
+			townships: ['没有这个乡镇']
+		});
+		expect((refused.json as { issues: { path: string }[] }).issues.map((i) => i.path)).toEqual([
+			'assign.0',
+			'assign.1',
+			'townships.0'
+		]);
+		await refusedUnchanged(400, () => assign(team.id, {}));
+		const own = await server.sites(OWN);
+		await refusedUnchanged(403, () => assign(team.id, { assign: [own[0]!.code] }, surveyor));
+		const elsewhere = await teamOf(OTHER);
+		await refusedUnchanged(404, () => assign(elsewhere.id, { assign: [other[0]!.code] }, reviewer));
+		expectError(await server.get(`/api/teams/${elsewhere.id}/sites`, reviewer), 404);
+	});
+});

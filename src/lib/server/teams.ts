@@ -4,6 +4,8 @@ import { countyName } from '../domain/codelists/index.js';
 import {
 	NewTeamBodySchema,
 	TeamChangeBodySchema,
+	TeamSitesBodySchema,
+	type TeamSitesResponse,
 	type NewTeamBody,
 	type Team,
 	type TeamChangeBody
@@ -222,6 +224,83 @@ export async function deleteTeam(
 		await tx.teams.remove(id);
 		return { ok: true, value: { id, name: team.name } };
 	});
+}
+
+/** The most problems an assignment's refusal lists one by one (the rest are counted). */
+const MAX_LISTED = 20;
+
+/**
+ * Assigns registered sites of the team's county to it, by code or by whole townships, and takes
+ * sites off it (issue 13 point 2). Every code must be a site of that county: otherwise nothing
+ * changes and `issues` name the codes.
+ */
+export async function assignSites(
+	store: DataStore,
+	actor: Principal,
+	id: number,
+	input: unknown
+): Promise<TeamOutcome<TeamSitesResponse>> {
+	const role = refusal(actor);
+	if (role) return role;
+	const parsed = parseWith(TeamSitesBodySchema, input);
+	if (!parsed.ok) return { ok: false, status: 400, error: '分配内容有误', issues: parsed.issues };
+	const body = parsed.value;
+	return store.write(async (tx): Promise<TeamOutcome<TeamSitesResponse>> => {
+		const team = await tx.teams.byId(id);
+		if (!team || !inScope(actor, team.countyCode)) return noTeam(id);
+		const sites = await tx.registry.ofCounty(team.countyCode);
+		const known = new Set(sites.map((site) => site.code));
+		const issues: Issue[] = [];
+		const check = (list: readonly string[] | undefined, field: string) =>
+			list?.forEach((code, i) => {
+				if (!known.has(code))
+					issues.push({
+						path: `${field}.${i}`,
+						message: `登记编号 ${code} 不是${countyName(team.countyCode)}的登记文物`
+					});
+			});
+		check(body.assign, 'assign');
+		check(body.unassign, 'unassign');
+		const townships = new Set(sites.map((site) => site.township));
+		body.townships?.forEach((township, i) => {
+			if (!townships.has(township))
+				issues.push({
+					path: `townships.${i}`,
+					message: `${countyName(team.countyCode)}没有登记文物在“${township}”`
+				});
+		});
+		if (issues.length > 0)
+			return {
+				ok: false,
+				status: 400,
+				error:
+					issues.length === 1
+						? issues[0]!.message
+						: `有 ${issues.length} 处不是本旗区的登记文物或乡镇：没有做任何分配`,
+				issues: issues.slice(0, MAX_LISTED)
+			};
+		const chosen = new Set(body.townships ?? []);
+		const assign = [
+			...new Set([
+				...(body.assign ?? []),
+				...sites.filter((site) => chosen.has(site.township)).map((site) => site.code)
+			])
+		];
+		const at = new Date().toISOString();
+		const removed = body.unassign ? await tx.teams.unassign(id, body.unassign) : 0;
+		const before = new Set(await tx.teams.siteCodes(id));
+		const moved = await tx.teams.assign(id, assign, actor.username, at);
+		const added = assign.filter((code) => !before.has(code)).length;
+		return {
+			ok: true,
+			value: { sites: (await tx.teams.siteCodes(id)).length, added, moved, removed }
+		};
+	});
+}
+
+/** A team id in a path or a form: a positive integer, or 0 (no team has it) for anything else. */
+export function teamIdOf(raw: string): number {
+	return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
 }
 
 /** A team as the API answers it (`TeamSchema`): members by username, no internal ids. */

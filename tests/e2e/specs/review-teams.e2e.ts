@@ -116,7 +116,17 @@ test('a county reviewer makes teams of its surveyors and reviews one team’s re
 	for (const target of [card.queueLink, card.editButton, card.deleteButton]) {
 		expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
 	}
+	// the team takes the township of the veteran's re-check: its progress counts that record
+	const township = demoRegistry().filter((s) => s.countyCode === COUNTY)[0]!.township;
+	const inTownship = demoRegistry().filter(
+		(s) => s.countyCode === COUNTY && s.township === township
+	).length;
+	await card.assignTownships([township]);
+	await expect(teams.done).toContainText(`本队现负责 ${inTownship} 处`);
+	await expect(card.progress).toContainText(`负责文物 ${inTownship} 处 · 已复查 1 处`);
+	await card.assignButton.click();
 	await shoot(page, 'teams');
+	await card.assignButton.click();
 
 	// the team's records in the queue: both members', named with the team
 	await card.queueLink.click();

@@ -563,6 +563,44 @@ export const TeamSchema = z.looseObject({
 });
 export type Team = z.infer<typeof TeamSchema>;
 
+/** The most site codes one assignment call names. */
+export const TEAM_SITES_MAX = 20_000;
+const siteCodes = z
+	.array(textWithoutNul(z.string().trim().min(1).max(40)), { error: '应为登记编号的列表' })
+	.max(TEAM_SITES_MAX, `一次最多 ${TEAM_SITES_MAX} 处文物`);
+
+/**
+ * `POST /api/teams/{id}/sites`: assigns sites to the team (by code, or every site of whole
+ * townships of its county) and takes sites off it. A site is with one team at most: assigning
+ * one another team holds moves it.
+ */
+export const TeamSitesBodySchema = z
+	.strictObject({
+		assign: siteCodes.optional(),
+		townships: z
+			.array(textWithoutNul(z.string().trim().min(1).max(60)), { error: '应为乡镇名称的列表' })
+			.max(200)
+			.optional(),
+		unassign: siteCodes.optional()
+	})
+	.refine(
+		(b) => (b.assign?.length ?? 0) + (b.townships?.length ?? 0) + (b.unassign?.length ?? 0) > 0,
+		'请给出要分配或取消的文物'
+	);
+export type TeamSitesBody = z.infer<typeof TeamSitesBodySchema>;
+
+/** What `POST /api/teams/{id}/sites` did. */
+export const TeamSitesResponseSchema = z.looseObject({
+	/** sites the team holds now */
+	sites: z.number().int(),
+	/** newly assigned to it (moved ones included) */
+	added: z.number().int(),
+	/** of those, taken from another team */
+	moved: z.number().int(),
+	removed: z.number().int()
+});
+export type TeamSitesResponse = z.infer<typeof TeamSitesResponseSchema>;
+
 /** `GET /api/teams`. */
 export const TeamListResponseSchema = z.looseObject({ teams: z.array(TeamSchema) });
 export type TeamListResponse = z.infer<typeof TeamListResponseSchema>;

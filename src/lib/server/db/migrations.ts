@@ -373,8 +373,27 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 					.columns(['team_id', 'user_id'])
 					.execute();
 			}
-		}
+		},
 		// ---- end 0010 ---------------------------------------------------------------------------
+		// ---- 0014 (work assigned to teams, issue 13 point 2) ----------------------------------
+		// The registered sites each team re-checks: a site is with one team at most.
+		'0014_team_sites': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('team_sites')
+					.addColumn('site_code', 'text', (c) => c.primaryKey())
+					.addColumn('team_id', 'integer', (c) => c.notNull().references('teams.id'))
+					.addColumn('assigned_at', 'text', (c) => c.notNull())
+					.addColumn('assigned_by', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('team_sites_team')
+					.on('team_sites')
+					.columns(['team_id', 'site_code'])
+					.execute();
+			}
+		}
+		// ---- end 0014 ---------------------------------------------------------------------------
 	};
 }
 

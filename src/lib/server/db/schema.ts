@@ -28,6 +28,7 @@ export interface Database {
 	queue_counts: QueueCountsTable;
 	teams: TeamsTable;
 	team_members: TeamMembersTable;
+	team_sites: TeamSitesTable;
 }
 
 export type TableName = keyof Database;
@@ -257,6 +258,15 @@ export interface TeamMembersTable {
 	added_at: string;
 }
 
+/** A registered site assigned to a team to re-check: one team at most (migration 0014). */
+export interface TeamSitesTable {
+	site_code: string;
+	team_id: number;
+	assigned_at: string;
+	/** the username of the reviewer who assigned it */
+	assigned_by: string;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -277,5 +287,6 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	review_sample_items: ['sample_id', 'record_id'],
 	queue_counts: ['county_code', 'status'],
 	teams: ['id'],
-	team_members: ['user_id']
+	team_members: ['user_id'],
+	team_sites: ['site_code']
 };

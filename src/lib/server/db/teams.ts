@@ -158,8 +158,137 @@ export class TeamRepository {
 		return counts;
 	}
 
-	/** Removes a team; its members are in no team afterwards. */
+	/** The codes of the sites assigned to a team, in code order. */
+	async siteCodes(teamId: number): Promise<string[]> {
+		const rows = await this.db
+			.selectFrom('team_sites')
+			.select('site_code')
+			.where('team_id', '=', teamId)
+			.orderBy('site_code')
+			.execute();
+		return rows.map((r) => r.site_code);
+	}
+
+	/** Site code → the team it is assigned to, for the sites of `county` that are. */
+	async assignments(county: string): Promise<Map<string, number>> {
+		const rows = await this.db
+			.selectFrom('team_sites as s')
+			.innerJoin('teams as t', 't.id', 's.team_id')
+			.select(['s.site_code', 's.team_id'])
+			.where('t.county_code', '=', county)
+			.execute();
+		return new Map(rows.map((r) => [r.site_code, r.team_id]));
+	}
+
+	/**
+	 * Assigns `codes` to the team; a site assigned to another team moves to this one. Answers how
+	 * many moved. Call inside DataStore.write.
+	 */
+	async assign(teamId: number, codes: readonly string[], by: string, at: string): Promise<number> {
+		let moved = 0;
+		for (let i = 0; i < codes.length; i += 500) {
+			const part = codes.slice(i, i + 500);
+			const held = await this.db
+				.selectFrom('team_sites')
+				.select('site_code')
+				.where('site_code', 'in', part)
+				.where('team_id', '<>', teamId)
+				.execute();
+			moved += held.length;
+			await this.db
+				.insertInto('team_sites')
+				.values(
+					part.map((site_code) => ({
+						site_code,
+						team_id: teamId,
+						assigned_at: at,
+						assigned_by: by
+					}))
+				)
+				.onConflict((oc) =>
+					oc.column('site_code').doUpdateSet((eb) => ({
+						team_id: eb.ref('excluded.team_id'),
+						assigned_at: eb.ref('excluded.assigned_at'),
+						assigned_by: eb.ref('excluded.assigned_by')
+					}))
+				)
+				.execute();
+		}
+		return moved;
+	}
+
+	/** Takes `codes` off the team (sites of other teams stay theirs). Answers how many it had. */
+	async unassign(teamId: number, codes: readonly string[]): Promise<number> {
+		let removed = 0;
+		for (let i = 0; i < codes.length; i += 500) {
+			const result = await this.db
+				.deleteFrom('team_sites')
+				.where('team_id', '=', teamId)
+				.where('site_code', 'in', codes.slice(i, i + 500))
+				.executeTakeFirst();
+			removed += Number(result.numDeletedRows);
+		}
+		return removed;
+	}
+
+	/**
+	 * Each team's progress on its assigned sites of `county`: how many have a record (复查) and
+	 * how many of those the city accepted (or published).
+	 */
+	async progress(
+		county: string
+	): Promise<Map<number, { assigned: number; rechecked: number; accepted: number }>> {
+		const rows = await this.db
+			.selectFrom('team_sites as s')
+			.innerJoin('teams as t', 't.id', 's.team_id')
+			.leftJoin(
+				(eb) =>
+					eb
+						.selectFrom('records')
+						.select([
+							'site_code',
+							(e) =>
+								e.fn
+									.max(
+										e
+											.case()
+											.when('status', 'in', ['accepted', 'published'])
+											.then(1)
+											.else(0)
+											.end()
+									)
+									.as('done')
+						])
+						.where('county_code', '=', county)
+						.where('site_code', 'is not', null)
+						.groupBy('site_code')
+						.as('r'),
+				(join) => join.onRef('r.site_code', '=', 's.site_code')
+			)
+			.select([
+				's.team_id',
+				(eb) => eb.fn.countAll<number | string>().as('assigned'),
+				(eb) => eb.fn.count<number | string>('r.site_code').as('rechecked'),
+				(eb) => eb.fn.sum<number | string | null>('r.done').as('accepted')
+			])
+			.where('t.county_code', '=', county)
+			.groupBy('s.team_id')
+			.execute();
+		return new Map(
+			rows.map((r) => [
+				r.team_id,
+				{
+					assigned: Number(r.assigned),
+					rechecked: Number(r.rechecked),
+					accepted: Number(r.accepted ?? 0)
+				}
+			])
+		);
+	}
+
+	/** Removes a team; its members are in no team and its sites with none afterwards. */
 	async remove(id: number): Promise<void> {
+		await this.db.deleteFrom('team_sites').where('team_id', '=', id).execute();
 		await this.db.deleteFrom('team_members').where('team_id', '=', id).execute();
 		await this.db.deleteFrom('teams').where('id', '=', id).execute();
 	}

@@ -3,11 +3,13 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 import { m } from '$lib/paraglide/messages.js';
 import { app } from '$lib/server/instance.js';
 import {
+	assignSites,
 	changeTeam,
 	createTeam,
 	deleteTeam,
 	listTeams,
 	teamCandidates,
+	teamIdOf,
 	type TeamOutcome
 } from '$lib/server/teams.js';
 import type { Principal } from '$lib/server/auth/roles.js';
@@ -16,7 +18,7 @@ import { COUNTY_CODES, type CountyCode } from '$lib/domain/codelists/index.js';
 
 /** What every action answers: the page shows it beside the team (or the new-team form). */
 type TeamActionResult = {
-	action: 'create' | 'update' | 'delete';
+	action: 'create' | 'update' | 'delete' | 'assign';
 	ok: boolean;
 	/** the team concerned; null for a new one */
 	teamId: number | null;
@@ -47,14 +49,35 @@ function pageCounty(user: Principal, url: URL): CountyCode {
 	return user.counties[0]!;
 }
 
+/** The county's townships with their registered sites, and how many each team holds there. */
+function townshipsOf(
+	sites: readonly { code: string; township: string }[],
+	assignments: Map<string, number>
+) {
+	const byName = new Map<string, { name: string; total: number; teams: Record<number, number> }>();
+	for (const site of sites) {
+		const entry = byName.get(site.township) ?? { name: site.township, total: 0, teams: {} };
+		entry.total += 1;
+		const team = assignments.get(site.code);
+		if (team !== undefined) entry.teams[team] = (entry.teams[team] ?? 0) + 1;
+		byName.set(site.township, entry);
+	}
+	return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}
+
 export const load: PageServerLoad = async (event) => {
 	const user = reviewer(event);
 	const county = pageCounty(user, event.url);
 	const store = app().store;
-	const [teams, candidates, counts] = await Promise.all([
+	const [teams, candidates, counts, work] = await Promise.all([
 		listTeams(store, user, county),
 		teamCandidates(store, user, county),
-		store.read((tx) => tx.teams.recordCounts(county))
+		store.read((tx) => tx.teams.recordCounts(county)),
+		store.read(async (tx) => ({
+			sites: await tx.registry.ofCounty(county),
+			assignments: await tx.teams.assignments(county),
+			progress: await tx.teams.progress(county)
+		}))
 	]);
 	if (!teams.ok) error(teams.status, teams.error);
 	if (!candidates.ok) error(candidates.status, candidates.error);
@@ -67,9 +90,12 @@ export const load: PageServerLoad = async (event) => {
 			createdAt: t.createdAt,
 			createdBy: t.createdBy,
 			members: t.members.map((mb) => ({ username: mb.username, displayName: mb.displayName })),
-			records: counts.get(t.id) ?? {}
+			records: counts.get(t.id) ?? {},
+			progress: work.progress.get(t.id) ?? { assigned: 0, rechecked: 0, accepted: 0 }
 		})),
-		candidates: candidates.value
+		candidates: candidates.value,
+		townships: townshipsOf(work.sites, work.assignments),
+		sites: { total: work.sites.length, assigned: work.assignments.size }
 	};
 };
 
@@ -110,10 +136,7 @@ async function formOf(event: RequestEvent) {
 }
 
 /** The team a form names; a missing or malformed id answers as an unknown team. */
-const formTeamId = (data: FormData) => {
-	const raw = text(data, 'teamId');
-	return /^[1-9]\d{0,9}$/.test(raw) ? Number(raw) : 0;
-};
+const formTeamId = (data: FormData) => teamIdOf(text(data, 'teamId'));
 
 export const actions: Actions = {
 	create: async (event) => {
@@ -145,6 +168,41 @@ export const actions: Actions = {
 			ok: true,
 			teamId,
 			message: m.review_teams_updated({ name: outcome.value.name })
+		} satisfies TeamActionResult;
+	},
+
+	/** Assigns the sites of the ticked townships to the team, or takes them off it. */
+	assign: async (event) => {
+		const { actor, data } = await formOf(event);
+		const teamId = formTeamId(data);
+		const townships = data.getAll('townships').filter((v): v is string => typeof v === 'string');
+		const store = app().store;
+		let body: unknown = { townships };
+		if (text(data, 'mode') === 'unassign') {
+			// the team's sites in those townships (the server checks the team and its county)
+			const team = await store.teams.byId(teamId);
+			const chosen = new Set(townships);
+			const sites = team ? await store.registry.ofCounty(team.countyCode) : [];
+			body = {
+				unassign: sites.filter((site) => chosen.has(site.township)).map((site) => site.code)
+			};
+		}
+		const outcome = await assignSites(store, actor, teamId, body);
+		if (!outcome.ok) {
+			const refusedWith = townships.length === 0 ? m.review_teams_pick_township() : outcome.error;
+			return refused({ ...outcome, error: refusedWith, issues: [] }, { action: 'assign', teamId });
+		}
+		const { added, moved, removed, sites } = outcome.value;
+		return {
+			action: 'assign',
+			ok: true,
+			teamId,
+			message:
+				text(data, 'mode') === 'unassign'
+					? m.review_teams_unassigned({ removed, sites })
+					: moved > 0
+						? m.review_teams_assigned({ added, moved, sites })
+						: m.review_teams_assigned_plain({ added, sites })
 		} satisfies TeamActionResult;
 	},
 

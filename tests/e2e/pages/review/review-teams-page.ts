@@ -11,8 +11,13 @@ export class TeamCard {
 	readonly editButton: Locator;
 	readonly deleteButton: Locator;
 	readonly deleteConfirm: Locator;
+	readonly assignButton: Locator;
+	readonly progress: Locator;
 
-	constructor(page: Page, name: string) {
+	constructor(
+		readonly page: Page,
+		name: string
+	) {
 		this.root = page.getByTestId('team').filter({
 			has: page.getByTestId('team-name').getByText(name, { exact: true })
 		});
@@ -23,6 +28,17 @@ export class TeamCard {
 		this.editButton = this.root.getByTestId('team-edit');
 		this.deleteButton = this.root.getByTestId('team-delete');
 		this.deleteConfirm = this.root.getByTestId('team-delete-confirm');
+		this.assignButton = this.root.getByTestId('team-assign');
+		this.progress = this.root.getByTestId('team-progress');
+	}
+
+	/** Opens 分配文物, ticks `townships` and assigns their sites to the team. */
+	async assignTownships(townships: readonly string[]): Promise<void> {
+		await this.assignButton.click();
+		const id = await this.id();
+		for (const township of townships)
+			await this.page.getByTestId(`assign-township-${id}-${township}`).check();
+		await this.page.getByTestId(`assign-submit-${id}`).click();
 	}
 
 	/** The team's id, from its card. */
