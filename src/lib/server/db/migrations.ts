@@ -344,8 +344,20 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 				await queueIndexes(db);
 				await queueCounts(db, dialect);
 			}
-		}
+		},
 		// ---- end 0009 ---------------------------------------------------------------------------
+		// ---- 0011 (the record page's nearby records) ----------------------------------------------
+		// The records near a point, of the user's counties (RecordRepository.near): the county,
+		// then the point, then every column a neighbour shows, so the box around the point comes
+		// out of the index without reading a row (the 0001 index on `lat` alone read every record
+		// of a 5 km band of latitude, contents and all).
+		'0011_nearby_index': {
+			async up(db: Kysely<unknown>) {
+				await sql`CREATE INDEX records_county_point
+					ON records (county_code, lat, lon, status, kind, name, site_code, id)`.execute(db);
+			}
+		}
+		// ---- end 0011 ---------------------------------------------------------------------------
 	};
 }
 
