@@ -316,26 +316,28 @@ export class ReviewQueueRepository {
 	}
 
 	/**
-	 * Notes a view of the queue at `at` and answers since when records count as new: the end of
-	 * the previous visit. The first visit ever marks what arrives during it. Call inside
-	 * DataStore.write.
+	 * Notes a view of the queue at `at` (ISO text, as stored times are) and answers since when
+	 * records count as new: the end of the previous visit. The first visit ever marks what
+	 * arrives during it. One statement, atomic on its own: no transaction needed (the queue page
+	 * runs it beside the page's reads). The gap is measured on the ISO texts, which sort as the
+	 * times they name.
 	 */
 	async visit(userId: number, at: string): Promise<string> {
+		const gapStart = new Date(Date.parse(at) - VISIT_GAP_MS).toISOString();
 		const row = await this.db
-			.selectFrom('review_visits')
-			.select(['marks_since', 'last_seen_at'])
-			.where('user_id', '=', userId)
-			.executeTakeFirst();
-		let marksSince = row?.marks_since ?? at;
-		if (row && Date.parse(at) - Date.parse(row.last_seen_at) >= VISIT_GAP_MS)
-			marksSince = row.last_seen_at;
-		await this.db
 			.insertInto('review_visits')
-			.values({ user_id: userId, marks_since: marksSince, last_seen_at: at })
+			.values({ user_id: userId, marks_since: at, last_seen_at: at })
 			.onConflict((oc) =>
-				oc.column('user_id').doUpdateSet({ marks_since: marksSince, last_seen_at: at })
+				oc.column('user_id').doUpdateSet({
+					// after a gap, the previous visit ended at its last view
+					marks_since: sql<string>`CASE WHEN review_visits.last_seen_at <= ${gapStart}
+						THEN review_visits.last_seen_at
+						ELSE coalesce(review_visits.marks_since, ${at}) END`,
+					last_seen_at: at
+				})
 			)
-			.execute();
-		return marksSince;
+			.returning('marks_since')
+			.executeTakeFirstOrThrow();
+		return row.marks_since ?? at;
 	}
 }
