@@ -19,7 +19,11 @@ export type ReviewUser = {
 export const load: LayoutServerLoad = async ({ locals, url }) => {
 	const server = app();
 	const principal = locals.user;
-	const stored = principal ? await server.users.byId(principal.id) : undefined;
+	// the account and whether demo accounts exist, side by side (two connections on PostgreSQL)
+	const [stored, demo] = await Promise.all([
+		principal ? server.users.byId(principal.id) : undefined,
+		server.demo()
+	]);
 	const user: ReviewUser | null =
 		principal && stored
 			? {
@@ -36,7 +40,7 @@ export const load: LayoutServerLoad = async ({ locals, url }) => {
 	}
 	return {
 		user,
-		demo: await server.demo(),
+		demo,
 		reviewer: user !== null && user.role !== 'surveyor'
 	};
 };

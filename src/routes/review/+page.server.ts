@@ -28,11 +28,14 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!read.ok) error(read.status, m.review_queue_bad_query({ detail: read.error }));
 	const { query, counties } = read;
 	const store = app().store;
-	const marksSince = await store.write((tx) =>
-		tx.reviewQueue.visit(user.id, new Date().toISOString())
-	);
-	const result = await store.read((tx) => tx.reviewQueue.page(counties, query, QUEUE_PAGE_SIZE));
-	const surveyors = (await app().users.list())
+	// the visit, the page (its counts and rows) and the accounts side by side: each is one
+	// statement or two, and on PostgreSQL each goes over a connection of its own
+	const [marksSince, result, users] = await Promise.all([
+		store.reviewQueue.visit(user.id, new Date().toISOString()),
+		store.reviewQueue.page(counties, query, QUEUE_PAGE_SIZE),
+		app().users.list()
+	]);
+	const surveyors = users
 		.filter((u) => u.role === 'surveyor' && u.counties.some((c) => counties.includes(c)))
 		.map((u) => u.username)
 		.sort();

@@ -375,6 +375,18 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 			}
 		},
 		// ---- end 0010 ---------------------------------------------------------------------------
+		// ---- 0011 (the record page's nearby records) ----------------------------------------------
+		// The records near a point, of the user's counties (RecordRepository.near): the county,
+		// then the point, then every column a neighbour shows, so the box around the point comes
+		// out of the index without reading a row (the 0001 index on `lat` alone read every record
+		// of a 5 km band of latitude, contents and all).
+		'0011_nearby_index': {
+			async up(db: Kysely<unknown>) {
+				await sql`CREATE INDEX records_county_point
+					ON records (county_code, lat, lon, status, kind, name, site_code, id)`.execute(db);
+			}
+		},
+		// ---- end 0011 ---------------------------------------------------------------------------
 		// ---- 0014 (work assigned to teams, issue 13 point 2) ----------------------------------
 		// The registered sites each team re-checks: a site is with one team at most.
 		'0014_team_sites': {

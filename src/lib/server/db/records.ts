@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Db, DialectName } from './connection.js';
 import type { RecordsTable, RevisionsTable } from './schema.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
@@ -47,6 +47,58 @@ function toRow(raw: RawRecord): RecordRow {
 		updatedAt: raw.updated_at
 	};
 }
+
+/**
+ * A record near a point as `near` reads it: the columns of its row (`name` trimmed or null,
+ * `siteCode` null when it has none, the point of its location), not its content.
+ */
+export type NearRecord = {
+	id: string;
+	status: RecordStatus;
+	kind: string;
+	name: string | null;
+	siteCode: string | null;
+	lat: number;
+	lon: number;
+};
+
+/** A revision's row as the history reads it. */
+type RevisionRow = Pick<
+	Selectable<RevisionsTable>,
+	| 'revision'
+	| 'at'
+	| 'by_user'
+	| 'action'
+	| 'status'
+	| 'comments'
+	| 'content'
+	| 'reason'
+	| 'findings'
+>;
+
+/** The history of revisions `rows` (in order), as `RecordRepository.history` gives it. */
+function historyOf(rows: readonly RevisionRow[]): RevisionEntry[] {
+	let previous: object | null = null;
+	return rows.map((r) => {
+		const entry: RevisionEntry = {
+			revision: r.revision,
+			at: r.at,
+			by: r.by_user,
+			action: r.action,
+			status: r.status as RecordStatus,
+			comments: JSON.parse(r.comments) as ReviewComment[],
+			...(r.reason !== null ? { reason: r.reason } : {})
+		};
+		if (r.content === null) return entry;
+		const content = JSON.parse(r.content) as object;
+		const changed = changedFields(previous, content);
+		previous = content;
+		return { ...entry, changed };
+	});
+}
+
+/** The most records `near` answers. */
+const NEAR_LIMIT = 500;
 
 /** 1° of latitude is at least 110.5 km; the box is generous, QC measures the real distance. */
 const DEGREES_PER_100M = 100 / 110_000;
@@ -162,29 +214,45 @@ export class RecordRepository {
 	}
 
 	/**
-	 * Records of `counties` whose point lies in the box `metres` around (lat, lon) (the record
-	 * page's nearby records; the caller measures the real distance). Through the lat/lon index.
+	 * Records of `counties` whose point lies in the box `metres` around (lat, lon), nearest first
+	 * (the record page's nearby records; the caller measures the real distance), at most
+	 * NEAR_LIMIT of them. Only the columns a neighbour shows, all in the index of migration 0011
+	 * (county, point and those columns): the box comes out of the index without reading a row.
 	 */
 	async near(
 		lat: number,
 		lon: number,
 		metres: number,
 		counties: readonly string[]
-	): Promise<RecordRow[]> {
+	): Promise<NearRecord[]> {
 		if (counties.length === 0) return [];
 		const dLat = (DEGREES_PER_100M * metres) / 100;
-		const dLon = dLat / Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+		const scale = Math.max(0.01, Math.cos((lat * Math.PI) / 180));
+		const dLon = dLat / scale;
 		const rows = await this.db
 			.selectFrom('records')
-			.selectAll()
+			.select(['id', 'status', 'kind', 'name', 'site_code', 'lat', 'lon'])
+			.where('county_code', 'in', counties)
 			.where('lat', '>=', lat - dLat)
 			.where('lat', '<=', lat + dLat)
 			.where('lon', '>=', lon - dLon)
 			.where('lon', '<=', lon + dLon)
-			.where('county_code', 'in', counties)
-			.limit(500)
+			// the square of the planar distance in degrees of latitude: nearest first
+			.orderBy(
+				sql`(lat - ${lat}) * (lat - ${lat}) + (lon - ${lon}) * (lon - ${lon}) * ${scale * scale}`
+			)
+			.orderBy('id')
+			.limit(NEAR_LIMIT)
 			.execute();
-		return rows.map(toRow);
+		return rows.map((r) => ({
+			id: r.id,
+			status: r.status as RecordStatus,
+			kind: r.kind,
+			name: r.name,
+			siteCode: r.site_code,
+			lat: Number(r.lat),
+			lon: Number(r.lon)
+		}));
 	}
 
 	/**
@@ -473,29 +541,42 @@ export class RecordRepository {
 	 * conflict view and the record page show who changed what.
 	 */
 	async history(id: string): Promise<RevisionEntry[]> {
-		let previous: object | null = null;
+		return historyOf(await this.#revisions(id, false));
+	}
+
+	/**
+	 * What the record page and `GET /api/records/{id}` read of the revisions, from one query:
+	 * `history`, `findings`, the `returnComments` and the `previousContent`, each as those give it.
+	 */
+	async reviewRevisions(id: string): Promise<{
+		history: RevisionEntry[];
+		findings: QcFinding[];
+		comments: ReviewComment[];
+		previous: SurveyRecord | null;
+	}> {
+		const rows = await this.#revisions(id, true);
+		const newest = rows.at(-1);
+		const contents = rows.filter((r) => r.content !== null);
+		const lastContent = rows.findLast((r) => r.action === 'push' || r.action === 'correct');
+		const previous = contents.at(-2)?.content;
+		return {
+			history: historyOf(rows),
+			findings: lastContent ? (JSON.parse(lastContent.findings) as QcFinding[]) : [],
+			comments: newest?.action === 'return' ? (JSON.parse(newest.comments) as ReviewComment[]) : [],
+			previous: previous ? (JSON.parse(previous) as SurveyRecord) : null
+		};
+	}
+
+	/** The revisions of record `id` in order (with their findings when `withFindings`). */
+	async #revisions(id: string, withFindings: boolean): Promise<RevisionRow[]> {
 		const rows = await this.db
 			.selectFrom('revisions')
 			.select(['revision', 'at', 'by_user', 'action', 'status', 'comments', 'content', 'reason'])
+			.$if(withFindings, (q) => q.select('findings'))
 			.where('record_id', '=', id)
 			.orderBy('revision')
 			.execute();
-		return rows.map((r) => {
-			const entry: RevisionEntry = {
-				revision: r.revision,
-				at: r.at,
-				by: r.by_user,
-				action: r.action,
-				status: r.status as RecordStatus,
-				comments: JSON.parse(r.comments) as ReviewComment[],
-				...(r.reason !== null ? { reason: r.reason } : {})
-			};
-			if (r.content === null) return entry;
-			const content = JSON.parse(r.content) as object;
-			const changed = changedFields(previous, content);
-			previous = content;
-			return { ...entry, changed };
-		});
+		return rows.map((r) => ({ findings: '[]', ...r }));
 	}
 
 	/**

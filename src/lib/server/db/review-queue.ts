@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from './connection.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { isNearSiteFinding } from '../../domain/qc/rules/duplicates.js';
@@ -12,9 +12,6 @@ import { QUEUE_PAGE_SIZE, type ReviewQueueQuery } from '../../domain/sync/wire.j
  * page does not clear them.
  */
 export const VISIT_GAP_MS = 30 * 60 * 1000;
-
-/** Ids per query when reading the rows of a page (an unpaged queue reads every row). */
-const ROWS_PER_QUERY = 500;
 
 /** The record_qc row of a record whose newest pushed revision has `findings`. */
 export function qcRow(recordId: string, findings: readonly QcFinding[]) {
@@ -71,6 +68,13 @@ const everyCounty = (counties: readonly string[]) =>
 function dayStart(date: string, plusDays = 0): string {
 	const ms = Date.parse(`${date}T00:00:00+08:00`) + plusDays * 86_400_000;
 	return new Date(ms).toISOString();
+}
+
+/** The queue's size under `query`: its status's count, or the sum of the counts. */
+function totalOf(counts: Partial<Record<RecordStatus, number>>, query: ReviewQueueQuery): number {
+	return query.status
+		? (counts[query.status] ?? 0)
+		: Object.values(counts).reduce((a, b) => a + b, 0);
 }
 
 /** The review queue: its filters, sort, pages and counts, and reviewers' visits. */
@@ -156,80 +160,36 @@ export class ReviewQueueRepository {
 	}
 
 	/**
-	 * The ids of one page (every id when `pageSize` is null), in the queue's order: the sort's
-	 * key, then newest first, then by id, which is the order of the indexes of migration 0009
-	 * (OFFSET skips index entries, not rows).
+	 * The queue's order: the sort's key, then newest first, then by id, which is the order of the
+	 * indexes of migration 0009 (OFFSET skips index entries, not rows). Each key is on `r`, so it
+	 * orders the page's ids and the page's rows alike.
 	 */
-	async #pageIds(
-		counties: readonly string[],
-		query: ReviewQueueQuery,
-		ownerIds: number[] | null,
-		pageSize: number | null
-	): Promise<string[]> {
+	#order(query: ReviewQueueQuery): [RawBuilder<unknown>, 'asc' | 'desc'][] {
 		const sort = query.sort ?? 'arrival';
 		const natural = sort === 'name' || sort === 'county' ? 'asc' : 'desc';
 		const order = query.order ?? natural;
 		const flip = (d: 'asc' | 'desc') => (order === natural ? d : d === 'asc' ? 'desc' : 'asc');
+		const keys: [RawBuilder<unknown>, 'asc' | 'desc'][] = [];
+		if (sort === 'name') keys.push([sql`coalesce(r.name, '')`, flip('asc')]);
+		if (sort === 'county') keys.push([sql.ref('r.county_code'), flip('asc')]);
+		if (sort === 'severity')
+			keys.push([sql.ref('r.qc_errors'), flip('desc')], [sql.ref('r.qc_warnings'), flip('desc')]);
+		keys.push([sql.ref('r.updated_at'), sort === 'arrival' ? flip('desc') : 'desc']);
+		keys.push([sql.ref('r.id'), 'asc']);
+		return keys;
+	}
+
+	/** The ids of the queue's records (every filter, the status too), in the queue's order. */
+	#ordered(counties: readonly string[], query: ReviewQueueQuery, ownerIds: number[] | null) {
 		let select = this.#filtered(counties, query, ownerIds)
 			.$if(query.status !== undefined, (b) => b.where('r.status', '=', query.status!))
 			.select('r.id');
-		if (sort === 'name') select = select.orderBy(sql`coalesce(r.name, '')`, flip('asc'));
-		if (sort === 'county') select = select.orderBy('r.county_code', flip('asc'));
-		if (sort === 'severity') {
-			select = select.orderBy('r.qc_errors', flip('desc')).orderBy('r.qc_warnings', flip('desc'));
-		}
-		select = select
-			.orderBy('r.updated_at', sort === 'arrival' ? flip('desc') : 'desc')
-			.orderBy('r.id');
-		if (pageSize !== null)
-			select = select.limit(pageSize).offset(((query.page ?? 1) - 1) * pageSize);
-		return (await select.execute()).map((r) => r.id);
+		for (const [key, direction] of this.#order(query)) select = select.orderBy(key, direction);
+		return select;
 	}
 
-	/** The queue's columns of the records `ids`, in no particular order. */
-	async #rows(ids: readonly string[]) {
-		const rows = [];
-		for (let i = 0; i < ids.length; i += ROWS_PER_QUERY) {
-			const part = await this.db
-				.selectFrom('records as r')
-				.leftJoin('record_qc as q', 'q.record_id', 'r.id')
-				.leftJoin('users as u', 'u.id', 'r.owner_id')
-				.leftJoin('team_members as tm', 'tm.user_id', 'r.owner_id')
-				.leftJoin('teams as t', 't.id', 'tm.team_id')
-				.where('r.id', 'in', ids.slice(i, i + ROWS_PER_QUERY))
-				.select([
-					'r.id',
-					'r.county_code',
-					'r.status',
-					'r.revision',
-					'r.content',
-					'r.updated_at',
-					'u.username',
-					't.id as team_id',
-					't.name as team_name',
-					'r.qc_errors',
-					'r.qc_warnings',
-					sql<number>`coalesce(q.near_site, 0)`.as('near_site')
-				])
-				.execute();
-			rows.push(...part);
-		}
-		return rows;
-	}
-
-	/**
-	 * One page of the queue of `counties` (the caller has checked they are the user's), sorted,
-	 * with the total and the counts per status. `pageSize` null gives every row. The page is
-	 * read in two steps: its ids from an index, then the rows of those ids (whose content is
-	 * the bulk of a row).
-	 */
-	async page(
-		counties: readonly string[],
-		query: ReviewQueueQuery,
-		pageSize: number | null = QUEUE_PAGE_SIZE
-	): Promise<QueuePage> {
-		const page = query.page ?? 1;
-		if (counties.length === 0) return { rows: [], total: 0, counts: {}, page, pageSize };
+	/** The surveyor filter names an account: the ids of the accounts a record keeps (or null). */
+	async #ownerIds(query: ReviewQueueQuery): Promise<number[] | null> {
 		// the surveyor filter names an account: the id is what a record keeps
 		let ownerIds: number[] | null = null;
 		if (query.surveyor !== undefined) {
@@ -251,34 +211,118 @@ export class ReviewQueueRepository {
 			const memberIds = members.map((m) => m.user_id);
 			ownerIds = ownerIds === null ? memberIds : ownerIds.filter((id) => memberIds.includes(id));
 		}
-		const counts = await this.#counts(counties, query, ownerIds);
-		const total = query.status
-			? (counts[query.status] ?? 0)
-			: Object.values(counts).reduce((a, b) => a + b, 0);
-		const ids = await this.#pageIds(counties, query, ownerIds, pageSize);
-		const byId = new Map((await this.#rows(ids)).map((r) => [r.id, r]));
-		const rows = ids.flatMap((id): QueueRow[] => {
-			const r = byId.get(id);
-			if (!r) return [];
+		return ownerIds;
+	}
+
+	/**
+	 * The ids of the queue from `offset` on, at most `limit`, in the queue's order (out of an
+	 * index, no row read): the record page's place in the queue and its neighbours.
+	 */
+	async ids(
+		counties: readonly string[],
+		query: ReviewQueueQuery,
+		offset: number,
+		limit: number
+	): Promise<string[]> {
+		if (counties.length === 0) return [];
+		const select = this.#ordered(counties, query, await this.#ownerIds(query))
+			.limit(limit)
+			.offset(offset);
+		return (await select.execute()).map((r) => r.id);
+	}
+
+	/**
+	 * The queue's size under `query` (every filter), and the counts per status (every filter but
+	 * the status).
+	 */
+	async count(
+		counties: readonly string[],
+		query: ReviewQueueQuery
+	): Promise<{ total: number; counts: Partial<Record<RecordStatus, number>> }> {
+		if (counties.length === 0) return { total: 0, counts: {} };
+		const counts = await this.#counts(counties, query, await this.#ownerIds(query));
+		return { total: totalOf(counts, query), counts };
+	}
+
+	/**
+	 * The queue's rows of one page (every row when `pageSize` is null) in one query: the page's
+	 * ids come out of an index (a subquery, so OFFSET skips index entries), then the rows of
+	 * those ids (whose content is the bulk of a row) are read and put in the queue's order.
+	 */
+	async #pageRows(
+		counties: readonly string[],
+		query: ReviewQueueQuery,
+		ownerIds: number[] | null,
+		pageSize: number | null
+	) {
+		let ids = this.#ordered(counties, query, ownerIds);
+		if (pageSize !== null) ids = ids.limit(pageSize).offset(((query.page ?? 1) - 1) * pageSize);
+		// CROSS JOIN: SQLite walks the page's ids first (it keeps the order of a cross join), not
+		// the whole table in the sort's index looking each row up among the ids
+		let select = this.db
+			.selectFrom(ids.as('p'))
+			.crossJoin('records as r')
+			.whereRef('r.id', '=', 'p.id')
+			.leftJoin('record_qc as q', 'q.record_id', 'r.id')
+			.leftJoin('users as u', 'u.id', 'r.owner_id')
+			.leftJoin('team_members as tm', 'tm.user_id', 'r.owner_id')
+			.leftJoin('teams as t', 't.id', 'tm.team_id')
+			.select([
+				'r.id',
+				'r.county_code',
+				'r.status',
+				'r.revision',
+				'r.content',
+				'r.updated_at',
+				'u.username',
+				't.id as team_id',
+				't.name as team_name',
+				'r.qc_errors',
+				'r.qc_warnings',
+				sql<number>`coalesce(q.near_site, 0)`.as('near_site')
+			]);
+		for (const [key, direction] of this.#order(query)) select = select.orderBy(key, direction);
+		return select.execute();
+	}
+
+	/**
+	 * One page of the queue of `counties` (the caller has checked they are the user's), sorted,
+	 * with the total and the counts per status. `pageSize` null gives every row. Two queries,
+	 * side by side: the counts, and the page's rows. Outside a transaction (DataStore.read) they
+	 * go over two connections at once on PostgreSQL; each is one snapshot, and a record that
+	 * arrives between them shows in the next view.
+	 */
+	async page(
+		counties: readonly string[],
+		query: ReviewQueueQuery,
+		pageSize: number | null = QUEUE_PAGE_SIZE
+	): Promise<QueuePage> {
+		const page = query.page ?? 1;
+		if (counties.length === 0) return { rows: [], total: 0, counts: {}, page, pageSize };
+		const ownerIds = await this.#ownerIds(query);
+		const [counts, found] = await Promise.all([
+			this.#counts(counties, query, ownerIds),
+			this.#pageRows(counties, query, ownerIds, pageSize)
+		]);
+		const total = totalOf(counts, query);
+		const rows = found.map((r): QueueRow => {
 			let record: SurveyRecord | undefined;
-			return [
-				{
-					id: r.id,
-					countyCode: r.county_code,
-					status: r.status as RecordStatus,
-					revision: r.revision,
-					content: r.content,
-					get record() {
-						return (record ??= JSON.parse(r.content) as SurveyRecord);
-					},
-					receivedAt: r.updated_at,
-					errors: Number(r.qc_errors),
-					warnings: Number(r.qc_warnings),
-					nearSite: Number(r.near_site) === 1,
-					surveyor: r.username,
-					team: r.team_id !== null ? { id: r.team_id, name: r.team_name! } : null
-				}
-			];
+			return {
+				id: r.id,
+				countyCode: r.county_code,
+				status: r.status as RecordStatus,
+				revision: r.revision,
+				content: r.content,
+				get record() {
+					return (record ??= JSON.parse(r.content) as SurveyRecord);
+				},
+				receivedAt: r.updated_at,
+				errors: Number(r.qc_errors),
+				warnings: Number(r.qc_warnings),
+				nearSite: Number(r.near_site) === 1,
+				surveyor: r.username,
+				team: r.team_id !== null ? { id: r.team_id, name: r.team_name! } : null
+			};
 		});
 		return { rows, total, counts, page, pageSize };
 	}
@@ -294,26 +338,28 @@ export class ReviewQueueRepository {
 	}
 
 	/**
-	 * Notes a view of the queue at `at` and answers since when records count as new: the end of
-	 * the previous visit. The first visit ever marks what arrives during it. Call inside
-	 * DataStore.write.
+	 * Notes a view of the queue at `at` (ISO text, as stored times are) and answers since when
+	 * records count as new: the end of the previous visit. The first visit ever marks what
+	 * arrives during it. One statement, atomic on its own: no transaction needed (the queue page
+	 * runs it beside the page's reads). The gap is measured on the ISO texts, which sort as the
+	 * times they name.
 	 */
 	async visit(userId: number, at: string): Promise<string> {
+		const gapStart = new Date(Date.parse(at) - VISIT_GAP_MS).toISOString();
 		const row = await this.db
-			.selectFrom('review_visits')
-			.select(['marks_since', 'last_seen_at'])
-			.where('user_id', '=', userId)
-			.executeTakeFirst();
-		let marksSince = row?.marks_since ?? at;
-		if (row && Date.parse(at) - Date.parse(row.last_seen_at) >= VISIT_GAP_MS)
-			marksSince = row.last_seen_at;
-		await this.db
 			.insertInto('review_visits')
-			.values({ user_id: userId, marks_since: marksSince, last_seen_at: at })
+			.values({ user_id: userId, marks_since: at, last_seen_at: at })
 			.onConflict((oc) =>
-				oc.column('user_id').doUpdateSet({ marks_since: marksSince, last_seen_at: at })
+				oc.column('user_id').doUpdateSet({
+					// after a gap, the previous visit ended at its last view
+					marks_since: sql<string>`CASE WHEN review_visits.last_seen_at <= ${gapStart}
+						THEN review_visits.last_seen_at
+						ELSE coalesce(review_visits.marks_since, ${at}) END`,
+					last_seen_at: at
+				})
 			)
-			.execute();
-		return marksSince;
+			.returning('marks_since')
+			.executeTakeFirstOrThrow();
+		return row.marks_since ?? at;
 	}
 }

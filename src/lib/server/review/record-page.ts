@@ -53,31 +53,32 @@ export async function queuePlace(
 	const size = query.limit ?? 50;
 	const page = query.page ?? 1;
 	const search = queueSearch(query, { page: page > 1 ? String(page) : '' });
-	const read = (p: number) =>
-		store.read((tx) => tx.reviewQueue.page(counties, { ...query, page: p }, size));
-	const here = await read(page);
-	const index = here.rows.findIndex((r) => r.id === id);
-	const none = { search, prev: null, next: null, position: null, total: here.total };
+	// the page's ids and one on either side of it (the last of the page before, the first of the
+	// page after), and the queue's size: two queries side by side, no record's row read
+	const first = (page - 1) * size;
+	const from = Math.max(0, first - 1);
+	const [ids, { total }] = await Promise.all([
+		store.reviewQueue.ids(counties, query, from, first + size + 1 - from),
+		store.reviewQueue.count(counties, query)
+	]);
+	const here = ids.slice(first - from, first - from + size);
+	const index = here.indexOf(id);
+	const none = { search, prev: null, next: null, position: null, total };
 	if (index < 0) return none;
 	const step = (rowId: string, p: number): QueueStep => ({
 		id: rowId,
 		search: queueSearch(query, { page: p > 1 ? String(p) : '' })
 	});
-	let prev: QueueStep | null = null;
-	let next: QueueStep | null = null;
-	const before = here.rows[index - 1];
-	if (before) prev = step(before.id, page);
-	else if (page > 1) {
-		const last = (await read(page - 1)).rows.at(-1);
-		if (last) prev = step(last.id, page - 1);
-	}
-	const after = here.rows[index + 1];
-	if (after) next = step(after.id, page);
-	else if (page * size < here.total) {
-		const first = (await read(page + 1)).rows[0];
-		if (first) next = step(first.id, page + 1);
-	}
-	return { search, prev, next, position: (page - 1) * size + index + 1, total: here.total };
+	const at = first - from + index;
+	const before = ids[at - 1];
+	const after = ids[at + 1];
+	return {
+		search,
+		prev: before === undefined ? null : step(before, index > 0 ? page : page - 1),
+		next: after === undefined ? null : step(after, index < size - 1 ? page : page + 1),
+		position: first + index + 1,
+		total
+	};
 }
 
 /**
@@ -91,20 +92,18 @@ export async function nearbyOf(
 ): Promise<Neighbour[]> {
 	return store.read(async ({ registry, records }) => {
 		const candidates: Omit<Neighbour, 'distanceM'>[] = [];
-		for (const county of COUNTY_CODES) {
-			for (const site of await registry.ofCounty(county)) {
-				// a cheap box before the real distance: 0.05° is over 4 km everywhere in Ordos
-				if (Math.abs(site.location.lat - record.lat) > 0.05) continue;
-				if (Math.abs(site.location.lon - record.lon) > 0.07) continue;
-				candidates.push({
-					kind: 'site',
-					id: site.code,
-					name: site.name,
-					lat: site.location.lat,
-					lon: site.location.lon,
-					detail: site.code
-				});
-			}
+		for (const site of await registry.ofCounties(COUNTY_CODES)) {
+			// a cheap box before the real distance: 0.05° is over 4 km everywhere in Ordos
+			if (Math.abs(site.location.lat - record.lat) > 0.05) continue;
+			if (Math.abs(site.location.lon - record.lon) > 0.07) continue;
+			candidates.push({
+				kind: 'site',
+				id: site.code,
+				name: site.name,
+				lat: site.location.lat,
+				lon: site.location.lon,
+				detail: site.code
+			});
 		}
 		const counties = COUNTY_CODES.filter((c) => user.counties.includes(c));
 		for (const row of await records.near(record.lat, record.lon, NEARBY_MAX_M, counties)) {
@@ -112,10 +111,11 @@ export async function nearbyOf(
 			candidates.push({
 				kind: 'record',
 				id: row.id,
-				name: row.record.name?.trim() || row.record.siteCode || row.id.slice(0, 8),
-				lat: row.record.location.lat,
-				lon: row.record.location.lon,
-				detail: `${row.record.kind} · ${row.status}`
+				// the row keeps the name trimmed (or null) and the site code (or null)
+				name: row.name || row.siteCode || row.id.slice(0, 8),
+				lat: row.lat,
+				lon: row.lon,
+				detail: `${row.kind} · ${row.status}`
 			});
 		}
 		return neighboursWithin(record, candidates, NEARBY_MAX_M);

@@ -46,14 +46,16 @@ export async function readRecordForReview(
 		const row = await records.get(id);
 		if (!row || !inScope(user, row.countyCode)) return undefined;
 		const siteCode = row.record.kind === '复查' ? row.record.siteCode : undefined;
+		// the findings, history, comments and previous content come from one read of the revisions
+		const { findings, history, comments, previous } = await records.reviewRevisions(row.id);
 		return {
 			record: row.record,
 			status: row.status,
 			revision: row.revision,
-			findings: await records.findings(row.id),
-			history: await records.history(row.id),
-			comments: await records.returnComments(row.id),
-			previous: await records.previousContent(row.id),
+			findings,
+			history,
+			comments,
+			previous,
 			site: (siteCode ? await registry.get(siteCode) : undefined) ?? null
 		};
 	});

@@ -46,8 +46,11 @@ export const GET = endpoint(async (event) => {
 	const { query, counties } = read;
 	// without `page` or `limit` the whole list comes in one answer, as before the filters
 	const paged = query.page !== undefined || query.limit !== undefined;
-	const result = await app().store.read((tx) =>
-		tx.reviewQueue.page(counties, query, paged ? (query.limit ?? QUEUE_PAGE_SIZE) : null)
+	// outside a transaction: the counts and the page are read side by side (ReviewQueueRepository)
+	const result = await app().store.reviewQueue.page(
+		counties,
+		query,
+		paged ? (query.limit ?? QUEUE_PAGE_SIZE) : null
 	);
 	const rest: Omit<ReviewQueueResponse, 'records'> = {
 		total: result.total,
