@@ -62,7 +62,9 @@ const SNAPSHOT_TABLES = [
 	'review_samples',
 	'review_sample_items',
 	'teams',
-	'team_members'
+	'team_members',
+	'registry_versions',
+	'registry_version_sites'
 ] as const;
 
 export type ApiResponse = {

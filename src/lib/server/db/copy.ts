@@ -22,7 +22,9 @@ export const TABLES: readonly TableName[] = [
 	'review_samples',
 	'review_sample_items',
 	'teams',
-	'team_members'
+	'team_members',
+	'registry_versions',
+	'registry_version_sites'
 ];
 
 const PAGE = 500;
