@@ -16,9 +16,11 @@
  * - `review` (bench/review.ts): with 100,000 records in the database, on SQLite and on PostgreSQL,
  *   the review queue's p95 and the record page's server time p95, against the same requests to
  *   the same build holding 1,000 records.
+ * - `publish` (bench/publish.ts): the time of publishing 10,000 accepted records as a registry
+ *   version, on SQLite and on PostgreSQL, against publishing 1,000.
  *
  * `npm run bench -- --only server` (every server part: server, db, trust and review; or
- * `--only db`, `--only trust`, `--only review`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * `--only db`, `--only trust`, `--only review`, `--only publish`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
  * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
@@ -34,10 +36,11 @@ import { waitForServiceWorker } from '../tests/e2e/service-worker.js';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common.js';
 import { dbFigures } from './db.js';
 import { reviewFigures } from './review.js';
+import { publishFigures } from './publish.js';
 import { serverFigures } from './server.js';
 import { trustFigures } from './trust.js';
 
-const PARTS = ['app', 'server', 'db', 'trust', 'review'] as const;
+const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish'] as const;
 type Part = (typeof PARTS)[number];
 /**
  * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
@@ -45,10 +48,11 @@ type Part = (typeof PARTS)[number];
  */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
-	server: ['server', 'db', 'trust', 'review'],
+	server: ['server', 'db', 'trust', 'review', 'publish'],
 	db: ['db'],
 	trust: ['trust'],
-	review: ['review']
+	review: ['review'],
+	publish: ['publish']
 };
 const args = process.argv.slice(2);
 const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -510,6 +514,11 @@ async function main() {
 			if (process.env.BENCH_VERBOSE) console.log('  review…');
 			const reviewRows = await reviewFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...reviewRows.map((r) => ({ ...r, part: 'review' as const })));
+		}
+		if (parts.includes('publish')) {
+			if (process.env.BENCH_VERBOSE) console.log('  publish…');
+			const publishRows = await publishFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...publishRows.map((r) => ({ ...r, part: 'publish' as const })));
 		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });

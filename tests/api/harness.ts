@@ -63,7 +63,9 @@ const SNAPSHOT_TABLES = [
 	'review_sample_items',
 	'teams',
 	'team_members',
-	'team_sites'
+	'team_sites',
+	'registry_versions',
+	'registry_version_sites'
 ] as const;
 
 export type ApiResponse = {

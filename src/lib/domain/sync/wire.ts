@@ -178,9 +178,10 @@ export type ReviewComment = z.infer<typeof ReviewCommentSchema>;
 
 /**
  * What a revision of a record was made by (`history[].action`); a newer server may add more.
- * `correct` (issue 12): a reviewer's correction of the content, with a reason.
+ * `correct` (issue 12): a reviewer's correction of the content, with a reason. `publish` (issue
+ * 13): the record went into a registry version.
  */
-export const HISTORY_ACTIONS = ['push', 'approve', 'return', 'correct'] as const;
+export const HISTORY_ACTIONS = ['push', 'approve', 'return', 'correct', 'publish'] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 
 /** One entry of a record's history. */
@@ -604,6 +605,148 @@ export type TeamSitesResponse = z.infer<typeof TeamSitesResponseSchema>;
 /** `GET /api/teams`. */
 export const TeamListResponseSchema = z.looseObject({ teams: z.array(TeamSchema) });
 export type TeamListResponse = z.infer<typeof TeamListResponseSchema>;
+
+// ---- registry versions (publishing, issue 13 point 3) ----------------------------------------
+
+/** `POST /api/registry/publish`: the note the version is published with. */
+export const PublishBodySchema = z.strictObject({
+	note: textWithoutNul(
+		z
+			.string({ error: '请填写发布说明 note' })
+			.trim()
+			.min(1, '请填写发布说明')
+			.max(2000, '发布说明不能超过 2000 个字')
+	)
+});
+export type PublishBody = z.infer<typeof PublishBodySchema>;
+
+/** The answer of a publish: the new version, the records it published and its sites. */
+export const PublishResponseSchema = z.looseObject({
+	version: z.number().int(),
+	count: z.number().int(),
+	sites: z.number().int()
+});
+export type PublishResponse = z.infer<typeof PublishResponseSchema>;
+
+/** One published version: who published it when, with what note, and what it changed. */
+export const RegistryVersionSchema = z.looseObject({
+	version: z.number().int(),
+	publishedAt: z.string(),
+	publishedBy: z.string(),
+	note: z.string(),
+	/** sites in the version (lost ones included), records it published */
+	sites: z.number().int(),
+	records: z.number().int(),
+	/** new sites (new finds), sites a 复查 changed, sites newly marked 消失 */
+	added: z.number().int(),
+	changed: z.number().int(),
+	lost: z.number().int()
+});
+export type RegistryVersion = z.infer<typeof RegistryVersionSchema>;
+
+/** `GET /api/registry/versions`: every version, newest first. */
+export const RegistryVersionListResponseSchema = z.looseObject({
+	versions: z.array(RegistryVersionSchema)
+});
+export type RegistryVersionListResponse = z.infer<typeof RegistryVersionListResponseSchema>;
+
+/**
+ * A site of a version as reviewers read it: the registered site's fields (those known; exact
+ * geometry), whether it is lost, and where it came from (`source`: `record` with the record id
+ * and the revision whose content it holds, or `import`: the imported registry entry).
+ */
+export const VersionSiteSchema = z.looseObject({
+	code: z.string(),
+	countyCode: z.string(),
+	name: z.string().optional(),
+	location: z.looseObject({ lat: z.number(), lon: z.number(), altitude: z.number().optional() }),
+	lost: z.boolean(),
+	lostReason: z.string().nullable(),
+	source: z.enum(['import', 'record']),
+	recordId: z.string().nullable(),
+	recordRevision: z.number().int().nullable(),
+	/** the version this entry took its present content in */
+	sinceVersion: z.number().int()
+});
+export type VersionSite = z.infer<typeof VersionSiteSchema>;
+
+/** Sites of one version per page of `GET /api/registry/versions/{n}`. */
+export const VERSION_PAGE_SIZE = 1000;
+export const VERSION_MAX_LIMIT = 5000;
+
+/** `GET /api/registry/versions/{n}`: the version and a page of its sites in code order. */
+export const VersionResponseSchema = z.looseObject({
+	version: RegistryVersionSchema,
+	sites: z.array(VersionSiteSchema),
+	/** pass as `after` for the next page; null on the last */
+	next: z.string().nullable()
+});
+export type VersionResponse = z.infer<typeof VersionResponseSchema>;
+
+/** Where a version's site came from: a record's revision and its decisions, or the import. */
+export const SiteLineageSchema = z.union([
+	z.looseObject({
+		source: z.literal('record'),
+		recordId: z.string(),
+		kind: z.string(),
+		/** the revision whose content the site holds (the last push or correction) */
+		revision: z.number().int(),
+		/** the record's `publish` revision, and the version that published it */
+		publishedRevision: z.number().int(),
+		publishedIn: z.number().int(),
+		/** county approval and city acceptance of that content, then the publication */
+		decisions: z.array(HistoryEntrySchema),
+		/** the record's whole history up to its publication */
+		history: z.array(HistoryEntrySchema)
+	}),
+	z.looseObject({
+		source: z.literal('import'),
+		/** the version the imported entry first appeared in with this content */
+		since: z.number().int()
+	})
+]);
+export type SiteLineage = z.infer<typeof SiteLineageSchema>;
+
+/** `GET /api/registry/versions/{n}/sites/{code}`. */
+export const VersionSiteResponseSchema = z.looseObject({
+	version: z.number().int(),
+	site: VersionSiteSchema,
+	lineage: SiteLineageSchema
+});
+export type VersionSiteResponse = z.infer<typeof VersionSiteResponseSchema>;
+
+/** One field a site changed between two versions (`location`: `{lat, lon, altitude?}`). */
+export const SiteFieldDiffSchema = z.looseObject({
+	field: z.string(),
+	from: z.unknown(),
+	to: z.unknown()
+});
+export type SiteFieldDiff = z.infer<typeof SiteFieldDiffSchema>;
+
+const comparedSite = z.looseObject({
+	code: z.string(),
+	countyCode: z.string(),
+	name: z.string().nullable()
+});
+
+/** `GET /api/registry/versions/{a}/compare/{b}`: what `b` has that `a` had not, in code order. */
+export const VersionCompareResponseSchema = z.looseObject({
+	from: z.number().int(),
+	to: z.number().int(),
+	added: z.array(comparedSite.extend({ lost: z.boolean() })),
+	/** in `from` only: a comparison backwards (sites are never removed going forwards) */
+	removed: z.array(comparedSite),
+	lost: z.array(
+		comparedSite.extend({
+			lostReason: z.string().nullable(),
+			changes: z.array(SiteFieldDiffSchema)
+		})
+	),
+	changed: z.array(comparedSite.extend({ changes: z.array(SiteFieldDiffSchema) }))
+});
+export type VersionCompareResponse = z.infer<typeof VersionCompareResponseSchema>;
+
+// ---- end registry versions --------------------------------------------------------------------
 
 // ---- pull ------------------------------------------------------------------------------------
 

@@ -142,6 +142,35 @@ export class AuditRepository {
 	}
 
 	/**
+	 * Appends the entries of many revisions just stored, in the order given, as `append` would one
+	 * by one (the same seqs and hashes), with one read of the head and inserts in batches: a
+	 * publish appends thousands (registry/publish.ts). Call inside DataStore.write.
+	 */
+	async appendMany(
+		inputs: readonly Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>[]
+	): Promise<void> {
+		if (inputs.length === 0) return;
+		let head = await this.head();
+		const rows: AuditLogTable[] = [];
+		for (const input of inputs) {
+			const unhashed = {
+				...input,
+				seq: (head?.seq ?? 0) + 1,
+				prevHash: head?.hash ?? GENESIS_HASH
+			};
+			const entry = { ...unhashed, hash: entryHash(unhashed) };
+			rows.push(toRow(entry));
+			head = { seq: entry.seq, hash: entry.hash };
+		}
+		for (let i = 0; i < rows.length; i += 500)
+			await this.db
+				.insertInto('audit_log')
+				.values(rows.slice(i, i + 500))
+				.execute();
+		this.appended = head;
+	}
+
+	/**
 	 * Appends the chain's head to the head file at `path` when the file is missing (a database
 	 * just upgraded: its chain was seeded) or behind the database but agreeing with it (a crash
 	 * between a commit and its append). A file that disagrees is left as it is, for the check to

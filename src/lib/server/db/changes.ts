@@ -40,6 +40,27 @@ export class ChangeFeed {
 		return row.seq;
 	}
 
+	/**
+	 * Appends many changes in the order given, in batches (a publish: one per record). Only
+	 * inside DataStore.write.
+	 */
+	async appendMany(changes: readonly ChangeInput[]): Promise<void> {
+		for (let i = 0; i < changes.length; i += 500)
+			await this.db
+				.insertInto('changes')
+				.values(
+					changes.slice(i, i + 500).map((change) => ({
+						type: change.type,
+						county_code: change.countyCode,
+						record_id: change.recordId ?? null,
+						owner_id: change.ownerId ?? null,
+						payload: JSON.stringify(change.payload),
+						at: change.at
+					}))
+				)
+				.execute();
+	}
+
 	/** Up to `limit` changes after `since`, and whether more follow. */
 	async since(
 		reader: FeedReader,

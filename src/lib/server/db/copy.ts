@@ -23,7 +23,9 @@ export const TABLES: readonly TableName[] = [
 	'review_sample_items',
 	'teams',
 	'team_members',
-	'team_sites'
+	'team_sites',
+	'registry_versions',
+	'registry_version_sites'
 ];
 
 const PAGE = 500;

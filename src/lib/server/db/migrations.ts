@@ -387,6 +387,13 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 			}
 		},
 		// ---- end 0011 ---------------------------------------------------------------------------
+		// ---- 0013 (registry versions: publishing, issue 13 point 3) ----------------------------
+		'0013_registry_versions': {
+			async up(db: Kysely<unknown>) {
+				await registryVersions(db, dialect);
+			}
+		},
+		// ---- end 0013 ---------------------------------------------------------------------------
 		// ---- 0014 (work assigned to teams, issue 13 point 2) ----------------------------------
 		// The registered sites each team re-checks: a site is with one team at most.
 		'0014_team_sites': {
@@ -544,6 +551,87 @@ async function queueCounts(db: Kysely<unknown>, dialect: DialectName): Promise<v
 			BEGIN ${add('OLD', '-')} ${add('NEW', '+')} END`
 		)
 		.execute(db);
+}
+
+// ---- 0013 (registry versions, issue 13 point 3) ----------------------------------------------
+
+/**
+ * Published registry versions (registry/publish.ts): one row per version, and every site of each
+ * version with the record revision it came from (or none: the imported entry). Nothing updates or
+ * deletes these rows. Revisions take the action `publish` (the record's status change to
+ * `published`): PostgreSQL swaps the CHECK constraint, SQLite (which cannot change one) makes
+ * the table anew and copies its rows, as 0007 did.
+ */
+async function registryVersions(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+	await db.schema
+		.createTable('registry_versions')
+		.addColumn('version', 'integer', (c) => c.primaryKey())
+		.addColumn('published_at', 'text', (c) => c.notNull())
+		.addColumn('published_by', 'text', (c) => c.notNull())
+		.addColumn('note', 'text', (c) => c.notNull())
+		.addColumn('sites', 'integer', (c) => c.notNull())
+		.addColumn('records', 'integer', (c) => c.notNull())
+		.addColumn('added', 'integer', (c) => c.notNull())
+		.addColumn('changed', 'integer', (c) => c.notNull())
+		.addColumn('lost', 'integer', (c) => c.notNull())
+		.execute();
+	await db.schema
+		.createTable('registry_version_sites')
+		.addColumn('version', 'integer', (c) => c.notNull().references('registry_versions.version'))
+		.addColumn('code', 'text', (c) => c.notNull())
+		.addColumn('county_code', 'text', (c) => c.notNull())
+		.addColumn('name', 'text')
+		.addColumn('data', 'text', (c) => c.notNull())
+		.addColumn('lost', 'integer', (c) => c.notNull())
+		.addColumn('lost_reason', 'text')
+		.addColumn('source', 'text', (c) => c.notNull().check(sql`source IN ('import', 'record')`))
+		.addColumn('record_id', 'text')
+		.addColumn('record_revision', 'integer')
+		.addColumn('published_revision', 'integer')
+		.addColumn('since_version', 'integer', (c) => c.notNull())
+		.addPrimaryKeyConstraint('registry_version_sites_pkey', ['version', 'code'])
+		.execute();
+	await db.schema
+		.createIndex('registry_version_sites_county')
+		.on('registry_version_sites')
+		.columns(['version', 'county_code', 'code'])
+		.execute();
+	await db.schema
+		.createIndex('registry_version_sites_record')
+		.on('registry_version_sites')
+		.columns(['record_id'])
+		.execute();
+	const actions = `'push', 'approve', 'return', 'correct', 'publish'`;
+	if (dialect === 'postgres') {
+		await sql`ALTER TABLE revisions DROP CONSTRAINT revisions_action_check`.execute(db);
+		await sql
+			.raw(
+				`ALTER TABLE revisions ADD CONSTRAINT revisions_action_check CHECK (action IN (${actions}))`
+			)
+			.execute(db);
+		return;
+	}
+	await db.schema
+		.createTable('revisions_0013')
+		.addColumn('record_id', 'text', (c) => c.notNull().references('records.id'))
+		.addColumn('revision', 'integer', (c) => c.notNull())
+		.addColumn('at', 'text', (c) => c.notNull())
+		.addColumn('by_user', 'text', (c) => c.notNull())
+		.addColumn('action', 'text', (c) => c.notNull().check(sql.raw(`action IN (${actions})`)))
+		.addColumn('status', 'text', (c) => c.notNull())
+		.addColumn('content', 'text')
+		.addColumn('findings', 'text', (c) => c.notNull().defaultTo('[]'))
+		.addColumn('comments', 'text', (c) => c.notNull().defaultTo('[]'))
+		.addColumn('device_id', 'text')
+		.addColumn('reason', 'text')
+		.addPrimaryKeyConstraint('revisions_pkey', ['record_id', 'revision'])
+		.execute();
+	await sql`INSERT INTO revisions_0013
+		(record_id, revision, at, by_user, action, status, content, findings, comments, device_id, reason)
+		SELECT record_id, revision, at, by_user, action, status, content, findings, comments, device_id, reason
+		FROM revisions`.execute(db);
+	await db.schema.dropTable('revisions').execute();
+	await db.schema.alterTable('revisions_0013').renameTo('revisions').execute();
 }
 
 /** How many migrations the SQLite-only server had (`PRAGMA user_version` 1…3). */

@@ -4,8 +4,8 @@ import type { RecordsTable, RevisionsTable } from './schema.js';
 import type { SurveyRecord } from '../../domain/schemas/survey-record.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
-import type { ChangeFeed } from './changes.js';
-import { revisionBodySha256, type AuditRepository } from './audit.js';
+import type { ChangeFeed, ChangeInput } from './changes.js';
+import { revisionBodySha256, type AuditEntry, type AuditRepository } from './audit.js';
 import { qcColumns } from './review-queue.js';
 import { changedFields } from '../../domain/records/identity.js';
 import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
@@ -99,6 +99,66 @@ function historyOf(rows: readonly RevisionRow[]): RevisionEntry[] {
 
 /** The most records `near` answers. */
 const NEAR_LIMIT = 500;
+
+type RecordChangeInput = {
+	id: string;
+	countyCode: string;
+	ownerId: number;
+	status: string;
+	revision: number;
+	comments: ReviewComment[];
+	at: string;
+	correction?: { record: SurveyRecord; by: string; reason: string };
+	/** a publication: the version and the code of the record's site in it */
+	registry?: { version: number; code: string | null };
+};
+
+/** A record's new revision as the change feed holds it (pull's `record` change). */
+function recordChange(change: RecordChangeInput): ChangeInput {
+	const { id, countyCode, status, revision, comments, at } = change;
+	return {
+		type: 'record',
+		countyCode,
+		recordId: id,
+		ownerId: change.ownerId,
+		payload: {
+			type: 'record',
+			id,
+			status,
+			revision,
+			comments,
+			at,
+			countyCode,
+			...(change.correction
+				? {
+						record: change.correction.record,
+						correction: { by: change.correction.by, reason: change.correction.reason }
+					}
+				: {}),
+			...(change.registry ? { registry: change.registry } : {})
+		},
+		at
+	};
+}
+
+/** The audit entry of a stored revision: its body hash from what the revision stores. */
+function auditInput(
+	revision: Insertable<RevisionsTable>
+): Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'> {
+	return {
+		at: revision.at,
+		actor: revision.by_user,
+		action: revision.action,
+		recordId: revision.record_id,
+		revision: revision.revision,
+		bodySha256: revisionBodySha256({
+			content: revision.content ?? null,
+			status: revision.status,
+			comments: revision.comments ?? '[]',
+			reason: revision.reason ?? null
+		})
+	};
+}
 
 /** 1° of latitude is at least 110.5 km; the box is generous, QC measures the real distance. */
 const DEGREES_PER_100M = 100 / 110_000;
@@ -452,39 +512,8 @@ export class RecordRepository {
 	 * Appends a record's new revision to the change feed, as `pull` gives it to the author's device
 	 * and the reviewers; a correction carries the corrected record and who corrected it why.
 	 */
-	private async appendRecordChange(change: {
-		id: string;
-		countyCode: string;
-		ownerId: number;
-		status: string;
-		revision: number;
-		comments: ReviewComment[];
-		at: string;
-		correction?: { record: SurveyRecord; by: string; reason: string };
-	}): Promise<void> {
-		const { id, countyCode, status, revision, comments, at } = change;
-		await this.feed.append({
-			type: 'record',
-			countyCode,
-			recordId: id,
-			ownerId: change.ownerId,
-			payload: {
-				type: 'record',
-				id,
-				status,
-				revision,
-				comments,
-				at,
-				countyCode,
-				...(change.correction
-					? {
-							record: change.correction.record,
-							correction: { by: change.correction.by, reason: change.correction.reason }
-						}
-					: {})
-			},
-			at
-		});
+	private async appendRecordChange(change: RecordChangeInput): Promise<void> {
+		await this.feed.append(recordChange(change));
 	}
 
 	/**
@@ -494,19 +523,105 @@ export class RecordRepository {
 	 */
 	private async appendRevision(revision: Insertable<RevisionsTable>): Promise<void> {
 		await this.db.insertInto('revisions').values(revision).execute();
-		await this.audit.append({
-			at: revision.at,
-			actor: revision.by_user,
-			action: revision.action,
-			recordId: revision.record_id,
-			revision: revision.revision,
-			bodySha256: revisionBodySha256({
-				content: revision.content ?? null,
-				status: revision.status,
-				comments: revision.comments ?? '[]',
-				reason: revision.reason ?? null
-			})
-		});
+		await this.audit.append(auditInput(revision));
+	}
+
+	// ---- publishing (issue 13 point 3; registry/publish.ts) ------------------------------------
+
+	/**
+	 * The first `limit` records waiting for publication (`accepted`), in the order they were
+	 * accepted (the city's approval: `updated_at`), then by id. A publish takes them page by page:
+	 * each page it publishes leaves the status, so the next call returns the next page.
+	 */
+	async acceptedPage(limit: number): Promise<RecordRow[]> {
+		const rows = await this.db
+			.selectFrom('records')
+			.selectAll()
+			.where('status', '=', 'accepted')
+			.orderBy('updated_at')
+			.orderBy('id')
+			.limit(limit)
+			.execute();
+		return rows.map(toRow);
+	}
+
+	/** How many records wait for publication. */
+	async countAccepted(): Promise<number> {
+		const row = await this.db
+			.selectFrom('queue_counts')
+			.select((eb) => eb.fn.coalesce(eb.fn.sum<number | string>('n'), eb.lit(0)).as('n'))
+			.where('status', '=', 'accepted')
+			.executeTakeFirstOrThrow();
+		return Number(row.n);
+	}
+
+	/** For each of `ids`, the revision that set its present content (its last push or correction). */
+	async contentRevisions(ids: readonly string[]): Promise<Map<string, number>> {
+		const out = new Map<string, number>();
+		for (let i = 0; i < ids.length; i += 500) {
+			const rows = await this.db
+				.selectFrom('revisions')
+				.select(['record_id', (eb) => eb.fn.max<number>('revision').as('revision')])
+				.where('record_id', 'in', ids.slice(i, i + 500))
+				.where('content', 'is not', null)
+				.groupBy('record_id')
+				.execute();
+			for (const row of rows) out.set(row.record_id, Number(row.revision));
+		}
+		return out;
+	}
+
+	/**
+	 * Publishes accepted records: each gets its next revision (action `publish`, status
+	 * `published`, by the publisher, no content) with its audit entry, and a record change in the
+	 * feed for the author's device, as a decision does, carrying the version and the site's code
+	 * (`registry`). In batches: one statement per step for the whole list. Call inside
+	 * DataStore.write; `rows` are `accepted`.
+	 */
+	async storePublications(
+		rows: readonly RecordRow[],
+		input: { by: string; at: string; version: number; codes: ReadonlyMap<string, string> }
+	): Promise<void> {
+		if (rows.length === 0) return;
+		const { by, at } = input;
+		const ids = rows.map((r) => r.id);
+		await this.db
+			.updateTable('records')
+			.set((eb) => ({ status: 'published', revision: eb('revision', '+', 1), updated_at: at }))
+			.where('id', 'in', ids)
+			.where('status', '=', 'accepted')
+			.execute();
+		const revisions: Insertable<RevisionsTable>[] = rows.map((row) => ({
+			record_id: row.id,
+			revision: row.revision + 1,
+			at,
+			by_user: by,
+			action: 'publish',
+			status: 'published',
+			content: null,
+			findings: '[]',
+			comments: '[]'
+		}));
+		for (let i = 0; i < revisions.length; i += 500)
+			await this.db
+				.insertInto('revisions')
+				.values(revisions.slice(i, i + 500))
+				.execute();
+		await this.audit.appendMany(revisions.map(auditInput));
+		await this.feed.appendMany(
+			rows.map((row) =>
+				recordChange({
+					id: row.id,
+					countyCode: row.countyCode,
+					ownerId: row.ownerId,
+					status: 'published',
+					revision: row.revision + 1,
+					comments: [],
+					at,
+					registry: { version: input.version, code: input.codes.get(row.id) ?? null }
+				})
+			)
+		);
 	}
 
 	/** The QC findings of the newest revision that set the content (a push or a correction). */

@@ -29,6 +29,8 @@ export interface Database {
 	teams: TeamsTable;
 	team_members: TeamMembersTable;
 	team_sites: TeamSitesTable;
+	registry_versions: RegistryVersionsTable;
+	registry_version_sites: RegistryVersionSitesTable;
 }
 
 export type TableName = keyof Database;
@@ -117,8 +119,11 @@ export interface RevisionsTable {
 	revision: number;
 	at: string;
 	by_user: string;
-	/** `correct`: a reviewer's correction (issue 12, migration 0007) */
-	action: 'push' | 'approve' | 'return' | 'correct';
+	/**
+	 * `correct`: a reviewer's correction (issue 12, migration 0007); `publish`: the record went into
+	 * a registry version (issue 13, migration 0013)
+	 */
+	action: 'push' | 'approve' | 'return' | 'correct' | 'publish';
 	status: string;
 	/** the pushed or corrected SurveyRecord as JSON; null for a decision */
 	content: string | null;
@@ -162,7 +167,7 @@ export interface AuditLogTable {
 	at: string;
 	/** the username that made the revision */
 	actor: string;
-	action: 'push' | 'approve' | 'return' | 'correct';
+	action: 'push' | 'approve' | 'return' | 'correct' | 'publish';
 	record_id: string;
 	revision: number;
 	/** SHA-256 (hex) of the pushed content or of the decision body, as stored */
@@ -267,6 +272,46 @@ export interface TeamSitesTable {
 	assigned_by: string;
 }
 
+/** A published registry version (registry-versions.ts; migration 0013). Never updated. */
+export interface RegistryVersionsTable {
+	/** 1, 2, 3, … */
+	version: number;
+	published_at: string;
+	/** the username of the city reviewer who published it */
+	published_by: string;
+	note: string;
+	/** sites in the version, lost ones included */
+	sites: number;
+	/** records it published */
+	records: number;
+	/** sites new in it (new finds), changed by a 复查, and newly marked lost */
+	added: number;
+	changed: number;
+	lost: number;
+}
+
+/** One site of a version, exact geometry in `data`, and where it came from. Never updated. */
+export interface RegistryVersionSitesTable {
+	version: number;
+	code: string;
+	county_code: string;
+	name: string | null;
+	/** the site as JSON: the fields of a RegisteredSite (those the record filled in) */
+	data: string;
+	/** 1 when a 复查 found it 消失 */
+	lost: number;
+	lost_reason: string | null;
+	/** `record`: an accepted record made this entry; `import`: the imported registry entry */
+	source: 'import' | 'record';
+	record_id: string | null;
+	/** the record's revision whose content the entry holds (a push or a correction) */
+	record_revision: number | null;
+	/** the record's `publish` revision */
+	published_revision: number | null;
+	/** the version this entry took its current content in */
+	since_version: number;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -288,5 +333,7 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	queue_counts: ['county_code', 'status'],
 	teams: ['id'],
 	team_members: ['user_id'],
-	team_sites: ['site_code']
+	team_sites: ['site_code'],
+	registry_versions: ['version'],
+	registry_version_sites: ['version', 'code']
 };

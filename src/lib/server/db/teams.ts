@@ -250,12 +250,7 @@ export class TeamRepository {
 							(e) =>
 								e.fn
 									.max(
-										e
-											.case()
-											.when('status', 'in', ['accepted', 'published'])
-											.then(1)
-											.else(0)
-											.end()
+										e.case().when('status', 'in', ['accepted', 'published']).then(1).else(0).end()
 									)
 									.as('done')
 						])
