@@ -62,7 +62,8 @@ const SNAPSHOT_TABLES = [
 	'review_samples',
 	'review_sample_items',
 	'teams',
-	'team_members'
+	'team_members',
+	'registry_imports'
 ] as const;
 
 export type ApiResponse = {

@@ -8,6 +8,7 @@ import {
 	sitesSheet,
 	type ImportSheet
 } from '$lib/domain/registry/site-import.js';
+import { checkCountyBoundaries } from '$lib/domain/registry/county-import.js';
 import { readSheet, SheetError } from '$lib/server/registry-import/read-sheet.js';
 import { counties } from '../../fixtures/geo.js';
 import { demoRegistry, makeSite } from '../../fixtures/sites.js';
@@ -168,5 +169,14 @@ describe('registry import: reading and checking a file', { timeout: 60_000 }, ()
 		expect(plan.problems).toEqual([]);
 		expect(plan.sites[0]!.site.boundary).toEqual(site.boundary);
 		expect(plan.sites[1]!.site.boundary).toEqual(site.boundary);
+	});
+
+	it('the bundled county boundaries pass the check a bureau file gets', () => {
+		const check = checkCountyBoundaries(counties);
+		expect(check.problems).toEqual([]);
+		expect(check.collection?.features.map((f) => f.properties.code)).toEqual(
+			counties.features.map((f) => f.properties.code).sort()
+		);
+		expect(check.areas.get('150627')).toBeGreaterThan(4000);
 	});
 });

@@ -39,6 +39,7 @@ import { SITE_CODE_PATTERN } from '../schemas/survey-record.js';
  *   and lists []).
  * - A site the registry holds keeps the value of every field the mapping leaves out; a mapped
  *   column that is blank clears an optional field and is an error for a required one.
+ * - A site marked `demo` (generated data) stays marked; only the demo seed marks new ones.
  * - One problem is reported per defect: a check that depends on another field (a subcategory on
  *   its category, a location on its county) is skipped when that field is already wrong.
  */
@@ -743,7 +744,8 @@ export function planSiteImport(
 			location: { lat, lon, ...(altitude !== undefined ? { altitude } : {}) },
 			...(boundary ? { boundary } : {}),
 			description: draft.description,
-			...(options.demo ? { demo: true } : {})
+			// generated data stays marked as such whatever a re-import changes in it
+			...(options.demo || old?.demo ? { demo: true } : {})
 		};
 		const parsed = parseWith(RegisteredSiteSchema, candidate);
 		if (!parsed.ok) {

@@ -22,7 +22,8 @@ export const TABLES: readonly TableName[] = [
 	'review_samples',
 	'review_sample_items',
 	'teams',
-	'team_members'
+	'team_members',
+	'registry_imports'
 ];
 
 const PAGE = 500;

@@ -8,6 +8,7 @@ import { RegistryRepository, type RegistryCache } from './registry.js';
 import { ReviewQueueRepository } from './review-queue.js';
 import { SampleRepository } from './samples.js';
 import { TeamRepository } from './teams.js';
+import { RegistryImportRepository } from './registry-imports.js';
 import { UserRepository } from './users.js';
 import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
@@ -42,6 +43,7 @@ export class DataStore {
 	readonly reviewQueue: ReviewQueueRepository;
 	readonly samples: SampleRepository;
 	readonly teams: TeamRepository;
+	readonly registryImports: RegistryImportRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
 
@@ -63,6 +65,7 @@ export class DataStore {
 		this.reviewQueue = new ReviewQueueRepository(db);
 		this.samples = new SampleRepository(db);
 		this.teams = new TeamRepository(db);
+		this.registryImports = new RegistryImportRepository(db, this.audit);
 	}
 
 	/**

@@ -206,7 +206,7 @@ export function readCsv(text: string): ImportSheet {
 
 /** Refuses a zip whose entries would inflate past the caps: checked, then counted while inflated. */
 async function checkZip(bytes: Uint8Array): Promise<void> {
-	const reader = new ZipReader(new BlobReader(new Blob([bytes])), {
+	const reader = new ZipReader(new BlobReader(new Blob([bytes as Uint8Array<ArrayBuffer>])), {
 		useWebWorkers: false,
 		checkSignature: true
 	});
