@@ -65,7 +65,8 @@ const SNAPSHOT_TABLES = [
 	'team_members',
 	'team_sites',
 	'registry_versions',
-	'registry_version_sites'
+	'registry_version_sites',
+	'registry_imports'
 ] as const;
 
 export type ApiResponse = {

@@ -11,6 +11,9 @@ import { hashPassword } from './auth/password.js';
 import { LoginGate } from './auth/login-gate.js';
 import { COUNTY_CODES } from '../domain/codelists/index.js';
 import type { Role } from '../domain/sync/roles.js';
+import { guessMapping, planSiteImport, sitesSheet } from '../domain/registry/site-import.js';
+import { asCountyCollection } from '../domain/geometry/counties.js';
+import { writeSites } from './registry-import/service.js';
 
 export type ServerOptions = {
 	/** Photos, and the SQLite database unless `databaseUrl` is given. */
@@ -28,7 +31,8 @@ export type ServerOptions = {
 /** Everything a request handler needs: the data layer, its repositories and the photo store. */
 export class SurveyServer {
 	readonly photoStore: PhotoStore;
-	readonly counties: CountyCollection;
+	/** The county boundaries in force: the bundled ones, or the bureau's last import of its own. */
+	#counties: CountyCollection;
 	/** Every password check of this process goes through it (issue 10 point 4). */
 	readonly loginGate = new LoginGate();
 
@@ -37,7 +41,24 @@ export class SurveyServer {
 		readonly store: DataStore
 	) {
 		this.photoStore = new PhotoStore(options.dataDir);
-		this.counties = options.counties;
+		this.#counties = options.counties;
+	}
+
+	get counties(): CountyCollection {
+		return this.#counties;
+	}
+
+	/** Puts county boundaries in force (a confirmed import of the bureau's own, issue 13). */
+	useCounties(counties: CountyCollection): void {
+		this.#counties = counties;
+	}
+
+	/** The county boundaries of the newest confirmed import, when the bureau made one. */
+	async #loadImportedCounties(): Promise<void> {
+		const row = await this.store.read((tx) => tx.registryImports.latestCounties());
+		if (!row) return;
+		const checked = asCountyCollection(JSON.parse(row.changes));
+		if (checked.ok) this.#counties = checked.value;
 	}
 
 	/** Opens (and migrates) the database; `start` then makes the server ready. */
@@ -62,6 +83,7 @@ export class SurveyServer {
 	/** Sweeps temporary photo files and seeds the demo when asked and the database is new. */
 	async start(): Promise<void> {
 		await this.photoStore.sweepTemporary();
+		await this.#loadImportedCounties();
 		if (this.options.seedDemo) {
 			// in one transaction, so of several processes starting on one new database one seeds
 			await this.store.write(async (tx) => {
@@ -107,8 +129,22 @@ export function demoAccounts(): {
 }
 
 async function seedDemo(server: SurveyServer, tx: DataStore, password: string): Promise<void> {
+	// through the registry import's own check and write (issue 13 point 1), so every demo start
+	// exercises the path a bureau's spreadsheet takes
 	const sites = server.options.demoRegistry();
-	await tx.registry.upsert(sites);
+	const sheet = sitesSheet(sites);
+	const plan = planSiteImport(sheet, guessMapping(sheet.headers), {
+		existing: await tx.registry.byCodes(sites.map((s) => s.code)),
+		counties: server.counties,
+		demo: true
+	});
+	if (plan.problems.length > 0) {
+		const first = plan.problems[0]!;
+		throw new Error(
+			`demo registry refused by the import check: ${plan.problems.length} problems, first row ${first.row} ${first.column}: ${first.message}`
+		);
+	}
+	await writeSites(tx, { counts: plan.counts, sites: plan.sites });
 	// one hash for all: scrypt is slow on purpose, and they share the password anyway
 	const passwordHash = await hashPassword(password);
 	for (const account of demoAccounts()) {

@@ -126,7 +126,7 @@ export async function verifyAudit(config: DatabaseConfig): Promise<AuditVerdict>
 					}
 				};
 			}
-			const unlogged = await tx.audit.unlogged();
+			const unlogged = (await tx.audit.unlogged()) ?? (await tx.audit.unloggedImport());
 			if (unlogged) {
 				return {
 					ok: false,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CATEGORIES, COUNTY_CODES, RECORD_STATUSES } from '../codelists/index.js';
 import { QcFindingSchema } from '../qc/finding.js';
+import { IMPORT_FIELDS } from '../registry/site-import.js';
 import { isoDate, isoDateTime, textWithoutNul } from '../schemas/common.js';
 import { PUSH_MAX_RECORDS } from './limits.js';
 import { RoleSchema } from './roles.js';
@@ -747,6 +748,115 @@ export const VersionCompareResponseSchema = z.looseObject({
 export type VersionCompareResponse = z.infer<typeof VersionCompareResponseSchema>;
 
 // ---- end registry versions --------------------------------------------------------------------
+
+// ---- registry import (issue 13 point 1) --------------------------------------------------------
+
+/** The fields a column of an imported registry sheet can be mapped to (site-import.ts). */
+export const RegistryImportFieldSchema = z.enum(IMPORT_FIELDS);
+
+const importHeader = textWithoutNul(z.string().min(1).max(200));
+
+/** `POST /api/registry/imports/{id}/dry-run`: field → the file's column header. */
+export const RegistryImportDryRunBodySchema = z.strictObject({
+	mapping: z.partialRecord(RegistryImportFieldSchema, importHeader)
+});
+export type RegistryImportDryRunBody = z.infer<typeof RegistryImportDryRunBodySchema>;
+
+/** `POST /api/registry/imports/{id}/confirm` and `…/boundaries/{id}/confirm`: the dry run's plan. */
+export const RegistryImportConfirmBodySchema = z.strictObject({
+	plan: z.string().regex(/^[0-9a-f]{32}$/, 'plan 应为预览返回的 32 位编号')
+});
+export type RegistryImportConfirmBody = z.infer<typeof RegistryImportConfirmBodySchema>;
+
+/** `POST /api/registry/imports` (`201`): the file as read, and the mapping guessed or remembered. */
+export const RegistryImportUploadSchema = z.looseObject({
+	id: z.string(),
+	fileName: z.string(),
+	sha256: z.string(),
+	size: z.number(),
+	format: z.enum(['xlsx', 'csv']),
+	encoding: z.string().optional(),
+	headers: z.array(z.string()),
+	rowCount: z.number(),
+	/** the first rows' cells, to show beside the mapping */
+	preview: z.array(z.array(z.string())),
+	mapping: z.partialRecord(RegistryImportFieldSchema, z.string()),
+	/** whether `mapping` came (in part) from the remembered one */
+	remembered: z.boolean()
+});
+export type RegistryImportUpload = z.infer<typeof RegistryImportUploadSchema>;
+
+export const RegistryImportProblemSchema = z.looseObject({
+	row: z.number(),
+	column: z.string(),
+	field: z.string(),
+	message: z.string()
+});
+export type RegistryImportProblem = z.infer<typeof RegistryImportProblemSchema>;
+
+export const RegistryImportChangeSchema = z.looseObject({
+	row: z.number(),
+	code: z.string(),
+	name: z.string(),
+	status: z.enum(['new', 'changed']),
+	changes: z.array(z.looseObject({ field: z.string(), old: z.unknown(), new: z.unknown() }))
+});
+export type RegistryImportChange = z.infer<typeof RegistryImportChangeSchema>;
+
+/** The dry run's report (`200`), also what `GET /api/registry/imports/{id}` holds as `report`. */
+export const RegistryImportReportSchema = z.looseObject({
+	plan: z.string(),
+	counts: z.looseObject({
+		rows: z.number(),
+		new: z.number(),
+		changed: z.number(),
+		unchanged: z.number(),
+		refused: z.number()
+	}),
+	/** every problem, in row order (at most REGISTRY_IMPORT_REPORT_MAX; `problemCount` has all) */
+	problems: z.array(RegistryImportProblemSchema),
+	problemCount: z.number(),
+	/** the new and changed sites (at most REGISTRY_IMPORT_REPORT_MAX) */
+	changes: z.array(RegistryImportChangeSchema),
+	/** true when nothing stands in the way: no problem, and something to write */
+	canConfirm: z.boolean()
+});
+export type RegistryImportReport = z.infer<typeof RegistryImportReportSchema>;
+export const REGISTRY_IMPORT_REPORT_MAX = 5000;
+
+/** `POST …/confirm` (`200`): the import as stored. */
+export const RegistryImportResultSchema = z.looseObject({
+	import: z.looseObject({
+		id: z.string(),
+		kind: z.enum(['sites', 'counties']),
+		at: z.string(),
+		by: z.string(),
+		fileName: z.string(),
+		counts: z.record(z.string(), z.number())
+	})
+});
+export type RegistryImportResult = z.infer<typeof RegistryImportResultSchema>;
+
+/** `POST /api/registry/boundaries` (`201`): the bureau's county boundaries checked. */
+export const CountyImportReportSchema = z.looseObject({
+	id: z.string(),
+	plan: z.string(),
+	fileName: z.string(),
+	problems: z.array(z.looseObject({ feature: z.number(), code: z.string(), message: z.string() })),
+	counties: z.array(
+		z.looseObject({
+			code: z.string(),
+			name: z.string(),
+			areaKm2: z.number(),
+			/** registered sites of the county more than 500 m outside the new boundary */
+			sitesOutside: z.number()
+		})
+	),
+	canConfirm: z.boolean()
+});
+export type CountyImportReport = z.infer<typeof CountyImportReportSchema>;
+
+// ---- end registry import ---------------------------------------------------------------------
 
 // ---- pull ------------------------------------------------------------------------------------
 

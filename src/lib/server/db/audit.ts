@@ -12,7 +12,7 @@ import {
 import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Db } from './connection.js';
-import type { AuditLogTable, RevisionsTable } from './schema.js';
+import type { AuditLogTable, RegistryImportsTable, RevisionsTable } from './schema.js';
 
 /**
  * The tamper-evident history (contract §6): every stored revision (an accepted push or a
@@ -30,7 +30,21 @@ export const GENESIS_HASH = '0'.repeat(64);
 /** Names the serialization below; a new one would name itself differently. */
 const FORMAT = 'ordos-audit/1';
 
-export type AuditAction = RevisionsTable['action'];
+export type AuditAction = AuditLogTable['action'];
+
+/** The actions of a registry import (issue 13): the entry's `record_id` is the import's id. */
+export const IMPORT_ACTIONS = ['import_sites', 'import_counties'] as const;
+
+/**
+ * What a registry import's entry hashes (`body_sha256`): the JSON array
+ * `[kind, file_sha256, counts, changes]` of its stored row, so what it changed cannot be
+ * rewritten unseen.
+ */
+export function importBodySha256(
+	row: Pick<RegistryImportsTable, 'kind' | 'file_sha256' | 'counts' | 'changes'>
+): string {
+	return sha256Hex(JSON.stringify([row.kind, row.file_sha256, row.counts, row.changes]));
+}
 
 export type AuditEntry = {
 	seq: number;
@@ -201,8 +215,18 @@ export class AuditRepository {
 			.leftJoin('revisions as r', (join) =>
 				join.onRef('r.record_id', '=', 'a.record_id').onRef('r.revision', '=', 'a.revision')
 			)
+			.leftJoin('registry_imports as i', (join) =>
+				join.onRef('i.id', '=', 'a.record_id').on('a.action', 'in', [...IMPORT_ACTIONS])
+			)
 			.selectAll('a')
 			.select([
+				'i.id as i_id',
+				'i.at as i_at',
+				'i.by_user as i_by',
+				'i.kind as i_kind',
+				'i.file_sha256 as i_file_sha256',
+				'i.counts as i_counts',
+				'i.changes as i_changes',
 				'r.at as r_at',
 				'r.by_user as r_by',
 				'r.action as r_action',
@@ -219,20 +243,48 @@ export class AuditRepository {
 		return rows.map((row) => ({
 			entry: toEntry(row),
 			revision:
-				row.r_record_id === null
-					? undefined
-					: {
-							at: row.r_at!,
-							by: row.r_by!,
-							action: row.r_action!,
-							bodySha256: revisionBodySha256({
-								content: row.r_content,
-								status: row.r_status!,
-								comments: row.r_comments!,
-								reason: row.r_reason
+				row.i_id !== null
+					? {
+							at: row.i_at!,
+							by: row.i_by!,
+							action: `import_${row.i_kind!}`,
+							bodySha256: importBodySha256({
+								kind: row.i_kind!,
+								file_sha256: row.i_file_sha256!,
+								counts: row.i_counts!,
+								changes: row.i_changes!
 							})
 						}
+					: row.r_record_id === null
+						? undefined
+						: {
+								at: row.r_at!,
+								by: row.r_by!,
+								action: row.r_action!,
+								bodySha256: revisionBodySha256({
+									content: row.r_content,
+									status: row.r_status!,
+									comments: row.r_comments!,
+									reason: row.r_reason
+								})
+							}
 		}));
+	}
+
+	/** The first registry import (in time) that has no entry, if any. */
+	async unloggedImport(): Promise<{ recordId: string; revision: number } | undefined> {
+		const row = await this.db
+			.selectFrom('registry_imports as i')
+			.leftJoin('audit_log as a', (join) =>
+				join.onRef('a.record_id', '=', 'i.id').on('a.action', 'in', [...IMPORT_ACTIONS])
+			)
+			.select('i.id')
+			.where('a.seq', 'is', null)
+			.orderBy('i.at')
+			.orderBy('i.id')
+			.limit(1)
+			.executeTakeFirst();
+		return row && { recordId: row.id, revision: 1 };
 	}
 
 	/** The first revision (in time) that has no entry, if any. */

@@ -25,7 +25,8 @@ export const TABLES: readonly TableName[] = [
 	'team_members',
 	'team_sites',
 	'registry_versions',
-	'registry_version_sites'
+	'registry_version_sites',
+	'registry_imports'
 ];
 
 const PAGE = 500;

@@ -387,6 +387,30 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 			}
 		},
 		// ---- end 0011 ---------------------------------------------------------------------------
+		// ---- 0012 (registry import, issue 13 point 1) ------------------------------------------
+		// Each confirmed import of registered sites or county boundaries: what it changed, as the
+		// audit chain's evidence (an entry `import_sites` / `import_counties` names it by id).
+		'0012_registry_imports': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createTable('registry_imports')
+					.addColumn('id', 'text', (c) => c.primaryKey())
+					.addColumn('kind', 'text', (c) => c.notNull().check(sql`kind IN ('sites', 'counties')`))
+					.addColumn('at', 'text', (c) => c.notNull())
+					.addColumn('by_user', 'text', (c) => c.notNull())
+					.addColumn('file_name', 'text', (c) => c.notNull())
+					.addColumn('file_sha256', 'text', (c) => c.notNull())
+					.addColumn('counts', 'text', (c) => c.notNull())
+					.addColumn('changes', 'text', (c) => c.notNull())
+					.execute();
+				await db.schema
+					.createIndex('registry_imports_kind_at')
+					.on('registry_imports')
+					.columns(['kind', 'at'])
+					.execute();
+			}
+		},
+		// ---- end 0012 ---------------------------------------------------------------------------
 		// ---- 0013 (registry versions: publishing, issue 13 point 3) ----------------------------
 		'0013_registry_versions': {
 			async up(db: Kysely<unknown>) {

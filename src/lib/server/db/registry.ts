@@ -24,6 +24,33 @@ export class RegistryRepository {
 		return row.n;
 	}
 
+	/**
+	 * The registry's state as a mark that any change alters: how many sites, and the newest
+	 * site's seq (every change gives a site a new, higher seq). A registry import's dry run
+	 * records it; its confirmation is refused when it differs.
+	 */
+	async mark(): Promise<string> {
+		const row = await this.db
+			.selectFrom('sites')
+			.select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('top')])
+			.executeTakeFirstOrThrow();
+		return `${Number(row.n)}:${Number(row.top ?? 0)}`;
+	}
+
+	/** The sites of these codes (a registry import compares its rows with them). */
+	async byCodes(codes: readonly string[]): Promise<Map<string, RegisteredSite>> {
+		const found = new Map<string, RegisteredSite>();
+		for (let i = 0; i < codes.length; i += 500) {
+			const rows = await this.db
+				.selectFrom('sites')
+				.select(['code', 'data'])
+				.where('code', 'in', codes.slice(i, i + 500))
+				.execute();
+			for (const row of rows) found.set(row.code, JSON.parse(row.data) as RegisteredSite);
+		}
+		return found;
+	}
+
 	async get(code: string): Promise<RegisteredSite | undefined> {
 		const row = await this.db
 			.selectFrom('sites')

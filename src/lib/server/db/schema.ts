@@ -31,6 +31,7 @@ export interface Database {
 	team_sites: TeamSitesTable;
 	registry_versions: RegistryVersionsTable;
 	registry_version_sites: RegistryVersionSitesTable;
+	registry_imports: RegistryImportsTable;
 }
 
 export type TableName = keyof Database;
@@ -167,7 +168,9 @@ export interface AuditLogTable {
 	at: string;
 	/** the username that made the revision */
 	actor: string;
-	action: 'push' | 'approve' | 'return' | 'correct' | 'publish';
+	/** `import_sites`, `import_counties`: a registry import (issue 13), `record_id` its id */
+	action:
+		'push' | 'approve' | 'return' | 'correct' | 'publish' | 'import_sites' | 'import_counties';
 	record_id: string;
 	revision: number;
 	/** SHA-256 (hex) of the pushed content or of the decision body, as stored */
@@ -312,6 +315,29 @@ export interface RegistryVersionSitesTable {
 	since_version: number;
 }
 
+/**
+ * A confirmed import of the registry (issue 13 point 1; migration 0012): registered sites from a
+ * spreadsheet, or the bureau's county boundaries. The audit chain names it (`import_sites`,
+ * `import_counties`) and hashes `[kind, file_sha256, counts, changes]` as stored.
+ */
+export interface RegistryImportsTable {
+	/** 32 lowercase hex digits */
+	id: string;
+	kind: 'sites' | 'counties';
+	at: string;
+	/** the username of the city reviewer who confirmed it ('' for the demo seed: no one) */
+	by_user: string;
+	file_name: string;
+	file_sha256: string;
+	/** JSON: {rows, new, changed, unchanged} for sites; {counties} for boundaries */
+	counts: string;
+	/**
+	 * JSON: for sites, `[{code, status, changes:[{field, old, new}]}]` of every new or changed
+	 * site; for counties, the FeatureCollection that replaced the boundaries
+	 */
+	changes: string;
+}
+
 /** Each table's key, in order: how a dump or a copy orders its rows (PostgreSQL has no rowid). */
 export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T] & string)[] } = {
 	users: ['id'],
@@ -335,5 +361,6 @@ export const TABLE_KEYS: { readonly [T in TableName]: readonly (keyof Database[T
 	team_members: ['user_id'],
 	team_sites: ['site_code'],
 	registry_versions: ['version'],
-	registry_version_sites: ['version', 'code']
+	registry_version_sites: ['version', 'code'],
+	registry_imports: ['id']
 };

@@ -9,6 +9,7 @@ import { ReviewQueueRepository } from './review-queue.js';
 import { SampleRepository } from './samples.js';
 import { TeamRepository } from './teams.js';
 import { RegistryVersionRepository } from './registry-versions.js';
+import { RegistryImportRepository } from './registry-imports.js';
 import { UserRepository } from './users.js';
 import { AuditRepository, appendHead, headFilePath } from './audit.js';
 
@@ -44,6 +45,7 @@ export class DataStore {
 	readonly samples: SampleRepository;
 	readonly teams: TeamRepository;
 	readonly registryVersions: RegistryVersionRepository;
+	readonly registryImports: RegistryImportRepository;
 	readonly #shared: Shared;
 	readonly #inTransaction: boolean;
 
@@ -66,6 +68,7 @@ export class DataStore {
 		this.samples = new SampleRepository(db);
 		this.teams = new TeamRepository(db);
 		this.registryVersions = new RegistryVersionRepository(db, shared.dialect);
+		this.registryImports = new RegistryImportRepository(db, this.audit);
 	}
 
 	/**
