@@ -22,7 +22,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1920, 1080],
-		[1280, 800]
+		[1280, 800],
+		[800, 1280]
 	] as const) {
 		await page.setViewportSize({ width, height });
 		await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png`, fullPage: true });

@@ -28,7 +28,8 @@ async function shoot(page: Page, name: string, focus?: Locator): Promise<void> {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1920, 1080],
-		[1280, 800]
+		[1280, 800],
+		[800, 1280]
 	] as const) {
 		await page.setViewportSize({ width, height });
 		await page.evaluate(() => window.scrollTo(0, 0));
