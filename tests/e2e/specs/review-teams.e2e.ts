@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { APIRequestContext, Page } from '@playwright/test';
+import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import { demoRegistry, expect, test } from '../fixtures.js';
 import { tokenOf } from '../record-helpers.js';
 import { DEMO_PASSWORD } from '../accounts.js';
@@ -39,7 +39,8 @@ async function pushRecheck(
 	return record.id;
 }
 
-async function shoot(page: Page, name: string): Promise<void> {
+/** Screenshots at three sizes, scrolled to the top or to `at`. */
+async function shoot(page: Page, name: string, at?: Locator): Promise<void> {
 	mkdirSync(SHOTS, { recursive: true });
 	for (const [width, height] of [
 		[1920, 1080],
@@ -47,7 +48,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 		[800, 1280]
 	] as const) {
 		await page.setViewportSize({ width, height });
-		await page.evaluate(() => window.scrollTo(0, 0));
+		if (at) await at.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+		else await page.evaluate(() => window.scrollTo(0, 0));
 		await page.screenshot({ path: `${SHOTS}/${name}-${width}x${height}.png` });
 	}
 	await page.setViewportSize({ width: 1280, height: 800 });
@@ -124,7 +126,35 @@ test('a county reviewer makes teams of its surveyors and reviews one team’s re
 	await card.assignTownships([township]);
 	await expect(teams.done).toContainText(`本队现负责 ${inTownship} 处`);
 	await expect(card.progress).toContainText(`负责文物 ${inTownship} 处 · 已复查 1 处`);
+	// one more site, picked on the map
+	const county = demoRegistry().filter((s) => s.countyCode === COUNTY);
+	const other = county.find((s) => s.township !== township)!;
 	await card.assignButton.click();
+	const map = page.getByTestId(`assign-map-${teamId}`);
+	const selected = page.getByTestId(`assign-selected-${teamId}`);
+	await expect(map).toHaveAttribute('data-ready', 'true');
+	// a DOM click on its marker (sites close together overlap at the county's zoom)
+	await map.locator(`[data-code="${other.code}"]`).dispatchEvent('click');
+	await expect(selected).toHaveText('地图上已选 1 处');
+	await page.getByTestId(`assign-submit-${teamId}`).click();
+	await expect(teams.done).toContainText(`本队现负责 ${inTownship + 1} 处`);
+	await expect(card.progress).toContainText(`负责文物 ${inTownship + 1} 处`);
+	// a box drawn over the whole map selects every site of the county (the map shows them all)
+	await card.assignButton.click();
+	await expect(map).toHaveAttribute('data-ready', 'true');
+	await page.getByTestId(`assign-box-${teamId}`).click();
+	await map.scrollIntoViewIfNeeded();
+	const box = (await map.boundingBox())!;
+	await page.mouse.move(box.x + 4, box.y + 4);
+	await page.mouse.down();
+	await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+	await page.mouse.move(box.x + box.width - 4, box.y + box.height - 4, { steps: 5 });
+	await page.mouse.up();
+	await expect(selected).toHaveText(`地图上已选 ${county.length} 处`);
+	await shoot(page, 'assign-map', map);
+	await page.getByRole('button', { name: '清除选择' }).click();
+	await expect(selected).toHaveText('地图上已选 0 处');
+	await page.evaluate(() => window.scrollTo(0, 0));
 	await shoot(page, 'teams');
 	await card.assignButton.click();
 

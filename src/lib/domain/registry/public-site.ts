@@ -48,7 +48,7 @@ export function publicPoint(site: Pick<PublishedSiteData, 'openStatus' | 'locati
 
 /** A published site as the public may read it. */
 export type PublicSite = Omit<PublishedSiteData, 'location' | 'boundary' | 'address'> & {
-	location: { lat: number; lon: number; altitude?: number };
+	location: { lat: number; lon: number; altitude?: number | undefined };
 	/** true when `location` is the generalized point of a protected site */
 	generalized: boolean;
 	address?: string;

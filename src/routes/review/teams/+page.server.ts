@@ -95,7 +95,16 @@ export const load: PageServerLoad = async (event) => {
 		})),
 		candidates: candidates.value,
 		townships: townshipsOf(work.sites, work.assignments),
-		sites: { total: work.sites.length, assigned: work.assignments.size }
+		sites: { total: work.sites.length, assigned: work.assignments.size },
+		// the county's sites on the assignment map (a reviewer of the county sees them exactly)
+		points: work.sites.map((site) => ({
+			code: site.code,
+			name: site.name,
+			township: site.township,
+			lat: site.location.lat,
+			lon: site.location.lon,
+			team: work.assignments.get(site.code) ?? null
+		}))
 	};
 };
 
@@ -175,21 +184,33 @@ export const actions: Actions = {
 	assign: async (event) => {
 		const { actor, data } = await formOf(event);
 		const teamId = formTeamId(data);
-		const townships = data.getAll('townships').filter((v): v is string => typeof v === 'string');
+		const strings = (name: string) =>
+			data.getAll(name).filter((v): v is string => typeof v === 'string');
+		const townships = strings('townships');
+		// the sites picked on the map
+		const codes = strings('codes');
 		const store = app().store;
-		let body: unknown = { townships };
+		let body: unknown = { townships, assign: codes };
 		if (text(data, 'mode') === 'unassign') {
 			// the team's sites in those townships (the server checks the team and its county)
 			const team = await store.teams.byId(teamId);
 			const chosen = new Set(townships);
 			const sites = team ? await store.registry.ofCounty(team.countyCode) : [];
 			body = {
-				unassign: sites.filter((site) => chosen.has(site.township)).map((site) => site.code)
+				unassign: [
+					...new Set([
+						...sites.filter((site) => chosen.has(site.township)).map((site) => site.code),
+						...codes
+					])
+				]
 			};
 		}
 		const outcome = await assignSites(store, actor, teamId, body);
 		if (!outcome.ok) {
-			const refusedWith = townships.length === 0 ? m.review_teams_pick_township() : outcome.error;
+			const refusedWith =
+				townships.length === 0 && codes.length === 0
+					? m.review_teams_pick_township()
+					: outcome.error;
 			return refused({ ...outcome, error: refusedWith, issues: [] }, { action: 'assign', teamId });
 		}
 		const { added, moved, removed, sites } = outcome.value;

@@ -70,7 +70,7 @@ describe('generalizing a protected site (contract §5)', () => {
 	});
 
 	it('treats a site without an open status as protected', () => {
-		const unknown = { ...site('开放'), openStatus: undefined } as PublishedSiteData;
+		const unknown = { ...site('开放'), openStatus: undefined } as unknown as PublishedSiteData;
 		expect(publicSite(unknown).generalized).toBe(true);
 	});
 });
