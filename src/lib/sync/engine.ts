@@ -700,8 +700,8 @@ export async function syncRegistry(ctx: SyncContext, now: () => string): Promise
 	if (scope === undefined) {
 		if (held) scope = held.scope ?? 'county';
 		else {
-			const summary = await ctx.api.registrySummary();
-			if (summary.team) {
+			const summary = await registrySummary(ctx);
+			if (summary?.team) {
 				ctx.onRegistryChoice?.(summary);
 				return 0;
 			}
@@ -751,6 +751,16 @@ export async function syncRegistry(ctx: SyncContext, now: () => string): Promise
 		scope: 'county'
 	});
 	return count;
+}
+
+/** The sizes of each download; null from a server that has no summary (before issue 13). */
+async function registrySummary(ctx: SyncContext): Promise<RegistrySummary | null> {
+	try {
+		return await ctx.api.registrySummary();
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return null;
+		throw error;
+	}
 }
 
 async function storeRegistry(
