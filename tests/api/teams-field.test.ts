@@ -62,7 +62,7 @@ const teamRegistry = async (token: string, since?: string) => {
 		token
 	);
 	expect(response.status, response.text).toBe(200);
-	return response.json as TeamRegistryResponse & { sites: RegisteredSite[] };
+	return response.json as Omit<TeamRegistryResponse, 'sites'> & { sites: RegisteredSite[] };
 };
 
 const summary = async (token: string) => {
