@@ -102,6 +102,32 @@ export class FakeServer {
 	}
 
 	/**
+	 * A teammate's push of the record (issue 13): a new revision with their content, fed to the
+	 * author's device with the full record and who made it (no correction).
+	 */
+	reviseAsTeammate(id: string, changes: Partial<SurveyRecord>, by: string): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.revision++;
+		stored.status = 'submitted';
+		stored.record = { ...stored.record, ...changes, baseRevision: stored.revision };
+		stored.key = contentKey(stored.record);
+		this.changes.push({
+			seq: ++this.#seq,
+			change: {
+				type: 'record',
+				id,
+				status: stored.status,
+				revision: stored.revision,
+				comments: [],
+				at: '2025-06-03T11:00:00.000Z',
+				record: stored.record,
+				revisedBy: by
+			}
+		});
+	}
+
+	/**
 	 * A reviewer's correction (issue 12): a new revision with the changed content, attributed to
 	 * the reviewer, fed to the author's device with the full record and who corrected it why.
 	 */

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeviceStore } from '$lib/db/index.js';
 import type { RegistrySummary } from '$lib/domain/sync/wire.js';
-import { syncRegistry } from '$lib/sync/engine.js';
+import { runSync, syncRegistry } from '$lib/sync/engine.js';
 import { makeSite } from '../../fixtures/builders.js';
 import { FakeServer } from './fake-server.js';
 import { closeStore, context, openStore, queuedRecord } from './device.js';
@@ -91,5 +91,20 @@ describe('the registry step with teams', () => {
 	it('without a team, a first download is the county’s as before', async () => {
 		await syncRegistry(context(store, server), now);
 		expect(await held()).toEqual(codes);
+	});
+});
+
+describe('a teammate’s revision of the author’s record', () => {
+	it('replaces the copy the author’s device holds as sent, and is not a correction', async () => {
+		const row = await queuedRecord(store, 1);
+		await runSync(context(store, server));
+		server.reviseAsTeammate(row.id, { description: '队友补充的描述，写得更完整。' }, '队友');
+
+		await runSync(context(store, server));
+
+		const after = await store.getRecord(row.id);
+		expect(after?.record.description).toBe('队友补充的描述，写得更完整。');
+		expect(after).toMatchObject({ serverRevision: 2, serverStatus: 'submitted' });
+		expect(after?.serverCorrections).toBeUndefined();
 	});
 });

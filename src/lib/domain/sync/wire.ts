@@ -915,7 +915,9 @@ export const RecordChangeSchema = z.looseObject({
 	 * device replaces its sent copy), with the correction's author and reason.
 	 */
 	record: z.record(z.string(), z.unknown()).optional(),
-	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional()
+	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional(),
+	/** Issue 13: a teammate's push made `revision`; `record` is their content. */
+	revisedBy: z.string().optional()
 });
 export type RecordChange = z.infer<typeof RecordChangeSchema>;
 
