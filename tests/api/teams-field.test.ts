@@ -7,12 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, newFind, TestServer, type ApiResponse, type County } from './harness.js';
 import { offset } from '../fixtures/builders.js';
-import type {
-	RegistryAssignment,
-	RegistrySummary,
-	Team,
-	TeamRegistryResponse
-} from '$lib/domain/sync/wire.js';
+import type { RegistryAssignment, RegistrySummary, Team } from '$lib/domain/sync/wire.js';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
 
 const OWN: County = '150621';
@@ -62,7 +57,11 @@ const teamRegistry = async (token: string, since?: string) => {
 		token
 	);
 	expect(response.status, response.text).toBe(200);
-	return response.json as Omit<TeamRegistryResponse, 'sites'> & { sites: RegisteredSite[] };
+	return response.json as {
+		sites: RegisteredSite[];
+		cursor: string;
+		assignment: RegistryAssignment;
+	};
 };
 
 const summary = async (token: string) => {
