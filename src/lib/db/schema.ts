@@ -151,8 +151,29 @@ export const SETTINGS = {
 	}),
 	/** The pull cursor (`GET /api/sync/pull?since=`), per account. */
 	syncCursor: z.strictObject({ username: z.string().max(200), cursor: z.string().max(2000) }),
-	/** The registry's own cursor (`GET /api/registry?since=`), per account. */
-	registryCursor: z.strictObject({ username: z.string().max(200), cursor: z.string().max(2000) }),
+	/**
+	 * The registry's own cursor (`GET /api/registry?since=`), per account; with teams (issue 13)
+	 * also what it is a cursor of: the county's registry (no `scope`, as before) or the team's
+	 * assignment, with the assignment's token and team as the server last answered them.
+	 */
+	registryCursor: z.strictObject({
+		username: z.string().max(200),
+		cursor: z.string().max(2000),
+		scope: z.enum(['county', 'team']).optional(),
+		token: z.string().max(200).optional(),
+		team: z
+			.strictObject({
+				id: z.number().int(),
+				name: z.string().max(200),
+				sites: z.number().int().min(0)
+			})
+			.optional()
+	}),
+	/** Which registry the surveyor chose to download (issue 13: 本队分配 or 全旗区), per account. */
+	registryScope: z.strictObject({
+		username: z.string().max(200),
+		scope: z.enum(['county', 'team'])
+	}),
 	/** The last sync run that completed. */
 	lastSync: z.strictObject({ at: isoDateTime }),
 	/** The last backup file exported (src/lib/backup, docs/BACKUP.md). */

@@ -6,7 +6,11 @@ import {
 	PushResponseSchema,
 	RecordResponseSchema,
 	RegistryResponseSchema,
+	RegistrySummarySchema,
+	TeamRegistryResponseSchema,
 	type LoginResponse,
+	type RegistrySummary,
+	type TeamRegistryResponse,
 	type RecordResponse,
 	type PullChange,
 	type PushResult
@@ -152,6 +156,34 @@ export class SyncApi {
 		return this.#json(await this.#call('GET', `/api/registry${query}`), RegistryResponseSchema);
 	}
 
+	/**
+	 * `GET /api/registry?scope=team` (issue 13): the sites assigned to the account's team, with
+	 * the assignment. `onBytes` hears the bytes received so far, for a progress bar.
+	 */
+	async teamRegistry(
+		since?: string,
+		onBytes?: (received: number) => void
+	): Promise<TeamRegistryResponse> {
+		const query = since === undefined ? '' : `&since=${encodeURIComponent(since)}`;
+		const response = await this.#call('GET', `/api/registry?scope=team${query}`);
+		return this.#json(await counted(response, onBytes), TeamRegistryResponseSchema);
+	}
+
+	/** `GET /api/registry` of the account's counties, with the bytes received so far. */
+	async countyRegistry(
+		since?: string,
+		onBytes?: (received: number) => void
+	): Promise<{ sites: unknown[]; cursor: string }> {
+		const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
+		const response = await this.#call('GET', `/api/registry${query}`);
+		return this.#json(await counted(response, onBytes), RegistryResponseSchema);
+	}
+
+	/** `GET /api/registry/summary` (issue 13): what each registry download would bring. */
+	async registrySummary(): Promise<RegistrySummary> {
+		return this.#json(await this.#call('GET', '/api/registry/summary'), RegistrySummarySchema);
+	}
+
 	/** `HEAD /api/photos/{sha256}`: true when the server holds the photo. */
 	async photoStored(sha256: string): Promise<boolean> {
 		const response = await this.#call('HEAD', `/api/photos/${sha256}`);
@@ -230,4 +262,33 @@ async function errorBody(
 		// No JSON body (HEAD, a proxy's HTML page): the status says enough.
 	}
 	return { error: '', issues: [] };
+}
+
+/**
+ * The response with its body read here, chunk by chunk, telling `onBytes` how much has come (a
+ * body that breaks off is read as no answer by `#json`).
+ */
+async function counted(
+	response: Response,
+	onBytes: ((received: number) => void) | undefined
+): Promise<Response> {
+	if (!onBytes || !response.body) return response;
+	const reader = response.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let received = 0;
+	try {
+		for (;;) {
+			const { done, value } = await reader.read();
+			if (done) break;
+			chunks.push(value);
+			received += value.byteLength;
+			onBytes(received);
+		}
+	} catch (error) {
+		throw new SyncError('offline', response.status, (error as Error)?.message ?? '');
+	}
+	return new Response(new Blob(chunks as BlobPart[]), {
+		status: response.status,
+		headers: response.headers
+	});
 }

@@ -13,7 +13,13 @@ import { photoWriteBytes } from '$lib/storage/space.js';
 import { isUnsent } from '$lib/backup/format.js';
 import { PUSH_BATCH_BYTES, PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api.js';
-import type { PullChange, PushResult, RecordChange, WireFinding } from '$lib/domain/sync/wire.js';
+import type {
+	PullChange,
+	PushResult,
+	RecordChange,
+	RegistrySummary,
+	WireFinding
+} from '$lib/domain/sync/wire.js';
 
 /*
  * The outbox engine: one sync run, in the order the contract needs.
@@ -59,6 +65,15 @@ export type SyncContext = {
 	onRecord?: (row: StoredRecord) => void;
 	/** Called when the registry on the device changed. */
 	onRegistry?: () => void;
+	/**
+	 * Called instead of a first registry download when the account's team has an assignment and
+	 * the surveyor has not chosen yet (issue 13), with what each download would bring.
+	 */
+	onRegistryChoice?: (summary: RegistrySummary) => void;
+	/** The bytes of the registry download received so far. */
+	onRegistryBytes?: (received: number) => void;
+	/** Sites of a downloaded registry stored so far (of `total`). */
+	onRegistryStore?: (done: number, total: number) => void;
 	/**
 	 * Whether a write of `bytes` may start without leaving less than the device's free-space
 	 * margin (src/lib/storage/space.ts); asked before a returned record is fetched.
@@ -667,23 +682,106 @@ async function reportUnsent(ctx: SyncContext): Promise<void> {
  * Brings the registry of the account's counties: only what changed since the stored cursor,
  * or, when the device has none for this account, the whole registry in place of what it holds.
  */
+/**
+ * Step 4, the registry (issue 13: the county's, or the team's assignment). The scope is the one
+ * the surveyor chose (`registryScope`); without a choice, a device that holds this account's
+ * registry keeps what it holds, and a first download of an account whose team has an
+ * assignment waits for the choice (`onRegistryChoice` hears the sizes; nothing is downloaded).
+ * A download replaces the registry on the device (sites only: records and drafts are never
+ * touched) when there is no cursor of this account and scope, or the assignment's token differs
+ * from the held one; otherwise the changes since the cursor are added. An account whose team
+ * has no assignment (`409`) gets the county's registry.
+ */
 export async function syncRegistry(ctx: SyncContext, now: () => string): Promise<number> {
 	const stored = await ctx.store.getSetting('registryCursor');
-	const since = stored?.username === ctx.username ? stored.cursor : undefined;
-	const answer = await ctx.api.registry(since);
-	const sites = answer.sites.map((s) => knownSiteFields((s ?? {}) as Record<string, unknown>));
+	const held = stored?.username === ctx.username ? stored : undefined;
+	const chosen = await ctx.store.getSetting('registryScope');
+	let scope = chosen?.username === ctx.username ? chosen.scope : undefined;
+	if (scope === undefined) {
+		if (held) scope = held.scope ?? 'county';
+		else {
+			const summary = await registrySummary(ctx);
+			if (summary?.team) {
+				ctx.onRegistryChoice?.(summary);
+				return 0;
+			}
+			scope = 'county';
+		}
+	}
+	if (scope === 'team') {
+		const since = held?.scope === 'team' ? held.cursor : undefined;
+		try {
+			let answer = await ctx.api.teamRegistry(since, ctx.onRegistryBytes);
+			let full = since === undefined;
+			if (!full && answer.assignment.token !== held?.token) {
+				// the assignment changed: what the device holds is no longer the team's
+				answer = await ctx.api.teamRegistry(undefined, ctx.onRegistryBytes);
+				full = true;
+			}
+			const { assignment } = answer;
+			const count = await storeRegistry(ctx, answer.sites, full, now, {
+				label: `服务器名录 · ${assignment.teamName}（本队分配）`
+			});
+			await ctx.store.setSetting('registryCursor', {
+				username: ctx.username,
+				cursor: answer.cursor,
+				scope: 'team',
+				token: assignment.token,
+				team: {
+					id: assignment.teamId,
+					name: assignment.teamName.slice(0, 200),
+					sites: assignment.sites
+				}
+			});
+			return count;
+		} catch (error) {
+			if (!(error instanceof SyncError && error.kind === 'refused' && error.status === 409))
+				throw error;
+			// in no team, or nothing assigned: the county's registry
+		}
+	}
+	const since = held && (held.scope ?? 'county') === 'county' ? held.cursor : undefined;
+	const answer = await ctx.api.countyRegistry(since, ctx.onRegistryBytes);
+	const count = await storeRegistry(ctx, answer.sites, since === undefined, now, {
+		label: `服务器名录 · ${ctx.counties.map(countyName).join('、')}`
+	});
+	await ctx.store.setSetting('registryCursor', {
+		username: ctx.username,
+		cursor: answer.cursor,
+		scope: 'county'
+	});
+	return count;
+}
+
+/** The sizes of each download; null from a server that has no summary (before issue 13). */
+async function registrySummary(ctx: SyncContext): Promise<RegistrySummary | null> {
+	try {
+		return await ctx.api.registrySummary();
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return null;
+		throw error;
+	}
+}
+
+async function storeRegistry(
+	ctx: SyncContext,
+	raw: unknown[],
+	full: boolean,
+	now: () => string,
+	source: { label: string }
+): Promise<number> {
+	const sites = raw.map((s) => knownSiteFields((s ?? {}) as Record<string, unknown>));
 	let count = 0;
-	if (since === undefined) {
-		count = await ctx.store.replaceRegistry(sites, {
-			kind: 'server',
-			label: `服务器名录 · ${ctx.counties.map(countyName).join('、')}`.slice(0, 200),
-			loadedAt: now()
-		});
+	if (full) {
+		count = await ctx.store.replaceRegistry(
+			sites,
+			{ kind: 'server', label: source.label.slice(0, 200), loadedAt: now() },
+			ctx.onRegistryStore
+		);
 		ctx.onRegistry?.();
 	} else if (sites.length) {
 		count = await ctx.store.putSites(sites);
 		ctx.onRegistry?.();
 	}
-	await ctx.store.setSetting('registryCursor', { username: ctx.username, cursor: answer.cursor });
 	return count;
 }

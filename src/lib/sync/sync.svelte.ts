@@ -3,7 +3,7 @@ import type { DeviceStore, StoredRecord } from '$lib/db/index.js';
 import type { FailureKind, Fetch } from './api.js';
 import type { SyncOutcome, SyncProgress } from './engine.js';
 import type { LoginResult, Session } from './session.js';
-import type { RecordResponse } from '$lib/domain/sync/wire.js';
+import type { RecordResponse, RegistryScope, RegistrySummary } from '$lib/domain/sync/wire.js';
 import { backoffDelay } from './backoff.js';
 import { isoAt } from '$lib/format.js';
 import { countRecords, summarizeRecord } from '$lib/records/status.js';
@@ -67,6 +67,25 @@ export class SyncState {
 	conflicts = $state(0);
 	/** Loading the registry of the account after login. */
 	registryLoading = $state(false);
+	/**
+	 * What each registry download would bring (`GET /api/registry/summary`, issue 13), once
+	 * asked; and whether the first download waits for the surveyor to choose between them.
+	 */
+	registrySummary = $state.raw<RegistrySummary | null>(null);
+	registryChoiceNeeded = $state(false);
+	/** The registry the surveyor chose for this account (a remembered setting), if any. */
+	registryScope = $state<RegistryScope | null>(null);
+	/** What the device holds from the server: the county's registry or the team's assignment. */
+	registryHeld = $state.raw<{
+		scope: RegistryScope;
+		team: { id: number; name: string; sites: number } | null;
+	} | null>(null);
+	/** A registry download going on: bytes received of about `total`, then sites stored. */
+	registryProgress = $state.raw<{
+		phase: 'download' | 'store';
+		done: number;
+		total: number;
+	} | null>(null);
 	#timer: ReturnType<typeof setTimeout> | null = null;
 	#again = false;
 	#current: Promise<void> | null = null;
@@ -115,6 +134,7 @@ export class SyncState {
 		this.lastSyncAt = lastSync?.at ?? null;
 		this.deviceId = deviceId ?? null;
 		await this.refreshCounts();
+		await this.#readRegistryState();
 		this.initialized = true;
 	}
 
@@ -164,6 +184,7 @@ export class SyncState {
 		if (!result.ok) return result;
 		this.session = result.session;
 		this.deviceId = (await this.#store.getSetting('deviceId')) ?? null;
+		await this.#readRegistryState();
 		this.failure = null;
 		this.failures = 0;
 		this.#clearTimer();
@@ -205,10 +226,12 @@ export class SyncState {
 						deviceId: this.deviceId ?? '',
 						username: session.user.username,
 						counties: session.user.counties,
-						onRegistry: () => this.#emit('registry', undefined)
+						onRegistry: () => this.#emit('registry', undefined),
+						...this.#registryHooks()
 					},
 					() => isoAt(this.#now())
 				);
+				await this.#readRegistryState();
 				return true;
 			} catch (error) {
 				if (error instanceof SyncError) {
@@ -222,7 +245,82 @@ export class SyncState {
 			return false;
 		} finally {
 			this.registryLoading = false;
+			this.registryProgress = null;
 		}
+	}
+
+	/** The remembered choice and what the device holds, for this account. */
+	async #readRegistryState(): Promise<void> {
+		const username = this.session?.user.username;
+		const [chosen, held] = await Promise.all([
+			this.#store.getSetting('registryScope'),
+			this.#store.getSetting('registryCursor')
+		]);
+		this.registryScope = chosen && chosen.username === username ? chosen.scope : null;
+		this.registryHeld =
+			held && held.username === username
+				? {
+						scope: held.scope ?? 'county',
+						team: held.scope === 'team' ? (held.team ?? null) : null
+					}
+				: null;
+	}
+
+	/**
+	 * Asks the server what each registry download would bring (the sync page shows it before
+	 * any download). Resolves to null when it cannot be asked (offline, logged out).
+	 */
+	async loadRegistrySummary(): Promise<RegistrySummary | null> {
+		const session = this.session;
+		if (!session || session.expired || !this.#online()) return null;
+		const { SyncApi, SyncError } = await import('./api.js');
+		try {
+			this.registrySummary = await new SyncApi({
+				fetch: this.#fetch,
+				token: session.token
+			}).registrySummary();
+		} catch (error) {
+			if (!(error instanceof SyncError)) throw error;
+			return null;
+		}
+		return this.registrySummary;
+	}
+
+	/** The surveyor's choice of registry: remembered, then that registry is downloaded. */
+	async chooseRegistry(scope: RegistryScope): Promise<boolean> {
+		const session = this.session;
+		if (!session) return false;
+		await this.#store.setSetting('registryScope', { username: session.user.username, scope });
+		this.registryScope = scope;
+		this.registryChoiceNeeded = false;
+		return this.loadRegistry();
+	}
+
+	/** The wiring of the registry step for the engine (choice, progress, state after). */
+	#registryHooks() {
+		const expected = () => {
+			const summary = this.registrySummary;
+			if (!summary) return 0;
+			return this.registryScope === 'team' && summary.team
+				? summary.team.bytes
+				: summary.county.bytes;
+		};
+		return {
+			onRegistryChoice: (summary: RegistrySummary) => {
+				this.registrySummary = summary;
+				this.registryChoiceNeeded = true;
+			},
+			onRegistryBytes: (received: number) => {
+				this.registryProgress = {
+					phase: 'download',
+					done: received,
+					total: Math.max(received, expected())
+				};
+			},
+			onRegistryStore: (done: number, total: number) => {
+				this.registryProgress = { phase: 'store', done, total };
+			}
+		};
 	}
 
 	/** Signs out: the token goes, every record, photo and the registry stay on the device. */
@@ -233,6 +331,9 @@ export class SyncState {
 		this.session = null;
 		this.failure = null;
 		this.failures = 0;
+		this.registryHeld = null;
+		this.registrySummary = null;
+		this.registryChoiceNeeded = false;
 	}
 
 	/** Runs now, whatever the backoff says (立即同步, reconnect). Resolves when it is done. */
@@ -293,6 +394,7 @@ export class SyncState {
 						this.#emit('record', row);
 					},
 					onRegistry: () => this.#emit('registry', undefined),
+					...this.#registryHooks(),
 					...(this.#checkSpace ? { checkSpace: this.#checkSpace } : {}),
 					now: () => isoAt(this.#now())
 				});
@@ -304,6 +406,7 @@ export class SyncState {
 					)
 				: await run();
 			if (changedRecords) this.#emit('records', undefined);
+			await this.#readRegistryState();
 			if (!outcome) return;
 			this.lastOutcome = outcome;
 			if (outcome.ok) {
@@ -320,6 +423,7 @@ export class SyncState {
 		} finally {
 			this.running = false;
 			this.progress = null;
+			this.registryProgress = null;
 			await this.refreshCounts().catch(() => undefined);
 		}
 	}
@@ -368,6 +472,11 @@ export class SyncState {
 		this.running = false;
 		this.lastOutcome = null;
 		this.#again = false;
+		this.registrySummary = null;
+		this.registryChoiceNeeded = false;
+		this.registryScope = null;
+		this.registryHeld = null;
+		this.registryProgress = null;
 	}
 }
 

@@ -7,6 +7,8 @@ export class HomePage extends FieldPage {
 	readonly pickerHeading: Locator;
 	readonly heading: Locator;
 	readonly recheckProgress: Locator;
+	/** 普查队：… · 本队分配 N 处，已复查 M 处 (issue 13). */
+	readonly team: Locator;
 	readonly countPending: Locator;
 	readonly countReturned: Locator;
 	readonly importRegistryFile: Locator;
@@ -23,6 +25,7 @@ export class HomePage extends FieldPage {
 		super(page);
 		this.pickerHeading = page.getByRole('heading', { name: '选择旗区' });
 		this.heading = page.getByRole('heading', { name: '工作台' });
+		this.team = page.getByTestId('home-team');
 		this.recheckProgress = page.getByTestId('recheck-progress');
 		this.countPending = page.getByTestId('count-pending');
 		this.countReturned = page.getByTestId('count-returned');

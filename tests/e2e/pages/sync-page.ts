@@ -15,6 +15,8 @@ export class SyncPage extends FieldPage {
 	readonly lastSync: Locator;
 	readonly rows: Locator;
 	readonly progress: Locator;
+	/** 名录下载 (issue 13): the sizes of each registry, the choice, its download. */
+	readonly registry: RegistryChoice;
 
 	constructor(page: Page) {
 		super(page);
@@ -28,6 +30,7 @@ export class SyncPage extends FieldPage {
 		this.lastSync = page.getByTestId('last-sync');
 		this.rows = page.getByTestId('sync-record');
 		this.progress = page.getByRole('progressbar').first();
+		this.registry = new RegistryChoice(page);
 	}
 
 	async goto(): Promise<void> {
@@ -55,5 +58,41 @@ export class SyncPage extends FieldPage {
 	/** The rows showing a status. */
 	rowsWithStatus(status: string): Locator {
 		return this.page.locator(`[data-testid="sync-record"][data-status="${status}"]`);
+	}
+}
+
+/** The sync screen's 名录下载 card: 本队分配 or 全旗区, with their sizes, then the download. */
+export class RegistryChoice {
+	readonly card: Locator;
+	readonly teamOption: Locator;
+	readonly countyOption: Locator;
+	/** 本队分配 N 处文物，约 X KB */
+	readonly teamSize: Locator;
+	/** 全旗区 M 处，约 Y MB */
+	readonly countySize: Locator;
+	readonly chooseFirst: Locator;
+	/** 设备上：… what the device holds from the server. */
+	readonly held: Locator;
+	readonly downloadButton: Locator;
+	readonly progress: Locator;
+	readonly done: Locator;
+
+	constructor(page: Page) {
+		this.card = page.getByTestId('registry-choice');
+		this.teamOption = page.getByTestId('registry-option-team');
+		this.countyOption = page.getByTestId('registry-option-county');
+		this.teamSize = page.getByTestId('registry-size-team');
+		this.countySize = page.getByTestId('registry-size-county');
+		this.chooseFirst = page.getByTestId('registry-choose-first');
+		this.held = page.getByTestId('registry-held');
+		this.downloadButton = page.getByTestId('registry-download');
+		this.progress = page.getByTestId('registry-progress');
+		this.done = page.getByTestId('registry-done');
+	}
+
+	/** Downloads the registry selected and waits until it is stored. */
+	async download(): Promise<void> {
+		await this.downloadButton.click();
+		await expect(this.done).toBeVisible();
 	}
 }

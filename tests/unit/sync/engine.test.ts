@@ -30,6 +30,7 @@ describe('a sync run', () => {
 			`PUT /api/photos/${b}`,
 			'POST /api/sync/push',
 			'GET /api/sync/pull',
+			'GET /api/registry/summary',
 			'GET /api/registry',
 			'POST /api/devices/report'
 		]);

@@ -54,6 +54,8 @@ export class FakeServer {
 	users: Record<string, { password: string; role: string; counties: string[] }> = {
 		'surveyor-150627': { password: 'ordos-demo', role: 'surveyor', counties: ['150627'] }
 	};
+	/** The account's team and the codes assigned to it (issue 13), or none. */
+	team: { id: number; name: string; codes: Set<string> } | null = null;
 	failures = 0;
 	pageSize = 500;
 	readonly reports: object[] = [];
@@ -96,6 +98,32 @@ export class FakeServer {
 		this.changes.push({
 			seq: ++this.#seq,
 			change: { type: 'record', id, status, revision: stored.revision, comments: made, at }
+		});
+	}
+
+	/**
+	 * A teammate's push of the record (issue 13): a new revision with their content, fed to the
+	 * author's device with the full record and who made it (no correction).
+	 */
+	reviseAsTeammate(id: string, changes: Partial<SurveyRecord>, by: string): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.revision++;
+		stored.status = 'submitted';
+		stored.record = { ...stored.record, ...changes, baseRevision: stored.revision };
+		stored.key = contentKey(stored.record);
+		this.changes.push({
+			seq: ++this.#seq,
+			change: {
+				type: 'record',
+				id,
+				status: stored.status,
+				revision: stored.revision,
+				comments: [],
+				at: '2025-06-03T11:00:00.000Z',
+				record: stored.record,
+				revisedBy: by
+			}
 		});
 	}
 
@@ -235,6 +263,40 @@ export class FakeServer {
 			const more = after.length > page.length;
 			const cursor = page.length ? page.at(-1)!.seq : Math.max(since, this.#seq);
 			return json(200, { changes: page.map((c) => c.change), cursor: String(cursor), more });
+		}
+		if (req.path === '/api/registry/summary') {
+			const size = (sites: RegisteredSite[]) => JSON.stringify(sites).length;
+			const all = this.sites.map((s) => s.site);
+			const assigned = all.filter((s) => this.team?.codes.has(s.code));
+			return json(200, {
+				county: { sites: all.length, bytes: size(all) },
+				team:
+					this.team && assigned.length
+						? {
+								id: this.team.id,
+								name: this.team.name,
+								sites: assigned.length,
+								bytes: size(assigned)
+							}
+						: null
+			});
+		}
+		if (req.path === '/api/registry' && new URLSearchParams(req.query).get('scope') === 'team') {
+			const since = Number(new URLSearchParams(req.query).get('since') ?? 0);
+			const team = this.team;
+			if (!team || team.codes.size === 0) return json(409, { error: '不在普查队中' });
+			return json(200, {
+				sites: this.sites
+					.filter((s) => s.seq > since && team.codes.has(s.site.code))
+					.map((s) => s.site),
+				cursor: String(this.#seq),
+				assignment: {
+					teamId: team.id,
+					teamName: team.name,
+					sites: team.codes.size,
+					token: [...team.codes].sort().join(',')
+				}
+			});
 		}
 		if (req.path === '/api/registry') {
 			const since = Number(new URLSearchParams(req.query).get('since') ?? 0);

@@ -233,3 +233,41 @@ describe('room on the device', () => {
 		}
 	});
 });
+
+describe('the registry of a team (issue 13)', () => {
+	it('after login waits for the choice, shows the sizes, then downloads what was chosen', async () => {
+		server.addSite(makeSite({ code: '150627-0100', name: '分配的遗址' }));
+		server.team = { id: 3, name: '二队', codes: new Set(['150627-0100']) };
+		const sync = await loggedIn();
+
+		expect(sync.registryChoiceNeeded).toBe(true);
+		expect(sync.registrySummary).toMatchObject({
+			county: { sites: 2 },
+			team: { id: 3, name: '二队', sites: 1 }
+		});
+		expect(await store.getSetting('registrySource')).toBeUndefined();
+		expect(sync.registryHeld).toBeNull();
+
+		expect(await sync.chooseRegistry('team')).toBe(true);
+		expect((await store.sitesOf('150627')).map((s) => s.code)).toEqual(['150627-0100']);
+		expect(sync.registryChoiceNeeded).toBe(false);
+		expect(sync.registryHeld).toEqual({
+			scope: 'team',
+			team: { id: 3, name: '二队', sites: 1 }
+		});
+		expect(await store.getSetting('registryScope')).toEqual({
+			username: 'surveyor-150627',
+			scope: 'team'
+		});
+
+		// remembered: the next run keeps the team's registry; choosing the county replaces it
+		await sync.syncNow();
+		expect((await store.sitesOf('150627')).map((s) => s.code)).toEqual(['150627-0100']);
+		await sync.chooseRegistry('county');
+		expect((await store.sitesOf('150627')).map((s) => s.code).sort()).toEqual([
+			'150627-0042',
+			'150627-0100'
+		]);
+		expect(sync.registryHeld).toEqual({ scope: 'county', team: null });
+	});
+});

@@ -607,6 +607,48 @@ export type TeamSitesResponse = z.infer<typeof TeamSitesResponseSchema>;
 export const TeamListResponseSchema = z.looseObject({ teams: z.array(TeamSchema) });
 export type TeamListResponse = z.infer<typeof TeamListResponseSchema>;
 
+// ---- a team's registry on the device (issue 13 point 2, field side) ---------------------------
+
+/** `GET /api/registry?scope=`: `county` (the default, version 1) or `team` (its assignment). */
+export const REGISTRY_SCOPES = ['county', 'team'] as const;
+export const RegistryScopeSchema = z.enum(REGISTRY_SCOPES);
+export type RegistryScope = z.infer<typeof RegistryScopeSchema>;
+
+/**
+ * What a `scope=team` answer adds: the team, how many sites it is assigned, and a token that
+ * changes whenever that set of codes changes. A device whose stored token differs MUST download
+ * the whole assignment again (no `since`) and replace what it holds.
+ */
+export const RegistryAssignmentSchema = z.looseObject({
+	teamId: z.number().int(),
+	teamName: z.string(),
+	sites: z.number().int().min(0),
+	token: z.string().min(1).max(200)
+});
+export type RegistryAssignment = z.infer<typeof RegistryAssignmentSchema>;
+
+/** `GET /api/registry?scope=team`. */
+export const TeamRegistryResponseSchema = z.looseObject({
+	sites: z.array(z.unknown()),
+	cursor,
+	assignment: RegistryAssignmentSchema
+});
+export type TeamRegistryResponse = z.infer<typeof TeamRegistryResponseSchema>;
+
+/** `GET /api/registry/summary`: what each download would bring, before it is made. */
+export const RegistrySummarySchema = z.looseObject({
+	county: z.looseObject({ sites: z.number().int().min(0), bytes: z.number().int().min(0) }),
+	team: z
+		.looseObject({
+			id: z.number().int(),
+			name: z.string(),
+			sites: z.number().int().min(0),
+			bytes: z.number().int().min(0)
+		})
+		.nullable()
+});
+export type RegistrySummary = z.infer<typeof RegistrySummarySchema>;
+
 // ---- registry versions (publishing, issue 13 point 3) ----------------------------------------
 
 /** `POST /api/registry/publish`: the note the version is published with. */
@@ -873,7 +915,9 @@ export const RecordChangeSchema = z.looseObject({
 	 * device replaces its sent copy), with the correction's author and reason.
 	 */
 	record: z.record(z.string(), z.unknown()).optional(),
-	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional()
+	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional(),
+	/** Issue 13: a teammate's push made `revision`; `record` is their content. */
+	revisedBy: z.string().optional()
 });
 export type RecordChange = z.infer<typeof RecordChangeSchema>;
 

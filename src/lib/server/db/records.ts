@@ -111,6 +111,11 @@ type RecordChangeInput = {
 	correction?: { record: SurveyRecord; by: string; reason: string };
 	/** a publication: the version and the code of the record's site in it */
 	registry?: { version: number; code: string | null };
+	/**
+	 * A teammate's push of the author's record (issue 13, contract §3 *Teams*): its content, so
+	 * the author's device replaces its sent copy or meets a conflict, never overwrites it.
+	 */
+	teammate?: { record: SurveyRecord; by: string };
 };
 
 /** A record's new revision as the change feed holds it (pull's `record` change). */
@@ -135,7 +140,8 @@ function recordChange(change: RecordChangeInput): ChangeInput {
 						correction: { by: change.correction.by, reason: change.correction.reason }
 					}
 				: {}),
-			...(change.registry ? { registry: change.registry } : {})
+			...(change.registry ? { registry: change.registry } : {}),
+			...(change.teammate ? { record: change.teammate.record, revisedBy: change.teammate.by } : {})
 		},
 		at
 	};
@@ -403,7 +409,10 @@ export class RecordRepository {
 			status: input.status,
 			revision,
 			comments: [],
-			at
+			at,
+			...(previous && previous.ownerId !== input.ownerId
+				? { teammate: { record, by: input.by } }
+				: {})
 		});
 		return revision;
 	}

@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db } from './connection.js';
+import type { RegisteredSite } from '../../domain/schemas/site.js';
 import type { CountyCode } from '../../domain/codelists/index.js';
 
 /** A team member as the review area shows it. */
@@ -279,6 +282,98 @@ export class TeamRepository {
 				}
 			])
 		);
+	}
+
+	// ---- a team's registry on the device (issue 13 point 2, field side) -----------------------
+
+	/** The team an account is in now, if any. */
+	async teamOf(
+		userId: number
+	): Promise<{ id: number; name: string; countyCode: string } | undefined> {
+		const row = await this.db
+			.selectFrom('team_members as m')
+			.innerJoin('teams as t', 't.id', 'm.team_id')
+			.select(['t.id', 't.name', 't.county_code'])
+			.where('m.user_id', '=', userId)
+			.executeTakeFirst();
+		return row && { id: row.id, name: row.name, countyCode: row.county_code };
+	}
+
+	/**
+	 * How many registered sites of `counties` are assigned to the team, and a token of exactly
+	 * that set of codes (the SHA-256 of the team's id and its sorted codes): any assign or
+	 * unassign that changes the set changes the token, and nothing else does.
+	 */
+	async assignmentMark(
+		teamId: number,
+		counties: readonly string[]
+	): Promise<{ sites: number; token: string }> {
+		const hash = createHash('sha256').update(`team:${teamId}`);
+		let sites = 0;
+		if (counties.length > 0) {
+			const rows = await this.db
+				.selectFrom('team_sites as a')
+				.innerJoin('sites as s', 's.code', 'a.site_code')
+				.select('a.site_code')
+				.where('a.team_id', '=', teamId)
+				.where('s.county_code', 'in', [...counties])
+				.orderBy('a.site_code')
+				.execute();
+			for (const row of rows) hash.update(`\n${row.site_code}`);
+			sites = rows.length;
+		}
+		return { sites, token: hash.digest('base64url') };
+	}
+
+	/**
+	 * The registered sites of `counties` assigned to the team whose change is after `since` (0:
+	 * all), in change order, and the registry's cursor. Read inside DataStore.read.
+	 */
+	async assignedSitesSince(
+		teamId: number,
+		counties: readonly string[],
+		since: number
+	): Promise<{ sites: RegisteredSite[]; cursor: number }> {
+		// the registry's cursor, as RegistryRepository.changedSince answers it
+		const top = await this.db
+			.selectFrom('sites')
+			.select((eb) => eb.fn.max('seq').as('s'))
+			.executeTakeFirst();
+		const cursor = Math.max(since, Number(top?.s ?? 0));
+		if (counties.length === 0) return { sites: [], cursor };
+		const rows = await this.db
+			.selectFrom('team_sites as a')
+			.innerJoin('sites as s', 's.code', 'a.site_code')
+			.select('s.data')
+			.where('a.team_id', '=', teamId)
+			.where('s.county_code', 'in', [...counties])
+			.where('s.seq', '>', since)
+			.orderBy('s.seq')
+			.execute();
+		return { sites: rows.map((row) => JSON.parse(row.data) as RegisteredSite), cursor };
+	}
+
+	/**
+	 * How many registered sites of `counties` there are and the UTF-8 bytes of their JSON,
+	 * all of them or (with `teamId`) those assigned to the team; summed by the database.
+	 */
+	async registrySize(
+		counties: readonly string[],
+		teamId?: number
+	): Promise<{ sites: number; bytes: number }> {
+		if (counties.length === 0) return { sites: 0, bytes: 0 };
+		const row = await this.db
+			.selectFrom('sites as s')
+			.$if(teamId !== undefined, (q) =>
+				q.innerJoin('team_sites as a', 'a.site_code', 's.code').where('a.team_id', '=', teamId!)
+			)
+			.select([
+				(eb) => eb.fn.countAll<number | string>().as('n'),
+				(eb) => eb.fn.sum<number | string | null>(sql`octet_length(s.data)`).as('bytes')
+			])
+			.where('s.county_code', 'in', [...counties])
+			.executeTakeFirstOrThrow();
+		return { sites: Number(row.n), bytes: Number(row.bytes ?? 0) };
 	}
 
 	/** Removes a team; its members are in no team and its sites with none afterwards. */

@@ -37,6 +37,22 @@ export type PushDeps = {
 type Refusal = { code: RejectCode; issues: Issue[] };
 
 /**
+ * Whether the pusher may revise a record another account wrote (contract §1): both are members
+ * of the same team now, and that team is of the record's county, before and after the push. The
+ * record keeps its author; the revision is the pusher's.
+ */
+async function teammates(
+	tx: DataStore,
+	user: Principal,
+	previous: RecordRow,
+	record: SurveyRecord
+): Promise<boolean> {
+	const team = await tx.teams.teamOf(user.id);
+	if (!team || (await tx.teams.teamOf(previous.ownerId))?.id !== team.id) return false;
+	return team.countyCode === previous.countyCode && team.countyCode === record.countyCode;
+}
+
+/**
  * Checks a pushed record against the account and the stored row, before its content is looked
  * at: the first refusal found, or none.
  */
@@ -71,13 +87,13 @@ async function admission(
 			issues: [{ path: 'id', message: `记录 ${record.id} 属于您无权访问的旗区` }]
 		};
 	}
-	if (previous && previous.ownerId !== user.id) {
+	if (previous && previous.ownerId !== user.id && !(await teammates(tx, user, previous, record))) {
 		return {
 			code: 'not_author',
 			issues: [
 				{
 					path: 'id',
-					message: `记录 ${record.id} 由另一位调查员登记：只有登记人可以提交它的新版本。如需修改，请联系登记人，或请审核人员退回给登记人`
+					message: `记录 ${record.id} 由另一位调查员登记：只有登记人和与登记人同在本旗区一支普查队的队员可以提交它的新版本。如需修改，请联系登记人，或请审核人员退回给登记人`
 				}
 			]
 		};
