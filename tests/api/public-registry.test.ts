@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import exifr from 'exifr';
 import { readFileSync } from 'node:fs';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
-import { VersionResponseSchema, type VersionResponse } from '$lib/domain/sync/wire.js';
+import {
+	PublicPointsResponseSchema,
+	PublicSearchResponseSchema,
+	PublicSiteResponseSchema,
+	VersionResponseSchema,
+	type VersionResponse
+} from '$lib/domain/sync/wire.js';
 import { generalizeCoordinate } from '$lib/domain/registry/public-site.js';
 import { uniqueJpeg } from '../fixtures/photos.js';
 import { newFind, recheckOf, TestServer } from './harness.js';
@@ -172,7 +178,7 @@ describe('the public registry', () => {
 	it('needs no login, and finds a two-character name by substring', async () => {
 		const response = await server.get('/api/public/sites?q=石城');
 		expect(response.status, response.text).toBe(200);
-		const body = response.json as { total: number; sites: { code: string; name: string }[] };
+		const body = PublicSearchResponseSchema.parse(response.json);
 		expect(body.sites.map((s) => s.code)).toContain(findCode);
 		const page = await server.get(`/registry?q=${encodeURIComponent('石城')}`);
 		expect(page.status).toBe(200);
@@ -202,6 +208,21 @@ describe('the public registry', () => {
 			lon: generalizeCoordinate(FIND_AT.lon)
 		});
 		expect(one.site.generalized).toBe(true);
+		expect(PublicSiteResponseSchema.parse(one).frame?.maxZoom).toBe(14);
+		// the map's zoom to the result: framed on the public point, never closer than zoom 14
+		const points = PublicPointsResponseSchema.parse(
+			(await server.get(`/api/public/points?q=${encodeURIComponent('石城')}`)).json
+		);
+		expect(points.points).toEqual([
+			{ code: findCode, name: '石城', ...one.site.location, generalized: true }
+		]);
+		expect(points.frame).toEqual({
+			south: one.site.location.lat,
+			north: one.site.location.lat,
+			west: one.site.location.lon,
+			east: one.site.location.lon,
+			maxZoom: 14
+		});
 		expect(one.site).not.toHaveProperty('boundary');
 		expect(one.site).not.toHaveProperty('address');
 		for (const key of ['recordId', 'recordRevision', 'source', 'lineage', 'surveyors'])
