@@ -900,6 +900,87 @@ export type CountyImportReport = z.infer<typeof CountyImportReportSchema>;
 
 // ---- end registry import ---------------------------------------------------------------------
 
+// ---- public registry (issue 13 point 4) ---------------------------------------------------------
+
+/** One site of the public list and map (`publicEntry`): generalized when `generalized`. */
+export const PublicEntrySchema = z.looseObject({
+	code: z.string(),
+	countyCode: z.string(),
+	name: z.string(),
+	township: z.string(),
+	category: z.string(),
+	eraGroup: z.string(),
+	era: z.string(),
+	protectionLevel: z.string(),
+	lost: z.boolean(),
+	lat: z.number(),
+	lon: z.number(),
+	generalized: z.boolean()
+});
+export type PublicEntryWire = z.infer<typeof PublicEntrySchema>;
+
+/** `GET /api/public/sites`: a page of the latest version's matching sites, in code order. */
+export const PublicSearchResponseSchema = z.looseObject({
+	/** 0 before the first publish (then `sites` is empty) */
+	version: z.number().int(),
+	publishedAt: z.string(),
+	total: z.number().int(),
+	page: z.number().int(),
+	pageSize: z.number().int(),
+	sites: z.array(PublicEntrySchema)
+});
+export type PublicSearchResponse = z.infer<typeof PublicSearchResponseSchema>;
+
+/** The frame a map may take of public points: never past `maxZoom` (14 with a generalized one). */
+export const PublicFrameSchema = z
+	.looseObject({
+		south: z.number(),
+		west: z.number(),
+		north: z.number(),
+		east: z.number(),
+		maxZoom: z.number().int()
+	})
+	.nullable();
+
+/** `GET /api/public/points`: every matching site's public point, for the map. */
+export const PublicPointsResponseSchema = z.looseObject({
+	version: z.number().int(),
+	points: z.array(
+		z.looseObject({
+			code: z.string(),
+			name: z.string(),
+			lat: z.number(),
+			lon: z.number(),
+			generalized: z.boolean()
+		})
+	),
+	frame: PublicFrameSchema
+});
+export type PublicPointsResponse = z.infer<typeof PublicPointsResponseSchema>;
+
+/** `GET /api/public/sites/{code}`: one site as `publicSite` gives it, and its public photos. */
+export const PublicSiteResponseSchema = z.looseObject({
+	version: z.number().int(),
+	publishedAt: z.string(),
+	site: z.looseObject({
+		code: z.string(),
+		countyCode: z.string(),
+		location: z.looseObject({ lat: z.number(), lon: z.number() }),
+		generalized: z.boolean(),
+		lost: z.boolean(),
+		lostReason: z.string().nullable(),
+		sinceVersion: z.number().int()
+	}),
+	/** `GET /api/public/sites/{code}/photos/{n}` serves photo n without metadata */
+	photos: z.array(
+		z.looseObject({ n: z.number().int(), kind: z.string(), direction: z.string().optional() })
+	),
+	frame: PublicFrameSchema
+});
+export type PublicSiteResponse = z.infer<typeof PublicSiteResponseSchema>;
+
+// ---- end public registry ----------------------------------------------------------------------
+
 // ---- pull ------------------------------------------------------------------------------------
 
 /** A review outcome of one of my records. */
