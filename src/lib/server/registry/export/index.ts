@@ -21,23 +21,20 @@ import { xlsx } from './xlsx.js';
 import { shapefile } from './shapefile.js';
 import { geopackage } from './gpkg.js';
 import type { ExportContext, Pages } from './types.js';
+import { isExportFormat, type ExportFormat } from '../../../domain/registry/export-formats.js';
 
 export { COLUMNS, ATTRIBUTE_COLUMNS, exportSite, type ExportSite } from './columns.js';
 
 /** The formats, by the file extension the routes name them with. */
-export const EXPORT_FORMATS = {
+export const EXPORT_FORMATS: Record<ExportFormat, { type: string }> = {
 	geojson: { type: 'application/geo+json; charset=utf-8' },
 	csv: { type: 'text/csv; charset=utf-8' },
 	xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
 	kml: { type: 'application/vnd.google-earth.kml+xml; charset=utf-8' },
 	'shp.zip': { type: 'application/zip' },
 	gpkg: { type: 'application/geopackage+sqlite3' }
-} as const;
-export type ExportFormat = keyof typeof EXPORT_FORMATS;
-
-export function isExportFormat(text: string): text is ExportFormat {
-	return Object.hasOwn(EXPORT_FORMATS, text);
-}
+};
+export { isExportFormat, type ExportFormat };
 
 /** Sites a download reads per page. */
 export const EXPORT_PAGE_SIZE = 1000;
