@@ -18,9 +18,11 @@
  *   the same build holding 1,000 records.
  * - `publish` (bench/publish.ts): the time of publishing 10,000 accepted records as a registry
  *   version, on SQLite and on PostgreSQL, against publishing 1,000.
+ * - `export` (bench/export.ts): each registry download format of a 100,000-site version, its
+ *   time and the server's RSS growth, on SQLite and on PostgreSQL, against a 1,000-site version.
  *
  * `npm run bench -- --only server` (every server part: server, db, trust and review; or
- * `--only db`, `--only trust`, `--only review`, `--only publish`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * `--only db`, `--only trust`, `--only review`, `--only publish`, `--only export`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
  * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
@@ -37,10 +39,11 @@ import { median, p95, row, startProductionServer, stopProcess, type Row } from '
 import { dbFigures } from './db.js';
 import { reviewFigures } from './review.js';
 import { publishFigures } from './publish.js';
+import { exportFigures } from './export.js';
 import { serverFigures } from './server.js';
 import { trustFigures } from './trust.js';
 
-const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish'] as const;
+const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish', 'export'] as const;
 type Part = (typeof PARTS)[number];
 /**
  * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
@@ -48,11 +51,12 @@ type Part = (typeof PARTS)[number];
  */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
-	server: ['server', 'db', 'trust', 'review', 'publish'],
+	server: ['server', 'db', 'trust', 'review', 'publish', 'export'],
 	db: ['db'],
 	trust: ['trust'],
 	review: ['review'],
-	publish: ['publish']
+	publish: ['publish'],
+	export: ['export']
 };
 const args = process.argv.slice(2);
 const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -519,6 +523,11 @@ async function main() {
 			if (process.env.BENCH_VERBOSE) console.log('  publish…');
 			const publishRows = await publishFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...publishRows.map((r) => ({ ...r, part: 'publish' as const })));
+		}
+		if (parts.includes('export')) {
+			if (process.env.BENCH_VERBOSE) console.log('  export…');
+			const exportRows = await exportFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...exportRows.map((r) => ({ ...r, part: 'export' as const })));
 		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });

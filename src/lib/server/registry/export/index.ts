@@ -37,7 +37,7 @@ export const EXPORT_FORMATS: Record<ExportFormat, { type: string }> = {
 export { isExportFormat, type ExportFormat };
 
 /** Sites a download reads per page. */
-export const EXPORT_PAGE_SIZE = 1000;
+export const EXPORT_PAGE_SIZE = 500;
 
 export type ExportRequest = {
 	version: number;
@@ -46,6 +46,8 @@ export type ExportRequest = {
 	exact: boolean;
 	/** the counties whose sites it holds (all when not given) */
 	counties?: readonly string[] | undefined;
+	/** sites per page read (EXPORT_PAGE_SIZE by default) */
+	pageSize?: number;
 };
 
 /** The download's file name: Chinese, and an ASCII one for clients that cannot read that. */
@@ -79,7 +81,7 @@ export async function* exportBytes(
 	const pages = async function* (): Pages {
 		for await (const rows of store.registryVersions.stream(version, {
 			...(counties ? { counties } : {}),
-			pageSize: EXPORT_PAGE_SIZE
+			pageSize: request.pageSize ?? EXPORT_PAGE_SIZE
 		}))
 			yield rows.map((row) => exportSite(row, exact));
 	};

@@ -21,12 +21,36 @@ const CELL_MAX = 32_767;
  */
 const inline = (text: string): ExcelJS.CellRichTextValue => ({ richText: [{ text }] });
 
+/** Bytes of sheet XML at most waiting for the zip before the next page is written. */
+const BACKLOG_MAX = 4 * 1024 * 1024;
+
+/**
+ * Waits until the zip has taken the sheet's XML written so far, down to BACKLOG_MAX: exceljs's
+ * sheet stream (a StreamBuf) hands every write on to the zip's input stream without minding its
+ * back-pressure, and deflate is slower than writing rows, so unread XML would pile up in memory.
+ */
+async function drained(sheet: ExcelJS.Worksheet): Promise<void> {
+	// the zip's input is a readable-stream PassThrough: its buffered bytes are in its states
+	type State = { length?: number } | undefined;
+	type Pipe = { _writableState?: State; _readableState?: State };
+	const stream = (sheet as unknown as { stream?: { pipes?: Pipe[] } }).stream;
+	const backlog = () =>
+		(stream?.pipes ?? []).reduce(
+			(n, p) => n + (p._writableState?.length ?? 0) + (p._readableState?.length ?? 0),
+			0
+		);
+	while (backlog() > BACKLOG_MAX) await new Promise((r) => setTimeout(r, 5));
+}
+
 export async function* xlsx(pages: Pages, context: ExportContext): AsyncGenerator<Uint8Array> {
 	const file = join(context.tmpDir, 'registry.xlsx');
 	const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
 		filename: file,
 		useSharedStrings: false,
-		useStyles: true
+		useStyles: true,
+		// fast deflate: the sheet's XML is written faster than the default level compresses it,
+		// and what the zip has not compressed yet waits in memory
+		zip: { zlib: { level: 1 } }
 	});
 	workbook.creator = '鄂尔多斯市第四次全国文物普查';
 	const sheet = workbook.addWorksheet(context.layer.slice(0, 31), {
@@ -42,6 +66,7 @@ export async function* xlsx(pages: Pages, context: ExportContext): AsyncGenerato
 	header.font = { bold: true };
 	header.commit();
 	for await (const page of pages) {
+		await drained(sheet);
 		for (const e of page) {
 			sheet
 				.addRow(
