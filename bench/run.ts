@@ -20,9 +20,12 @@
  *   version, on SQLite and on PostgreSQL, against publishing 1,000.
  * - `public` (bench/public.ts): the public registry's search p95 with 100,000 published sites,
  *   on SQLite and on PostgreSQL, against the same searches over 1,000.
+ * - `export` (bench/export.ts): each registry download format of a 100,000-site version, its
+ *   time and the server's RSS growth, on SQLite and on PostgreSQL, against a 1,000-site version.
  *
- * `npm run bench -- --only server` (every server part: server, db, trust, review, publish and public; or `--only public`,
- * `--only db`, `--only trust`, `--only review`, `--only publish`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * `npm run bench -- --only server` (every server part: server, db, trust, review, publish, public
+ * and export; or `--only db`, `--only trust`, `--only review`, `--only publish`, `--only public`,
+ * `--only export`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
  * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
@@ -39,11 +42,12 @@ import { median, p95, row, startProductionServer, stopProcess, type Row } from '
 import { dbFigures } from './db.js';
 import { reviewFigures } from './review.js';
 import { publishFigures } from './publish.js';
+import { exportFigures } from './export.js';
 import { publicFigures } from './public.js';
 import { serverFigures } from './server.js';
 import { trustFigures } from './trust.js';
 
-const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish', 'public'] as const;
+const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish', 'public', 'export'] as const;
 type Part = (typeof PARTS)[number];
 /**
  * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
@@ -51,12 +55,13 @@ type Part = (typeof PARTS)[number];
  */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
-	server: ['server', 'db', 'trust', 'review', 'publish', 'public'],
+	server: ['server', 'db', 'trust', 'review', 'publish', 'public', 'export'],
 	db: ['db'],
 	trust: ['trust'],
 	review: ['review'],
 	publish: ['publish'],
-	public: ['public']
+	public: ['public'],
+	export: ['export']
 };
 const args = process.argv.slice(2);
 const onlyAt = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
@@ -528,6 +533,11 @@ async function main() {
 			if (process.env.BENCH_VERBOSE) console.log('  public…');
 			const publicRows = await publicFigures({ tmp, buildDir: BUILD_DIR });
 			fresh.push(...publicRows.map((r) => ({ ...r, part: 'public' as const })));
+		}
+		if (parts.includes('export')) {
+			if (process.env.BENCH_VERBOSE) console.log('  export…');
+			const exportRows = await exportFigures({ tmp, buildDir: BUILD_DIR });
+			fresh.push(...exportRows.map((r) => ({ ...r, part: 'export' as const })));
 		}
 	} finally {
 		rmSync(tmp, { recursive: true, force: true });

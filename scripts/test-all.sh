@@ -36,6 +36,20 @@ install_chromium() {
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# GDAL's command-line tools (ogrinfo, ogr2ogr, gdalsrsinfo) and unzip: the registry downloads'
+# API test reads every export with them, as a GIS user's tools would (issue 13 point 5).
+install_gdal() {
+	if command -v ogrinfo >/dev/null && command -v ogr2ogr >/dev/null && command -v unzip >/dev/null; then
+		echo "GDAL present: $(ogrinfo --version)"
+		return 0
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "GDAL is missing and this is not root: run 'sudo apt-get install -y gdal-bin unzip'" >&2
+		return 1
+	fi
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gdal-bin unzip >/dev/null
+}
+
 # better-sqlite3 compiles from source here (its prebuilt binary is not reachable): it needs
 # python3, make and a C++ compiler, which the full Node images have and slim ones lack.
 build_tools() {
@@ -68,6 +82,7 @@ on_postgres() {
 
 step "install Chromium (Debian)" install_chromium
 step "install PostgreSQL (Debian)" bash scripts/pg-cluster.sh install
+step "install GDAL (Debian)" install_gdal
 step "install build tools (for better-sqlite3)" build_tools
 # `npm install`, not `npm ci`: the lock cannot list @lix-js/sdk's optional builds for other
 # platforms (the registry here does not serve them), so `npm ci` refuses the lock; `npm install`

@@ -1,0 +1,156 @@
+/**
+ * Downloads of a published registry version (issue 13 point 5; contract §3 *Downloads*):
+ * GeoJSON, CSV, XLSX, KML, a zipped Shapefile and GeoPackage, for the public (the latest version,
+ * every site through `publicSite`) and for reviewers (any version, the sites of their counties,
+ * exact geometry).
+ *
+ * Every format reads the version through `RegistryVersionRepository.stream`, a page of 1,000
+ * sites at a time, and the response is a ReadableStream the client pulls: memory holds a page,
+ * not the version. Formats that need a file (XLSX, Shapefile, GeoPackage) write it in a fresh
+ * directory under the data directory (`<DATA_DIR>/tmp-exports/`), which is removed when the
+ * response ends, is cancelled or fails. A version never changes, so its pages are read outside
+ * one transaction (which would hold SQLite's single connection for the whole download).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DataStore } from '../../db/store.js';
+import { exportSite } from './columns.js';
+import { csv, geojson, kml } from './text-formats.js';
+import { xlsx } from './xlsx.js';
+import { shapefile } from './shapefile.js';
+import { geopackage } from './gpkg.js';
+import type { ExportContext, Pages } from './types.js';
+import { isExportFormat, type ExportFormat } from '../../../domain/registry/export-formats.js';
+
+export { COLUMNS, ATTRIBUTE_COLUMNS, exportSite, type ExportSite } from './columns.js';
+
+/** The formats, by the file extension the routes name them with. */
+export const EXPORT_FORMATS: Record<ExportFormat, { type: string }> = {
+	geojson: { type: 'application/geo+json; charset=utf-8' },
+	csv: { type: 'text/csv; charset=utf-8' },
+	xlsx: { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+	kml: { type: 'application/vnd.google-earth.kml+xml; charset=utf-8' },
+	'shp.zip': { type: 'application/zip' },
+	gpkg: { type: 'application/geopackage+sqlite3' }
+};
+export { isExportFormat, type ExportFormat };
+
+/** Sites a download reads per page. */
+export const EXPORT_PAGE_SIZE = 500;
+
+export type ExportRequest = {
+	version: number;
+	format: ExportFormat;
+	/** exact geometry (reviewers); otherwise every site goes through `publicSite` */
+	exact: boolean;
+	/** the counties whose sites it holds (all when not given) */
+	counties?: readonly string[] | undefined;
+	/** sites per page read (EXPORT_PAGE_SIZE by default) */
+	pageSize?: number;
+};
+
+/** The download's file name: Chinese, and an ASCII one for clients that cannot read that. */
+export function exportFileName(request: Pick<ExportRequest, 'version' | 'format' | 'exact'>): {
+	name: string;
+	ascii: string;
+} {
+	const { version, format, exact } = request;
+	return {
+		name: `鄂尔多斯市不可移动文物名录-第${version}版${exact ? '-精确坐标' : ''}.${format}`,
+		ascii: `ordos-registry-v${version}${exact ? '-exact' : ''}.${format}`
+	};
+}
+
+/** `attachment` with an ASCII `filename` and the UTF-8 `filename*` (RFC 6266 / 5987). */
+export function contentDisposition(name: string, ascii: string): string {
+	const encoded = encodeURIComponent(name).replace(
+		/['()*]/g,
+		(c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`
+	);
+	return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/** The bytes of a download, as a generator (the response pulls it; `return()` cleans up). */
+export async function* exportBytes(
+	store: DataStore,
+	dataDir: string,
+	request: ExportRequest
+): AsyncGenerator<Uint8Array> {
+	const { version, format, exact, counties } = request;
+	const pages = async function* (): Pages {
+		for await (const rows of store.registryVersions.stream(version, {
+			...(counties ? { counties } : {}),
+			pageSize: request.pageSize ?? EXPORT_PAGE_SIZE
+		}))
+			yield rows.map((row) => exportSite(row, exact));
+	};
+	const title = `鄂尔多斯市不可移动文物名录（第 ${version} 版${exact ? '，精确坐标' : ''}）`;
+	const tmpDir = join(dataDir, 'tmp-exports', randomUUID());
+	const context: ExportContext = { title, layer: '不可移动文物名录', tmpDir, again: pages };
+	const needsFile = format === 'xlsx' || format === 'shp.zip' || format === 'gpkg';
+	if (needsFile) await mkdir(tmpDir, { recursive: true });
+	try {
+		switch (format) {
+			case 'geojson':
+				yield* geojson(pages(), context);
+				break;
+			case 'csv':
+				yield* csv(pages());
+				break;
+			case 'kml':
+				yield* kml(pages(), context);
+				break;
+			case 'xlsx':
+				yield* xlsx(pages(), context);
+				break;
+			case 'shp.zip':
+				yield* shapefile(pages(), context, `ordos_registry_v${version}`);
+				break;
+			case 'gpkg':
+				yield* geopackage(pages(), context);
+				break;
+		}
+	} finally {
+		if (needsFile) await rm(tmpDir, { recursive: true, force: true });
+	}
+}
+
+/** A generator as a response body the client pulls; cancelling it ends (and cleans up) the generator. */
+export function streamOf(bytes: AsyncGenerator<Uint8Array>): ReadableStream<Uint8Array> {
+	return new ReadableStream<Uint8Array>(
+		{
+			async pull(controller) {
+				try {
+					const { done, value } = await bytes.next();
+					if (done) controller.close();
+					else controller.enqueue(value);
+				} catch (error) {
+					controller.error(error);
+				}
+			},
+			async cancel() {
+				await bytes.return(undefined);
+			}
+		},
+		{ highWaterMark: 0 }
+	);
+}
+
+/** The streamed response of a download. */
+export function exportResponse(
+	store: DataStore,
+	dataDir: string,
+	request: ExportRequest,
+	cacheControl: string
+): Response {
+	const { name, ascii } = exportFileName(request);
+	return new Response(streamOf(exportBytes(store, dataDir, request)), {
+		headers: {
+			'content-type': EXPORT_FORMATS[request.format].type,
+			'content-disposition': contentDisposition(name, ascii),
+			'cache-control': cacheControl,
+			'x-content-type-options': 'nosniff'
+		}
+	});
+}
