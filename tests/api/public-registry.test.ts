@@ -301,9 +301,7 @@ describe('the public registry', () => {
 		expect(walked.size).toBeGreaterThan(2 * version.sites.length);
 	}, 600_000);
 
-	it('says which downloads were not there to walk (404 until the exports are merged)', () => {
-		// TODO(lead): after merging wip-exports this list must be empty; make it `toEqual([])`.
-		console.info(`downloads not walked (404): ${notAnswering.join(', ') || 'none'}`);
-		expect(notAnswering.every((p) => DOWNLOADS.includes(p))).toBe(true);
+	it('walked every download: none of them answered 404', () => {
+		expect(notAnswering).toEqual([]);
 	});
 });
