@@ -5,6 +5,9 @@
  *
  * - `app`: the field app, against the production build in Debian's Chromium: CPU-throttled (4×,
  *   standing in for a tablet) against unthrottled.
+ * - `domain` (bench/domain.ts): the code the tablet and server share, in this process: QC of one
+ *   record against 20,000 sites and 2,000 records against 200 and 20, and the demo registry
+ *   generator making 20,000 sites against 1,000.
  * - `server` (bench/server.ts): photo upload and 200 devices at once through the production
  *   server, against a bare http server and sequential sessions.
  * - `db` (bench/db.ts): push ingest and a full pull through the production server on SQLite and
@@ -25,7 +28,7 @@
  *
  * `npm run bench -- --only server` (every server part: server, db, trust, review, publish, public
  * and export; or `--only db`, `--only trust`, `--only review`, `--only publish`, `--only public`,
- * `--only export`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
+ * `--only export`, `--only domain`, `--only app`, or BENCH_ONLY) runs a selection; the rows of the other parts stay
  * in latest.json as they were. Uses the build in `$BUILD_DIR` (default `build`;
  * e.g. `BUILD_DIR=build-bench KIT_OUT_DIR=.svelte-kit-bench npm run build`), making one when
  * missing, and starts its own servers on free ports with temporary DATA_DIRs.
@@ -40,6 +43,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
 import { waitForServiceWorker } from '../tests/e2e/service-worker.js';
 import { median, p95, row, startProductionServer, stopProcess, type Row } from './common.js';
 import { dbFigures } from './db.js';
+import { domainFigures } from './domain.js';
 import { reviewFigures } from './review.js';
 import { publishFigures } from './publish.js';
 import { exportFigures } from './export.js';
@@ -47,7 +51,17 @@ import { publicFigures } from './public.js';
 import { serverFigures } from './server.js';
 import { trustFigures } from './trust.js';
 
-const PARTS = ['app', 'server', 'db', 'trust', 'review', 'publish', 'public', 'export'] as const;
+const PARTS = [
+	'app',
+	'domain',
+	'server',
+	'db',
+	'trust',
+	'review',
+	'publish',
+	'public',
+	'export'
+] as const;
 type Part = (typeof PARTS)[number];
 /**
  * What each `--only` runs: `server` is every server figure, `db` push and pull on both databases
@@ -55,6 +69,7 @@ type Part = (typeof PARTS)[number];
  */
 const SELECTORS: Record<string, Part[]> = {
 	app: ['app'],
+	domain: ['domain'],
 	server: ['server', 'db', 'trust', 'review', 'publish', 'public', 'export'],
 	db: ['db'],
 	trust: ['trust'],
@@ -503,6 +518,10 @@ async function main() {
 		if (parts.includes('app')) {
 			await appFigures();
 			fresh.push(...rows.map((r) => ({ ...r, part: 'app' as const })));
+		}
+		if (parts.includes('domain')) {
+			if (process.env.BENCH_VERBOSE) console.log('  domain…');
+			fresh.push(...domainFigures().map((r) => ({ ...r, part: 'domain' as const })));
 		}
 		if (parts.includes('server')) {
 			if (process.env.BENCH_VERBOSE) console.log('  server…');

@@ -324,12 +324,10 @@ describe.runIf(hasQc)('QC of a perfect re-check of every demo site', () => {
 });
 
 describe('generateDemoRegistry at scale (20,000 sites)', () => {
-	it('stays fast, inside the counties, with unique codes and names per county', () => {
-		const t0 = performance.now();
+	// (its time is a figure of `npm run bench -- --only domain`, not an assertion here)
+	it('stays inside the counties, with unique codes and names per county', () => {
 		const big = generateDemoRegistry({ seed: 7, count: 20_000, counties, divisions });
-		const ms = performance.now() - t0;
 		expect(big).toHaveLength(20_000);
-		expect(ms).toBeLessThan(15_000);
 		const codes = new Set<string>();
 		const names = new Set<string>();
 		for (const s of big) {

@@ -42,7 +42,7 @@ describe.each(backends)('review queue on $name', ({ postgres }) => {
 		await store.close();
 	});
 
-	it('answers a filtered page and its counts out of 100,000 records quickly', async () => {
+	it('answers a filtered page and its counts out of 100,000 records (its speed: npm run bench -- --only review)', async () => {
 		const store = await open(postgres);
 		const owner = await store.users.create({
 			username: 'surveyor-bulk',
@@ -134,8 +134,6 @@ describe.each(backends)('review queue on $name', ({ postgres }) => {
 		console.log(
 			`queue of 100,000 (${postgres ? 'PostgreSQL' : 'SQLite'}): county page ${plainMs.toFixed(0)} ms, filtered ${filteredMs.toFixed(0)} ms, whole city by name ${allMs.toFixed(0)} ms, whole city ${cityMs.toFixed(0)} ms`
 		);
-		// generous bounds for a busy 2-core machine; an unindexed plan takes seconds
-		expect(Math.max(plainMs, filteredMs, cityMs)).toBeLessThan(1500);
 		await store.close();
 	}, 180_000);
 });
