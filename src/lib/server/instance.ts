@@ -9,6 +9,7 @@ import demoRegistryText from '../../../static/data/demo-registry.json?raw';
 import { asCountyCollection } from '../domain/geometry/counties.js';
 import type { RegisteredSite } from '../domain/schemas/site.js';
 import { SurveyServer } from './app.js';
+import { warmPublicIndex } from './registry/public/registry.js';
 
 let server: SurveyServer | undefined;
 let starting: Promise<SurveyServer> | undefined;
@@ -27,6 +28,8 @@ export function startServer(): Promise<SurveyServer> {
 		});
 		await instance.start();
 		server = instance;
+		// the public registry's search index, before the first visitor asks for it
+		warmPublicIndex(instance.store);
 		return instance;
 	})();
 	return starting;

@@ -36,26 +36,34 @@ type Index = {
 /** The index of the newest version each store has built (per store: tests open several). */
 const indexes = new WeakMap<DataStore, Promise<Index>>();
 
+/**
+ * Reads a version's sites a page at a time, each page its own short query and NOT one read
+ * transaction: a version never changes once published, so the pages read the same sites either
+ * way, and on SQLite one transaction would hold the process's only connection for the whole
+ * build (seconds at 100,000 sites), stalling every other request, pushes included.
+ */
 async function buildIndex(store: DataStore, version: number): Promise<Index> {
-	return store.read(async (tx) => {
-		const meta = await tx.registryVersions.get(version);
-		const entries: PublicEntry[] = [];
-		if (meta) {
-			for await (const page of tx.registryVersions.stream(version, { pageSize: 2000 })) {
-				for (const row of page) entries.push(publicEntry(row.data, row.lost));
-			}
+	const meta = await store.registryVersions.get(version);
+	const entries: PublicEntry[] = [];
+	if (meta) {
+		for await (const page of store.registryVersions.stream(version, { pageSize: 2000 })) {
+			for (const row of page) entries.push(publicEntry(row.data, row.lost));
 		}
-		return {
-			version: meta ? version : 0,
-			publishedAt: meta?.publishedAt ?? '',
-			entries,
-			haystacks: entries.map(haystackOf),
-			byCode: new Map(entries.map((e) => [e.code, e]))
-		};
-	});
+	}
+	return {
+		version: meta ? version : 0,
+		publishedAt: meta?.publishedAt ?? '',
+		entries,
+		haystacks: entries.map(haystackOf),
+		byCode: new Map(entries.map((e) => [e.code, e]))
+	};
 }
 
-/** The public index of the latest published version (version 0, empty, before any publish). */
+/**
+ * The public index of the latest published version (version 0, empty, before any publish).
+ * The server builds it when it starts and after each publish (`warmPublicIndex`), so the first
+ * visitor does not wait for it.
+ */
 export async function publicIndex(store: DataStore): Promise<Index> {
 	const latest = await store.registryVersions.latest();
 	const cached = indexes.get(store);
@@ -66,6 +74,13 @@ export async function publicIndex(store: DataStore): Promise<Index> {
 	const building = buildIndex(store, latest);
 	indexes.set(store, building);
 	return building;
+}
+
+/** Builds the latest version's index in the background (a failure is retried on next use). */
+export function warmPublicIndex(store: DataStore): void {
+	publicIndex(store).catch((error: unknown) => {
+		console.error('public registry index:', error);
+	});
 }
 
 /** `GET /api/public/sites`: a page of the sites matching `filters`, and how many match. */
