@@ -518,6 +518,30 @@ describe('registry downloads', () => {
 		expect((await download('/api/public/registry.pdf')).status).toBe(404);
 	});
 
+	it('makes a download once: later and simultaneous requests get the same file, with its length', async () => {
+		const kept = () => readdirSync(join(server.dataDir, 'exports')).sort();
+		// public, exact for the city, exact for 150622: one file each per format, nothing half made
+		expect(kept()).toHaveLength(FORMATS.length * 3);
+		const again = await download('/api/public/registry.csv');
+		expect(again.bytes.equals(readFileSync(join(work, 'public.csv')))).toBe(true);
+		expect(again.headers.get('content-length')).toBe(String(again.bytes.length));
+		// another county's reviewer: its own file, made once for three requests at the same time
+		const reviewer23 = await server.as('reviewer-150623');
+		const three = await Promise.all(
+			[1, 2, 3].map(() => download('/api/registry/versions/1/export.csv', reviewer23))
+		);
+		for (const answer of three) {
+			expect(answer.status).toBe(200);
+			expect(answer.bytes.equals(three[0]!.bytes)).toBe(true);
+		}
+		const rows = three[0]!.bytes.toString('utf8').split('\r\n').slice(1).filter(Boolean);
+		expect(rows.length).toBeGreaterThan(0);
+		expect(rows.every((r) => r.startsWith('150623-'))).toBe(true);
+		expect(rows.some((r) => r.startsWith(`${lostSite.code},`))).toBe(true);
+		expect(kept()).toHaveLength(FORMATS.length * 3 + 1);
+		expect(kept().filter((f) => f.endsWith('.partial'))).toEqual([]);
+	});
+
 	it('leaves no temporary file behind in the data directory', () => {
 		expect(readdirSync(join(server.dataDir, 'tmp-exports'))).toEqual([]);
 	});

@@ -14,6 +14,7 @@ import type { Role } from '../domain/sync/roles.js';
 import { guessMapping, planSiteImport, sitesSheet } from '../domain/registry/site-import.js';
 import { asCountyCollection } from '../domain/geometry/counties.js';
 import { writeSites } from './registry-import/service.js';
+import { sweepExports } from './registry/export/index.js';
 
 export type ServerOptions = {
 	/** Photos, and the SQLite database unless `databaseUrl` is given. */
@@ -83,6 +84,7 @@ export class SurveyServer {
 	/** Sweeps temporary photo files and seeds the demo when asked and the database is new. */
 	async start(): Promise<void> {
 		await this.photoStore.sweepTemporary();
+		await sweepExports(this.options.dataDir);
 		await this.#loadImportedCounties();
 		if (this.options.seedDemo) {
 			// in one transaction, so of several processes starting on one new database one seeds

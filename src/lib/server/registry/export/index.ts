@@ -10,10 +10,20 @@
  * directory under the data directory (`<DATA_DIR>/tmp-exports/`), which is removed when the
  * response ends, is cancelled or fails. A version never changes, so its pages are read outside
  * one transaction (which would hold SQLite's single connection for the whole download).
+ *
+ * A version never changes, so a download is made once and kept (`exportFile`): the first
+ * request for a version, variant (public, or exact for a set of counties) and format writes the
+ * file under `<DATA_DIR>/exports/`, every later one (and any asked for while it is being made)
+ * streams that file, with its length. A download of 100,000 sites costs seconds of CPU to make
+ * (XLSX and Shapefile the most); made per request, a few visitors at once would hold both cores
+ * of the server for minutes.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { DataStore } from '../../db/store.js';
 import { exportSite } from './columns.js';
 import { csv, geojson, kml } from './text-formats.js';
@@ -137,17 +147,90 @@ export function streamOf(bytes: AsyncGenerator<Uint8Array>): ReadableStream<Uint
 	);
 }
 
-/** The streamed response of a download. */
-export function exportResponse(
+/** The downloads being made now, by file: a second request waits for the same one. */
+const making = new Map<string, Promise<string>>();
+
+/** Where the download of `request` is kept: named by version, publication time, variant, format. */
+function exportPath(dataDir: string, request: ExportRequest, publishedAt: string): string {
+	const counties = request.counties ? [...request.counties].sort().join(',') : 'all';
+	// the publication time tells a version apart from one of the same number in another database
+	const variant = createHash('sha256')
+		.update(`${publishedAt}\u0000${request.exact ? `exact:${counties}` : 'public'}`)
+		.digest('hex')
+		.slice(0, 16);
+	return join(dataDir, 'exports', `v${request.version}-${variant}.${request.format}`);
+}
+
+/**
+ * The file of a download, made now when it does not exist yet (once, however many ask), or
+ * undefined when the version does not exist. Written under a temporary name and renamed when
+ * complete, so a file under its own name is always whole.
+ */
+export async function exportFile(
+	store: DataStore,
+	dataDir: string,
+	request: ExportRequest
+): Promise<string | undefined> {
+	const meta = await store.registryVersions.get(request.version);
+	if (!meta) return undefined;
+	const path = exportPath(dataDir, request, meta.publishedAt);
+	const pending = making.get(path);
+	if (pending) return pending;
+	if (
+		await stat(path).then(
+			() => true,
+			() => false
+		)
+	)
+		return path;
+	const made = (async () => {
+		await mkdir(join(dataDir, 'exports'), { recursive: true });
+		const partial = `${path}.${randomUUID()}.partial`;
+		try {
+			await pipeline(
+				Readable.from(exportBytes(store, dataDir, request)),
+				createWriteStream(partial)
+			);
+			await rename(partial, path);
+			return path;
+		} catch (error) {
+			await rm(partial, { force: true });
+			throw error;
+		}
+	})().finally(() => making.delete(path));
+	making.set(path, made);
+	return made;
+}
+
+/** Removes what a stopped server left half made (at start, before any download). */
+export async function sweepExports(dataDir: string): Promise<void> {
+	await rm(join(dataDir, 'tmp-exports'), { recursive: true, force: true });
+	const dir = join(dataDir, 'exports');
+	const names = await readdir(dir).catch(() => [] as string[]);
+	for (const name of names)
+		if (name.endsWith('.partial')) await rm(join(dir, name), { force: true });
+}
+
+/** A file's bytes, as a generator. */
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+	for await (const chunk of createReadStream(path)) yield chunk as Buffer;
+}
+
+/** The response of a download (its file, made first when needed), or undefined: no such version. */
+export async function exportResponse(
 	store: DataStore,
 	dataDir: string,
 	request: ExportRequest,
 	cacheControl: string
-): Response {
+): Promise<Response | undefined> {
+	const path = await exportFile(store, dataDir, request);
+	if (!path) return undefined;
+	const { size } = await stat(path);
 	const { name, ascii } = exportFileName(request);
-	return new Response(streamOf(exportBytes(store, dataDir, request)), {
+	return new Response(streamOf(fileChunks(path)), {
 		headers: {
 			'content-type': EXPORT_FORMATS[request.format].type,
+			'content-length': String(size),
 			'content-disposition': contentDisposition(name, ascii),
 			'cache-control': cacheControl,
 			'x-content-type-options': 'nosniff'

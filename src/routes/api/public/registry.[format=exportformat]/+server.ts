@@ -14,10 +14,12 @@ export const GET = endpoint(async (event: RequestEvent) => {
 	const server = app();
 	const version = await server.store.registryVersions.latest();
 	if (version === 0) throw new HttpError(404, '名录尚未发布：发布第一版后才能下载');
-	return exportResponse(
+	const response = await exportResponse(
 		server.store,
 		server.options.dataDir,
 		{ version, format, exact: false },
 		'public, max-age=60'
 	);
+	if (!response) throw new HttpError(404, '名录尚未发布：发布第一版后才能下载');
+	return response;
 });

@@ -25,7 +25,7 @@ export const GET = endpoint(async (event: RequestEvent) => {
 			404,
 			`没有第 ${event.params.n.slice(0, 12)} 版名录：请在名录发布页查看已发布的版本`
 		);
-	return exportResponse(
+	const response = await exportResponse(
 		server.store,
 		server.options.dataDir,
 		{
@@ -36,4 +36,6 @@ export const GET = endpoint(async (event: RequestEvent) => {
 		},
 		'private, no-store'
 	);
+	if (!response) throw new HttpError(404, `没有第 ${found.version} 版名录`);
+	return response;
 });
