@@ -95,6 +95,12 @@ function renderings(value: number): string[] {
 
 /** Every coordinate of the protected sites (points, altitudes aside, and boundary vertices). */
 let forbidden: Set<string>;
+/**
+ * The “位于…” sentences of the protected sites' 简介: with the village they place a site within a
+ * few hundred metres (“位于罕台镇撖家塔村北约1.4公里…”), so the public must never read them.
+ */
+let forbiddenPhrases: Set<string>;
+const PLACE_PHRASE = /位于[^。"<\\]*/g;
 
 function leaks(text: string): string[] {
 	const found = new Set<string>();
@@ -106,6 +112,8 @@ function leaks(text: string): string[] {
 			if (forbidden.has(prefix)) found.add(prefix);
 		}
 	}
+	for (const [phrase] of text.matchAll(PLACE_PHRASE))
+		if (forbiddenPhrases.has(phrase)) found.add(`简介 ${phrase}`);
 	return [...found];
 }
 
@@ -157,6 +165,13 @@ beforeAll(async () => {
 	// An open site's exact coordinate is public: one that happens to share 4+ decimals with a
 	// protected one is not a leak (the demo has 27 open sites beside 932 protected).
 	forbidden = new Set([...bad].filter((s) => !allowed.has(s)));
+	forbiddenPhrases = new Set(
+		version.sites
+			.filter((site) => site.openStatus !== '开放')
+			.flatMap((site) =>
+				[...String(site.description ?? '').matchAll(PLACE_PHRASE)].map((m) => m[0])
+			)
+	);
 }, 180_000);
 
 afterAll(async () => {
@@ -173,6 +188,10 @@ describe('the public registry', () => {
 			expect.arrayContaining(['39.8087', '39.80876', '39.808761', '109.9123'])
 		);
 		expect(leaks('{"lat":39.805,"lon":109.915}')).toEqual([]);
+		// the demo's protected sites say where they lie: the walk looks for those sentences
+		expect(forbiddenPhrases.size).toBeGreaterThan(500);
+		const phrase = [...forbiddenPhrases][0]!;
+		expect(leaks(`<p class="description">某遗址${phrase}。</p>`)).toEqual([`简介 ${phrase}`]);
 	});
 
 	it('needs no login, and finds a two-character name by substring', async () => {

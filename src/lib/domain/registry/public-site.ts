@@ -7,7 +7,10 @@
  * - A protected site's point is generalized to the centre of its 0.01° cell (about 1 km). The
  *   cell is a function of the exact point alone, so the same site always lands on the same
  *   public point: repeating a request, or comparing versions, reveals nothing more.
- * - Its boundary, altitude and street address are left out (the township and village stay).
+ * - Its boundary, altitude and street address are left out (the township and village stay),
+ *   and so is its 简介 (description): the census form's 简介 opens with where the site lies
+ *   (“位于某镇某村北约1.4公里沟畔台地”), which from the village narrows it to a few hundred metres,
+ *   finer than the generalized point.
  * - An open (开放) site is published as it is.
  *
  * Pure: shared by the server's public routes and downloads.
@@ -47,27 +50,33 @@ export function publicPoint(site: Pick<PublishedSiteData, 'openStatus' | 'locati
 }
 
 /** A published site as the public may read it. */
-export type PublicSite = Omit<PublishedSiteData, 'location' | 'boundary' | 'address'> & {
+export type PublicSite = Omit<
+	PublishedSiteData,
+	'location' | 'boundary' | 'address' | 'description'
+> & {
 	location: { lat: number; lon: number; altitude?: number | undefined };
 	/** true when `location` is the generalized point of a protected site */
 	generalized: boolean;
 	address?: string;
+	/** left out for a protected site */
+	description?: string;
 	boundary?: PublishedSiteData['boundary'];
 };
 
 /**
  * The public form of a published site: a protected one without its exact point, altitude,
- * boundary or street address; an open one unchanged.
+ * boundary, street address or description; an open one unchanged.
  */
 export function publicSite(site: PublishedSiteData): PublicSite {
 	if (!isProtected(site)) return { ...site, generalized: false };
 	const rest: Partial<PublishedSiteData> = { ...site };
 	delete rest.boundary;
 	delete rest.address;
+	delete rest.description;
 	delete rest.location;
 	const point = publicPoint(site);
 	return {
-		...(rest as Omit<PublishedSiteData, 'location' | 'boundary' | 'address'>),
+		...(rest as Omit<PublishedSiteData, 'location' | 'boundary' | 'address' | 'description'>),
 		location: { lat: point.lat, lon: point.lon },
 		generalized: true
 	};

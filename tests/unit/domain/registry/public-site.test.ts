@@ -26,6 +26,7 @@ function site(openStatus: '开放' | '未开放'): PublishedSiteData {
 		name: '某某遗址',
 		township: '某镇',
 		address: '某村东北 350 米台地上',
+		description: '某某遗址位于某镇某村北约1.4公里沟畔台地。地表散见陶片。',
 		openStatus,
 		location: { lat: 39.608765, lon: 109.781234, altitude: 1320 },
 		boundary
@@ -52,14 +53,15 @@ describe('generalizing a protected site (contract §5)', () => {
 		}
 	});
 
-	it('leaves out a protected site’s boundary, altitude and street address', () => {
+	it('leaves out a protected site’s boundary, altitude, street address and 简介', () => {
 		const shown = publicSite(site('未开放'));
 		expect(isProtected(site('未开放'))).toBe(true);
 		expect(shown.location).toEqual({ lat: 39.605, lon: 109.785 });
 		expect(shown.generalized).toBe(true);
 		expect(shown).not.toHaveProperty('boundary');
 		expect(shown).not.toHaveProperty('address');
-		expect(JSON.stringify(shown)).not.toMatch(/39\.6087|109\.7812|350 米/);
+		expect(shown).not.toHaveProperty('description');
+		expect(JSON.stringify(shown)).not.toMatch(/39\.6087|109\.7812|350 米|1\.4公里/);
 		expect(shown.township).toBe('某镇');
 	});
 
