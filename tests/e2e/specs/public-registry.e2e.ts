@@ -142,6 +142,8 @@ test('a visitor finds 石城 by its two characters, opens it on the map, and rea
 	await expect(site.map).toHaveAttribute('data-max-zoom', '14');
 	await expect(site.photos).toHaveCount(1);
 	await expect(site.photos.first()).toHaveJSProperty('complete', true);
+	// its 简介 says where it lies: a visitor reads a note instead
+	await expect(page.getByTestId('public-description-withheld')).toBeVisible();
 	await shoot(page, 'site-stone-city');
 
 	await registry.switchLanguage();
