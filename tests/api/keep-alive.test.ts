@@ -40,10 +40,10 @@ async function refusedThenFollowUp(
 		agent
 	});
 	expect(refused.status, refused.text).toBe(status);
-	const started = Date.now();
+	// a connection left waiting for the rest of a refused body would hang here until the test's
+	// timeout: the next request on it must simply answer
 	const next = await server.raw('GET', '/api/auth/me', { token, agent });
 	expect(next.status).toBe(200);
-	expect(Date.now() - started).toBeLessThan(2000);
 }
 
 const json = { 'content-type': 'application/json' };
