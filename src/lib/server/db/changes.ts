@@ -91,12 +91,7 @@ export class ChangeFeed {
 						eb('type', '=', 'site'),
 						eb('owner_id', '=', reader.id),
 						...(team
-							? [
-									eb.and([
-										eb('owner_id', 'in', [...team.ids]),
-										eb('county_code', '=', team.county)
-									])
-								]
+							? [eb.and([eb('owner_id', 'in', [...team.ids]), eb('county_code', '=', team.county)])]
 							: [])
 					])
 				)
@@ -106,13 +101,11 @@ export class ChangeFeed {
 			.execute();
 		const more = rows.length > limit;
 		return {
-			changes: rows
-				.slice(0, limit)
-				.map((row) => ({
-					seq: row.seq,
-					payload: JSON.parse(row.payload) as object,
-					ownerId: row.owner_id
-				})),
+			changes: rows.slice(0, limit).map((row) => ({
+				seq: row.seq,
+				payload: JSON.parse(row.payload) as object,
+				ownerId: row.owner_id
+			})),
 			more
 		};
 	}
