@@ -206,6 +206,28 @@ export class FakeServer {
 		});
 	}
 
+	/** The author's own push of a new revision of a teammate's record (no content in the feed). */
+	reviseAsAuthor(id: string, changes: Partial<SurveyRecord>): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.revision++;
+		stored.status = 'submitted';
+		stored.record = { ...stored.record, ...changes, baseRevision: stored.revision };
+		stored.key = contentKey(stored.record);
+		this.changes.push({
+			seq: ++this.#seq,
+			...this.#ownerOf(id),
+			change: {
+				type: 'record',
+				id,
+				status: 'submitted',
+				revision: stored.revision,
+				comments: [],
+				at: '2025-06-03T08:00:00.000Z'
+			}
+		});
+	}
+
 	requests(method?: string): Logged[] {
 		return method ? this.log.filter((r) => r.method === method) : this.log;
 	}
