@@ -57,7 +57,7 @@ test('a teammate’s record reaches the other tablet, is revised there and stays
 	expect(team.status(), await team.text()).toBe(201);
 
 	// --- A's tablet: a re-check made offline, sent once online
-	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[9]!;
+	const site = demoRegistry().filter((s) => s.countyCode === COUNTY)[7]!;
 	await signInTablet(page, a);
 	await goOffline(context);
 	const id = await recheck(page, site);
@@ -76,8 +76,9 @@ test('a teammate’s record reaches the other tablet, is revised there and stays
 	await syncB.syncOnce();
 	await expect(syncB.row(id)).toHaveAttribute('data-status', '已送达');
 	await expect(syncB.teammateTag(id)).toHaveText('队友 张三');
-	await expect(syncB.teammatesFetched).toContainText('队友的记录 1 条');
+	await syncB.topBar.dismissPersistRefusedIfShown();
 	await shootTabletSizes(pageB, SHOTS, 'sync-list', {
+		fullPage: true,
 		ready: () => expect(syncB.teammateTag(id)).toBeVisible()
 	});
 	const { row } = await storedRecord(pageB, id);
@@ -90,6 +91,7 @@ test('a teammate’s record reaches the other tablet, is revised there and stays
 	await syncB.row(id).click();
 	const form = new RecordPage(pageB);
 	await expect(form.teammateNotice).toContainText('队友 张三 登记的记录');
+	await shootTabletSizes(pageB, SHOTS, 'teammate-record');
 	await form.reviseTeammateRecord();
 	await form.go('condition');
 	const added = '队友复核：西侧断面可见夯层，厚约10厘米。';
