@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { SurveyDatabase } from './database.js';
 import { indexRows } from './database.js';
 import type { SiteSummary } from '$lib/domain/registry/search.js';
-import { mayDelete, type DeleteVerdict } from '$lib/records/rules.js';
+import { isTeammateCopy, mayDelete, type DeleteVerdict } from '$lib/records/rules.js';
 import type {
 	SettingKey,
 	SettingValue,
@@ -372,6 +372,81 @@ export class DeviceStore {
 				return { ok: true, photos: photos.length } as const;
 			})
 		);
+	}
+
+	/**
+	 * Stores a teammate's record fetched from the server (issue 13) with the photos fetched
+	 * with it, in one transaction: added when the device does not hold it; put in place of the
+	 * held row only when that row is a copy as sent (`isTeammateCopy`) of an older revision.
+	 * A row holding this surveyor's unsent edits, or of the surveyor's own, is left as it is.
+	 */
+	async storeTeammateCopy(
+		row: StoredRecord,
+		photos: { meta: Omit<StoredPhoto, 'key'>; blob: Blob }[]
+	): Promise<'added' | 'replaced' | 'kept'> {
+		const { StoredRecordSchema, StoredPhotoSchema, StoredPhotoBlobSchema } = await schemas();
+		const checked = await validated('调查记录', StoredRecordSchema, row);
+		const metas: StoredPhoto[] = [];
+		const blobs: StoredPhotoBlob[] = [];
+		for (const { meta, blob } of photos) {
+			metas.push(
+				await validated('照片信息', StoredPhotoSchema, {
+					...meta,
+					key: `${meta.recordId}:${meta.sha256}`
+				})
+			);
+			blobs.push(await validated('照片', StoredPhotoBlobSchema, { sha256: meta.sha256, blob }));
+		}
+		return this.#run(() =>
+			this.db.transaction('rw', [this.db.records, this.db.photos, this.db.photoBlobs], async () => {
+				const held = await this.db.records.get(checked.id);
+				if (
+					held &&
+					!(isTeammateCopy(held) && (held.serverRevision ?? 0) < (checked.serverRevision ?? 0))
+				)
+					return 'kept';
+				for (const blob of blobs) {
+					if (!(await this.db.photoBlobs.get(blob.sha256))) await this.db.photoBlobs.put(blob);
+				}
+				await this.db.photos.bulkPut(metas);
+				if (held) {
+					// the photos the new revision no longer names go, their bytes with them when unshared
+					const named = new Set(checked.record.photos.map((p) => p.sha256));
+					const gone = (await this.db.photos.where('recordId').equals(checked.id).toArray()).filter(
+						(p) => !named.has(p.sha256)
+					);
+					await this.#dropPhotos(gone);
+				}
+				await this.db.records.put(held ? { ...checked, createdAt: held.createdAt } : checked);
+				return held ? 'replaced' : 'added';
+			})
+		);
+	}
+
+	/**
+	 * Removes a teammate's record the device holds as sent (`isTeammateCopy`), with its photos'
+	 * metadata and the bytes no other record names, in one transaction: its author left the
+	 * team (issue 13). A row with unsent edits stays. Resolves to whether it was removed.
+	 */
+	dropTeammateCopy(id: string): Promise<boolean> {
+		return this.#run(() =>
+			this.db.transaction('rw', [this.db.records, this.db.photos, this.db.photoBlobs], async () => {
+				const row = await this.db.records.get(id);
+				if (!row || !isTeammateCopy(row)) return false;
+				await this.#dropPhotos(await this.db.photos.where('recordId').equals(id).toArray());
+				await this.db.records.delete(id);
+				return true;
+			})
+		);
+	}
+
+	/** Inside a transaction on photos and photoBlobs: removes metadata, and bytes left unnamed. */
+	async #dropPhotos(photos: StoredPhoto[]): Promise<void> {
+		await this.db.photos.bulkDelete(photos.map((p) => p.key));
+		for (const sha256 of new Set(photos.map((p) => p.sha256))) {
+			if ((await this.db.photos.where('sha256').equals(sha256).count()) === 0)
+				await this.db.photoBlobs.delete(sha256);
+		}
 	}
 
 	/** The records waiting in the outbox, oldest change first. */

@@ -95,6 +95,14 @@ export const StoredRecordSchema = z.strictObject({
 		.optional(),
 	record: SurveyRecordSchema,
 	/**
+	 * Issue 13: a teammate's record (another account of the surveyor's team wrote it), received
+	 * through pull: the author's username and the name to show (队友 张三). Absent: the
+	 * surveyor's own record.
+	 */
+	teammate: z
+		.strictObject({ username: z.string().min(1).max(200), name: z.string().min(1).max(200) })
+		.optional(),
+	/**
 	 * True once the surveyor has taken the location (GNSS, RTK, map or manual). A new record
 	 * starts at a provisional point (the registry's point, or the county's centre) that must not
 	 * be finalized as if it had been measured.
@@ -168,6 +176,19 @@ export const SETTINGS = {
 				sites: z.number().int().min(0)
 			})
 			.optional()
+	}),
+	/**
+	 * Issue 13: the team whose records pull brings besides the account's own, as the server last
+	 * answered it (`team` of `GET /api/sync/pull`): its roster token and the other members. An
+	 * empty token: the account is in no team.
+	 */
+	teamRoster: z.strictObject({
+		username: z.string().max(200),
+		token: z.string().max(200),
+		team: z.string().max(200).optional(),
+		members: z
+			.array(z.strictObject({ username: z.string().max(200), name: z.string().max(200) }))
+			.max(200)
 	}),
 	/** Which registry the surveyor chose to download (issue 13: 本队分配 or 全旗区), per account. */
 	registryScope: z.strictObject({

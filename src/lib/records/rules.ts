@@ -54,3 +54,28 @@ export function mayDelete(row: DeleteRow): DeleteVerdict {
 		row.record.baseRevision > 0;
 	return sent ? { ok: false, reason: 'sent' } : { ok: true };
 }
+
+// ---- teammates' records (issue 13 point 2, device side) ------------------------------------
+
+export type CopyRow = Pick<StoredRecord, 'teammate' | 'localState' | 'outbox' | 'serverStatus'>;
+
+/**
+ * A teammate's record held exactly as the server last gave it: no local edit of this surveyor
+ * waits in it (not a draft, nothing in the outbox, no conflict). Only such a copy is replaced
+ * by a newer revision from the server, or removed when its author leaves the team; a copy
+ * with unsent edits is never touched (they are this surveyor's work).
+ */
+export function isTeammateCopy(row: CopyRow): boolean {
+	return row.teammate !== undefined && row.localState === 'finalized' && row.outbox === undefined;
+}
+
+/**
+ * A teammate's record may be revised on this device (修改队友记录: it becomes a draft here, and
+ * its next push is the teammate's revision) while the server would take a push of it: its
+ * status is `submitted` or `returned`, not locked by an approval.
+ */
+export function mayRevise(row: CopyRow): boolean {
+	return (
+		isTeammateCopy(row) && (row.serverStatus === 'submitted' || row.serverStatus === 'returned')
+	);
+}

@@ -86,8 +86,10 @@ export type RecordSummary = {
 	name: string;
 	status: DeviceStatus;
 	updatedAt: string;
-	/** A returned record (已退回): the task home lists for it. */
+	/** A returned record (已退回): the task home lists for it (never a teammate's). */
 	task?: ReturnTask;
+	/** Issue 13: a teammate's record, the name of its author (队友 张三). */
+	teammate?: string;
 };
 
 export function summarizeRecord(
@@ -102,7 +104,8 @@ export function summarizeRecord(
 		name: row.record.name ?? '',
 		status,
 		updatedAt: row.updatedAt,
-		...(status === '已退回' ? { task: returnTask(row) } : {})
+		...(status === '已退回' && !row.teammate ? { task: returnTask(row) } : {}),
+		...(row.teammate ? { teammate: row.teammate.name } : {})
 	};
 }
 
@@ -134,19 +137,26 @@ export function statusBySite(
 }
 
 export type RecordCounts = {
-	/** Registered sites with at least one re-check finished (待上传 or later). */
+	/**
+	 * Registered sites with at least one re-check finished (待上传 or later), teammates' too
+	 * (issue 13): a site a teammate re-checked is the team's work done, not to be re-checked.
+	 */
 	rechecked: number;
+	/** The surveyor's own 新发现 (a teammate's are counted on the teammate's device). */
 	newFinds: number;
-	/** Waiting to be sent or being sent (待上传, 上传中). */
+	/** Waiting to be sent or being sent (待上传, 上传中): what this device sends, revisions of teammates' records too. */
 	pending: number;
+	/** The surveyor's own records returned (returns go to the author). */
 	returned: number;
+	/** Teammates' records on this device (issue 13). */
+	teammates: number;
 	conflicts: number;
 	byStatus: Record<DeviceStatus, number>;
 };
 
 /** Every count a screen shows, from the records' states (`recordStatus`) and nothing else. */
 export function countRecords(
-	records: readonly Pick<RecordSummary, 'kind' | 'siteCode' | 'status'>[]
+	records: readonly Pick<RecordSummary, 'kind' | 'siteCode' | 'status' | 'teammate'>[]
 ): RecordCounts {
 	const byStatus = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, 0])) as Record<
 		DeviceStatus,
@@ -154,16 +164,24 @@ export function countRecords(
 	>;
 	const done = new Set<string>();
 	let newFinds = 0;
+	let teammates = 0;
+	let teammatesReturned = 0;
 	for (const r of records) {
 		byStatus[r.status]++;
-		if (r.kind === '新发现') newFinds++;
-		else if (r.siteCode && isFinished(r.status)) done.add(r.siteCode);
+		if (r.teammate !== undefined) {
+			teammates++;
+			if (r.status === '已退回') teammatesReturned++;
+		}
+		if (r.kind === '新发现') {
+			if (r.teammate === undefined) newFinds++;
+		} else if (r.siteCode && isFinished(r.status)) done.add(r.siteCode);
 	}
 	return {
 		rechecked: done.size,
 		newFinds,
 		pending: byStatus['待上传'] + byStatus['上传中'],
-		returned: byStatus['已退回'],
+		returned: byStatus['已退回'] - teammatesReturned,
+		teammates,
 		conflicts: byStatus['冲突'],
 		byStatus
 	};

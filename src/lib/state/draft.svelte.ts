@@ -5,6 +5,7 @@ import { finalizeVerdict, refusalText, type FinalizeVerdict } from '$lib/domain/
 import type { CountyCollection } from '$lib/domain/geometry/counties.js';
 import { checkRecord } from '$lib/records/check.js';
 import { answered, type AnswerReply } from '$lib/records/answers.js';
+import { mayRevise } from '$lib/records/rules.js';
 
 export type SaveState = 'saved' | 'saving' | 'error';
 
@@ -85,6 +86,20 @@ export class DraftEditor {
 			this.locationTaken = locationTaken;
 			this.savedAt = updatedAt;
 		}
+	}
+
+	/**
+	 * A teammate's record held as sent may be revised on this device (issue 13, `mayRevise`):
+	 * `revise` makes it a draft here; finalized, it is pushed as the teammate's revision.
+	 */
+	get canRevise(): boolean {
+		return mayRevise(this.meta);
+	}
+
+	async revise(): Promise<void> {
+		if (!this.canRevise) return;
+		await this.flush();
+		await this.#write({ localState: 'draft', outbox: undefined });
 	}
 
 	/** Turns a finalized, unsent record back into a draft (it leaves the outbox). */

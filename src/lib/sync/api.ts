@@ -12,7 +12,7 @@ import {
 	type RegistrySummary,
 	type TeamRegistryResponse,
 	type RecordResponse,
-	type PullChange,
+	type PullResponse,
 	type PushResult
 } from '$lib/domain/sync/wire.js';
 import type { SurveyRecord } from '$lib/domain/schemas/survey-record.js';
@@ -241,8 +241,15 @@ export class SyncApi {
 		return this.#json(response, RecordResponseSchema);
 	}
 
-	async pull(since?: string): Promise<{ changes: PullChange[]; cursor: string; more: boolean }> {
-		const query = since === undefined ? '' : `?since=${encodeURIComponent(since)}`;
+	/**
+	 * `GET /api/sync/pull`; with `team` (the roster token the device holds, '' for none) the
+	 * answer also brings the teammates' records and the roster (issue 13).
+	 */
+	async pull(since?: string, team?: string): Promise<PullResponse> {
+		const params = new URLSearchParams();
+		if (since !== undefined) params.set('since', since);
+		if (team !== undefined) params.set('team', team);
+		const query = params.size ? `?${params}` : '';
 		return this.#json(await this.#call('GET', `/api/sync/pull${query}`), PullResponseSchema);
 	}
 }

@@ -11,6 +11,7 @@ import { PHOTO_MIME_TYPES } from '$lib/domain/schemas/photo.js';
 import { countyName } from '$lib/domain/codelists/index.js';
 import { photoWriteBytes } from '$lib/storage/space.js';
 import { isUnsent } from '$lib/backup/format.js';
+import { isTeammateCopy } from '$lib/records/rules.js';
 import { PUSH_BATCH_BYTES, PUSH_MAX_RECORDS } from '$lib/domain/sync/limits.js';
 import { SyncError, type FailureKind, type PhotoMime, type SyncApi } from './api.js';
 import type {
@@ -31,6 +32,12 @@ import type {
  * 3. The pull loop brings review outcomes and registry changes until `more` is false; the
  *    cursor is stored after every page. A record returned to this account that the device does
  *    not hold (a replacement tablet) is fetched with its photos and stored as an editable draft.
+ *    With teams (issue 13) the pull sends the roster token the device holds: a teammate's
+ *    record the device lacks, or holds as sent at an older revision, is fetched
+ *    (`GET /api/records/{id}`) and stored as a copy marked with its author; when the roster
+ *    changed, `team.records` lists every teammate record (a teammate who joined late has older
+ *    cursors), and the copies as sent of former teammates' records are removed. A teammate's
+ *    record holding this surveyor's unsent edits is never replaced nor removed.
  * 4. The registry's own changes since its cursor (or the whole registry when none is stored).
  * 5. A report of the records the device still holds unsent (`POST /api/devices/report`).
  *
@@ -93,6 +100,8 @@ export type SyncSummary = {
 	changesPulled: number;
 	/** Returned records fetched from the server because the device did not hold them. */
 	recordsFetched: number;
+	/** Teammates' records fetched or refreshed from the server (issue 13). */
+	teammateRecords: number;
 	sitesUpdated: number;
 };
 
@@ -124,6 +133,7 @@ export async function runSync(ctx: SyncContext): Promise<SyncOutcome> {
 		photosUploaded: 0,
 		changesPulled: 0,
 		recordsFetched: 0,
+		teammateRecords: 0,
 		sitesUpdated: 0
 	};
 	const queued = await ctx.store.queuedRecords();
@@ -532,16 +542,29 @@ async function pull(
 ): Promise<number> {
 	const stored = await ctx.store.getSetting('syncCursor');
 	let cursor = stored?.username === ctx.username ? stored.cursor : undefined;
+	const roster = await ctx.store.getSetting('teamRoster');
+	let held = roster?.username === ctx.username ? roster : undefined;
 	let count = 0;
 	for (let page = 0; page < 10_000; page++) {
-		const answer = await ctx.api.pull(cursor);
+		const answer = await ctx.api.pull(cursor, held?.token ?? '');
 		const sites: Record<string, unknown>[] = [];
 		const at = now();
+		const team = answer.team;
+		const names = new Map(
+			(team?.members ?? []).map((m) => [m.username, (m.displayName || m.username).slice(0, 200)])
+		);
+		/** teammates' records to fetch from the server, by id: their author */
+		const wanted = new Map<string, string>();
 		for (const change of answer.changes) {
 			count++;
-			if (isRecordChange(change)) {
-				const held = await changed(change.id, (row) => applyRecordChange(row, change, at));
-				if (!held && change.status === 'returned') {
+			if (isRecordChange(change) && change.author) {
+				const row = await ctx.store.getRecord(change.id);
+				if (row && change.record && isTeammateCopy(row))
+					await changed(change.id, (r) => applyRecordChange(r, change, at));
+				else if (teammateNeeds(row, change.revision)) wanted.set(change.id, change.author);
+			} else if (isRecordChange(change)) {
+				const holds = await changed(change.id, (row) => applyRecordChange(row, change, at));
+				if (!holds && change.status === 'returned') {
 					const row = await fetchReturned(ctx, change.id, at);
 					if (row) {
 						summary.recordsFetched++;
@@ -551,6 +574,36 @@ async function pull(
 			} else if (change.type === 'site' && 'site' in change) {
 				sites.push(knownSiteFields(change.site as Record<string, unknown>));
 			}
+		}
+		// the roster changed (joined, left, team deleted): every record of the team now
+		for (const entry of team?.records ?? [])
+			if (teammateNeeds(await ctx.store.getRecord(entry.id), entry.revision))
+				wanted.set(entry.id, entry.author);
+		for (const [id, author] of wanted) {
+			const row = await fetchTeammate(
+				ctx,
+				id,
+				{ username: author, name: names.get(author) ?? author },
+				at
+			);
+			if (row) {
+				summary.teammateRecords++;
+				ctx.onRecord?.(row);
+			}
+		}
+		// `team` is absent from a server before issue 13: nothing of teams changes then
+		if (team !== undefined && (team?.token ?? '') !== (held?.token ?? '')) {
+			await dropFormerTeammates(ctx, new Set(names.keys()));
+			held = {
+				username: ctx.username,
+				token: team?.token ?? '',
+				...(team ? { team: team.name.slice(0, 200) } : {}),
+				members: [...names].slice(0, 200).map(([username, name]) => ({
+					username: username.slice(0, 200),
+					name
+				}))
+			};
+			await ctx.store.setSetting('teamRoster', held);
 		}
 		if (sites.length) {
 			summary.sitesUpdated += await ctx.store.putSites(sites);
@@ -563,6 +616,75 @@ async function pull(
 		if (!answer.more || !moved) break;
 	}
 	return count;
+}
+
+/**
+ * Whether a teammate's record at `revision` must be fetched: the device does not hold it, or
+ * holds a copy as sent of an older revision. A row with this surveyor's unsent edits is never
+ * refreshed: its push names the older revision and meets a conflict, resolved field by field.
+ */
+function teammateNeeds(row: StoredRecord | undefined, revision: number): boolean {
+	if (!row) return true;
+	return isTeammateCopy(row) && (row.serverRevision ?? 0) < revision;
+}
+
+/**
+ * The records of former teammates (the author left the team, or the team was deleted; issue
+ * 13): a copy as sent goes, since the server holds it and this device may no longer revise it.
+ * A record holding this surveyor's unsent edits stays, with a note that its author left: its
+ * push is refused (`not_author`) and the surveyor keeps it, or exports it in a backup.
+ */
+async function dropFormerTeammates(ctx: SyncContext, members: Set<string>): Promise<void> {
+	for (const row of await ctx.store.recordsOf('all')) {
+		if (!row.teammate || members.has(row.teammate.username)) continue;
+		if (!(await ctx.store.dropTeammateCopy(row.id))) continue;
+		ctx.onRecord?.(row);
+	}
+}
+
+/**
+ * A teammate's record (issue 13), fetched with `GET /api/records/{id}` and stored as a copy as
+ * sent, marked with its author: added, or in place of an older copy. Its photos come with it
+ * while the device has room for them; without room the record comes alone (its photos stay on
+ * the server, which a revision still names, and the run goes on). Resolves to the stored row,
+ * or null when nothing was stored (a record this app cannot read, one gone from the server or
+ * out of scope, or a row with local edits).
+ */
+async function fetchTeammate(
+	ctx: SyncContext,
+	id: string,
+	author: { username: string; name: string },
+	now: string
+): Promise<StoredRecord | null> {
+	let answer;
+	try {
+		answer = await ctx.api.record(id);
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return null;
+		throw error;
+	}
+	const parsed = parseWith(SurveyRecordSchema, answer.record);
+	if (!parsed.ok || parsed.value.id !== id) return null;
+	const record = { ...parsed.value, baseRevision: answer.revision };
+	const photos = await fetchPhotos(ctx, id, record, now, 'skip');
+	const comments = answer.comments ?? [];
+	const row: StoredRecord = {
+		id,
+		countyCode: record.countyCode,
+		kind: record.kind,
+		siteCode: record.siteCode || '',
+		localState: 'finalized',
+		serverStatus: answer.status,
+		serverRevision: answer.revision,
+		...(comments.length ? { serverComments: comments } : {}),
+		serverFindings: serverFindings(answer.revision, answer.findings),
+		record,
+		teammate: author,
+		locationTaken: true,
+		createdAt: now,
+		updatedAt: now
+	};
+	return (await ctx.store.storeTeammateCopy(row, photos)) === 'kept' ? null : row;
 }
 
 /**
@@ -592,12 +714,43 @@ async function fetchReturned(
 	const comments = answer.comments ?? [];
 	const record = withCurrentAnswers(parsed.value, comments);
 
-	// Never a write the device cannot finish: room for every photo it lacks, at the most a photo
-	// can take, or the run stops here (the cursor stays, so the next run fetches it).
+	const photos = await fetchPhotos(ctx, id, record, now, 'throw');
+	const row: StoredRecord = {
+		id,
+		countyCode: record.countyCode,
+		kind: record.kind,
+		siteCode: record.siteCode || '',
+		localState: 'draft',
+		serverStatus: 'returned',
+		serverRevision: answer.revision,
+		...(comments.length ? { serverComments: comments } : {}),
+		serverFindings: serverFindings(answer.revision, answer.findings),
+		record,
+		locationTaken: true,
+		createdAt: now,
+		updatedAt: now
+	};
+	return (await ctx.store.addRecord(row, photos)) === 'added' ? row : null;
+}
+
+/**
+ * The photos of a record fetched from the server, those the device holds taken from it. Never a
+ * write the device cannot finish: without room for every photo it lacks (at the most a photo
+ * can take) the run stops (`throw`: the cursor stays, so the next run fetches it) or the record
+ * comes without them (`skip`). A photo the server cannot give, or gives damaged, is left out.
+ */
+async function fetchPhotos(
+	ctx: SyncContext,
+	id: string,
+	record: SurveyRecord,
+	now: string,
+	noRoom: 'throw' | 'skip'
+): Promise<{ meta: Omit<StoredPhoto, 'key'>; blob: Blob }[]> {
 	const wanted = uniquePhotos(record);
 	const held = await Promise.all(wanted.map(({ sha256 }) => ctx.store.photoBlob(sha256)));
 	const needed = held.filter((b) => !b).length * photoWriteBytes(0) + 64 * 1024;
 	if (ctx.checkSpace && !(await ctx.checkSpace(needed)).ok) {
+		if (noRoom === 'skip') return [];
 		throw new Error(
 			`剩余空间不足，无法取回被退回的记录“${record.name || id}”（约需 ${Math.ceil(needed / 1024 / 1024)} MB）：请备份到文件或删除不需要的照片后再同步`
 		);
@@ -638,22 +791,7 @@ async function fetchReturned(
 			blob: blob.type === described.mimeType ? blob : new Blob([blob], { type: described.mimeType })
 		});
 	}
-	const row: StoredRecord = {
-		id,
-		countyCode: record.countyCode,
-		kind: record.kind,
-		siteCode: record.siteCode || '',
-		localState: 'draft',
-		serverStatus: 'returned',
-		serverRevision: answer.revision,
-		...(comments.length ? { serverComments: comments } : {}),
-		serverFindings: serverFindings(answer.revision, answer.findings),
-		record,
-		locationTaken: true,
-		createdAt: now,
-		updatedAt: now
-	};
-	return (await ctx.store.addRecord(row, photos)) === 'added' ? row : null;
+	return photos;
 }
 
 /**

@@ -9,6 +9,8 @@ export class SyncPage extends FieldPage {
 	/** Why the last sync stopped: `data-kind` is offline, auth, … */
 	readonly error: Locator;
 	readonly fetched: Locator;
+	/** 从服务器取回队友的记录 n 条 (issue 13). */
+	readonly teammatesFetched: Locator;
 	readonly conflicts: Locator;
 	readonly loginNeeded: Locator;
 	readonly backupLink: Locator;
@@ -24,6 +26,7 @@ export class SyncPage extends FieldPage {
 		this.queued = page.getByTestId('sync-queued');
 		this.error = page.getByTestId('sync-error');
 		this.fetched = page.getByTestId('sync-fetched');
+		this.teammatesFetched = page.getByTestId('sync-teammates');
 		this.conflicts = page.getByTestId('sync-conflicts');
 		this.loginNeeded = page.getByTestId('sync-login-needed');
 		this.backupLink = page.getByTestId('sync-backup-link');
@@ -53,6 +56,11 @@ export class SyncPage extends FieldPage {
 	/** The device's row of a record (its `data-status` is the status shown). */
 	row(id: string): Locator {
 		return this.page.locator(`[data-testid="sync-record"][data-id="${id}"]`);
+	}
+
+	/** The 队友 <name> mark of a teammate's record in its row (issue 13). */
+	teammateTag(id: string): Locator {
+		return this.row(id).getByTestId('teammate-tag');
 	}
 
 	/** The rows showing a status. */

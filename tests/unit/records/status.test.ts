@@ -55,6 +55,28 @@ describe('countRecords', () => {
 	});
 });
 
+describe('countRecords with teammates’ records (issue 13)', () => {
+	it('a teammate’s re-check is the team’s site done; its new finds and returns are not mine', () => {
+		const mate = (r: RecordSummary): RecordSummary => ({ ...r, teammate: '张三' });
+		const counts = countRecords([
+			summary(1, 'A', '已送达'),
+			mate(summary(2, 'B', '已送达')),
+			mate(summary(3, 'C', '已退回')),
+			mate(summary(4, '', '已送达', '新发现')),
+			// a teammate's record this surveyor revised: this device sends it
+			mate(summary(5, '', '待上传', '新发现')),
+			summary(6, '', '待上传', '新发现')
+		]);
+		expect(counts).toMatchObject({
+			rechecked: 3,
+			newFinds: 1,
+			pending: 2,
+			returned: 0,
+			teammates: 4
+		});
+	});
+});
+
 describe('statusText', () => {
 	// loading the message catalogue takes seconds on a busy 2-core machine
 	it(

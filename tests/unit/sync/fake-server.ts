@@ -48,7 +48,19 @@ export class FakeServer {
 	readonly log: Logged[] = [];
 	readonly photos = new Map<string, Uint8Array>();
 	readonly records = new Map<string, ServerRecord>();
-	readonly changes: { seq: number; change: object }[] = [];
+	/** `owner`: a teammate's username for a record another account wrote (issue 13). */
+	readonly changes: { seq: number; change: object; owner?: string }[] = [];
+	/** Who wrote each record another account wrote (absent: the device's account). */
+	readonly owners = new Map<string, string>();
+	/**
+	 * The account's team for pull (issue 13): its other members. The token follows the roster,
+	 * as the server's does.
+	 */
+	roster: {
+		id: number;
+		name: string;
+		members: { username: string; displayName?: string }[];
+	} | null = null;
 	sites: { seq: number; site: RegisteredSite }[] = [];
 	tokens = new Set(['token-1']);
 	users: Record<string, { password: string; role: string; counties: string[] }> = {
@@ -97,6 +109,7 @@ export class FakeServer {
 		stored.comments = status === 'returned' ? made : [];
 		this.changes.push({
 			seq: ++this.#seq,
+			...this.#ownerOf(id),
 			change: { type: 'record', id, status, revision: stored.revision, comments: made, at }
 		});
 	}
@@ -154,6 +167,63 @@ export class FakeServer {
 				at,
 				record: stored.record,
 				correction: { by, reason }
+			}
+		});
+	}
+
+	/** The roster's token: changes whenever the team or its members change. */
+	rosterToken(): string {
+		const r = this.roster!;
+		return `team-${r.id}:${r.members
+			.map((m) => m.username)
+			.sort()
+			.join(',')}`;
+	}
+
+	/**
+	 * A record another account of the team wrote (issue 13), stored as revision 1 and fed as a
+	 * change of that author (pull brings it only to a teammate asking with `team`).
+	 */
+	addTeammateRecord(record: SurveyRecord, author: string): void {
+		this.owners.set(record.id, author);
+		this.records.set(record.id, {
+			record: { ...record, baseRevision: 1 },
+			status: 'submitted',
+			revision: 1,
+			key: contentKey(record)
+		});
+		this.changes.push({
+			seq: ++this.#seq,
+			owner: author,
+			change: {
+				type: 'record',
+				id: record.id,
+				status: 'submitted',
+				revision: 1,
+				comments: [],
+				at: record.updatedAt
+			}
+		});
+	}
+
+	/** The author's own push of a new revision of a teammate's record (no content in the feed). */
+	reviseAsAuthor(id: string, changes: Partial<SurveyRecord>): void {
+		const stored = this.records.get(id);
+		if (!stored) throw new Error(`no record ${id}`);
+		stored.revision++;
+		stored.status = 'submitted';
+		stored.record = { ...stored.record, ...changes, baseRevision: stored.revision };
+		stored.key = contentKey(stored.record);
+		this.changes.push({
+			seq: ++this.#seq,
+			...this.#ownerOf(id),
+			change: {
+				type: 'record',
+				id,
+				status: 'submitted',
+				revision: stored.revision,
+				comments: [],
+				at: '2025-06-03T08:00:00.000Z'
 			}
 		});
 	}
@@ -257,12 +327,43 @@ export class FakeServer {
 			return json(200, { results: records.map((r) => this.#push(r)) });
 		}
 		if (req.path === '/api/sync/pull') {
-			const since = Number(new URLSearchParams(req.query).get('since') ?? 0);
-			const after = this.changes.filter((c) => c.seq > since);
+			const params = new URLSearchParams(req.query);
+			const since = Number(params.get('since') ?? 0);
+			const held = params.get('team');
+			const roster = held === null ? null : this.roster;
+			const mates = new Set(roster?.members.map((m) => m.username));
+			const after = this.changes.filter(
+				(c) => c.seq > since && (c.owner === undefined || mates.has(c.owner))
+			);
 			const page = after.slice(0, this.pageSize);
 			const more = after.length > page.length;
 			const cursor = page.length ? page.at(-1)!.seq : Math.max(since, this.#seq);
-			return json(200, { changes: page.map((c) => c.change), cursor: String(cursor), more });
+			const token = roster ? this.rosterToken() : '';
+			const team = roster
+				? {
+						...roster,
+						countyCode: '150627',
+						token,
+						...(held !== token
+							? {
+									records: [...this.owners]
+										.filter(([, owner]) => mates.has(owner))
+										.map(([id, author]) => ({
+											id,
+											revision: this.records.get(id)!.revision,
+											status: this.records.get(id)!.status,
+											author
+										}))
+								}
+							: {})
+					}
+				: null;
+			return json(200, {
+				changes: page.map((c) => (c.owner ? { ...c.change, author: c.owner } : c.change)),
+				cursor: String(cursor),
+				more,
+				...(held === null ? {} : { team })
+			});
 		}
 		if (req.path === '/api/registry/summary') {
 			const size = (sites: RegisteredSite[]) => JSON.stringify(sites).length;
@@ -308,6 +409,11 @@ export class FakeServer {
 		return json(404, { error: 'not found' });
 	}
 
+	#ownerOf(id: string): { owner?: string } {
+		const owner = this.owners.get(id);
+		return owner ? { owner } : {};
+	}
+
 	#push(record: SurveyRecord): PushResult {
 		const missing = record.photos.filter((p) => !this.photos.has(p.sha256));
 		if (missing.length) {
@@ -351,6 +457,7 @@ export class FakeServer {
 		this.records.set(record.id, { record, status: 'submitted', revision, key });
 		this.changes.push({
 			seq: ++this.#seq,
+			...this.#ownerOf(record.id),
 			change: {
 				type: 'record',
 				id: record.id,

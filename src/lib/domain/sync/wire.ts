@@ -998,7 +998,12 @@ export const RecordChangeSchema = z.looseObject({
 	record: z.record(z.string(), z.unknown()).optional(),
 	correction: z.looseObject({ by: z.string(), reason: z.string() }).optional(),
 	/** Issue 13: a teammate's push made `revision`; `record` is their content. */
-	revisedBy: z.string().optional()
+	revisedBy: z.string().optional(),
+	/**
+	 * Issue 13 (device side): the record is a teammate's, written by this username (a pull that
+	 * sent `team`); absent for the puller's own records.
+	 */
+	author: z.string().optional()
 });
 export type RecordChange = z.infer<typeof RecordChangeSchema>;
 
@@ -1016,10 +1021,36 @@ const OtherChangeSchema = z.looseObject({ type: z.string() });
 export const PullChangeSchema = z.union([RecordChangeSchema, SiteChangeSchema, OtherChangeSchema]);
 export type PullChange = z.infer<typeof PullChangeSchema>;
 
+/**
+ * Issue 13 (device side): the team whose records a surveyor's pull brings besides its own (the
+ * pull sent `team`), its other members, the token of that roster and, when the token the
+ * device sent differs, `records`: every record those members wrote in the team's county.
+ */
+export const TeamPullSchema = z.looseObject({
+	id: z.number().int(),
+	name: z.string(),
+	countyCode: z.string(),
+	token: z.string().min(1).max(200),
+	members: z.array(z.looseObject({ username: z.string(), displayName: z.string().nullish() })),
+	records: z
+		.array(
+			z.looseObject({
+				id: z.string(),
+				revision,
+				status: z.enum(RECORD_STATUSES),
+				author: z.string()
+			})
+		)
+		.optional()
+});
+export type TeamPull = z.infer<typeof TeamPullSchema>;
+
 /** `GET /api/sync/pull`: ordered changes, at most `PULL_MAX_CHANGES` a call. */
 export const PullResponseSchema = z.looseObject({
 	changes: z.array(PullChangeSchema),
 	cursor,
-	more: z.boolean()
+	more: z.boolean(),
+	/** Issue 13: present when the pull sent `team`; null when the account is in no team. */
+	team: TeamPullSchema.nullish()
 });
 export type PullResponse = z.infer<typeof PullResponseSchema>;

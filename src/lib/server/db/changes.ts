@@ -10,8 +10,16 @@ export type ChangeInput = {
 	at: string;
 };
 
-/** Who reads the feed: every change of their counties, or (a surveyor) its own records'. */
-export type FeedReader = { id: number; counties: readonly string[]; ownRecordsOnly: boolean };
+/**
+ * Who reads the feed: every change of their counties, or (a surveyor) its own records' and,
+ * with `teammates`, those of the records its teammates wrote in the team's county (issue 13).
+ */
+export type FeedReader = {
+	id: number;
+	counties: readonly string[];
+	ownRecordsOnly: boolean;
+	teammates?: { ids: readonly number[]; county: string };
+};
 
 /**
  * The change feed that `pull` reads. Its promise: a reader that has seen seq N has seen every
@@ -66,24 +74,38 @@ export class ChangeFeed {
 		reader: FeedReader,
 		since: number,
 		limit: number
-	): Promise<{ changes: { seq: number; payload: object }[]; more: boolean }> {
+	): Promise<{
+		changes: { seq: number; payload: object; ownerId: number | null }[];
+		more: boolean;
+	}> {
 		if (reader.counties.length === 0) return { changes: [], more: false };
+		const team = reader.teammates?.ids.length ? reader.teammates : undefined;
 		const rows = await this.db
 			.selectFrom('changes')
-			.select(['seq', 'payload'])
+			.select(['seq', 'payload', 'owner_id'])
 			.where('seq', '>', since)
 			.where('county_code', 'in', reader.counties)
 			.$if(reader.ownRecordsOnly, (q) =>
-				q.where((eb) => eb.or([eb('type', '=', 'site'), eb('owner_id', '=', reader.id)]))
+				q.where((eb) =>
+					eb.or([
+						eb('type', '=', 'site'),
+						eb('owner_id', '=', reader.id),
+						...(team
+							? [eb.and([eb('owner_id', 'in', [...team.ids]), eb('county_code', '=', team.county)])]
+							: [])
+					])
+				)
 			)
 			.orderBy('seq')
 			.limit(limit + 1)
 			.execute();
 		const more = rows.length > limit;
 		return {
-			changes: rows
-				.slice(0, limit)
-				.map((row) => ({ seq: row.seq, payload: JSON.parse(row.payload) as object })),
+			changes: rows.slice(0, limit).map((row) => ({
+				seq: row.seq,
+				payload: JSON.parse(row.payload) as object,
+				ownerId: row.owner_id
+			})),
 			more
 		};
 	}

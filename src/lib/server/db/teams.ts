@@ -376,6 +376,71 @@ export class TeamRepository {
 		return { sites: Number(row.n), bytes: Number(row.bytes ?? 0) };
 	}
 
+	// ---- teammates' records on the device (issue 13 point 2, device side; contract §3 *Teams*) ---
+
+	/**
+	 * The team whose members' records a surveyor's pull brings besides its own: the account's
+	 * team now, when that team's county is one of `counties`, with its other members and a
+	 * token of exactly that roster (the SHA-256 of the team, its county and its sorted member
+	 * ids). Joining, leaving and deleting a team change the token, and nothing else does.
+	 */
+	async roster(
+		userId: number,
+		counties: readonly string[]
+	): Promise<
+		| {
+				id: number;
+				name: string;
+				countyCode: string;
+				token: string;
+				members: TeamMemberRow[];
+		  }
+		| undefined
+	> {
+		const team = await this.teamOf(userId);
+		if (!team || !counties.includes(team.countyCode)) return undefined;
+		const rows = await this.db
+			.selectFrom('team_members as m')
+			.innerJoin('users as u', 'u.id', 'm.user_id')
+			.select(['u.id', 'u.username', 'u.display_name'])
+			.where('m.team_id', '=', team.id)
+			.orderBy('u.id')
+			.execute();
+		const hash = createHash('sha256').update(`team:${team.id}:${team.countyCode}`);
+		for (const row of rows) hash.update(`\n${row.id}`);
+		return {
+			...team,
+			token: hash.digest('base64url'),
+			members: rows
+				.filter((r) => r.id !== userId)
+				.map((r) => ({ id: r.id, username: r.username, displayName: r.display_name }))
+		};
+	}
+
+	/**
+	 * Every record of `county` whose author is one of `ownerIds`: its id, revision, status and
+	 * author, in id order (the index a device reconciles its teammates' records against).
+	 */
+	async recordsOfOwners(
+		ownerIds: readonly number[],
+		county: string
+	): Promise<{ id: string; revision: number; status: string; ownerId: number }[]> {
+		if (ownerIds.length === 0) return [];
+		const rows = await this.db
+			.selectFrom('records')
+			.select(['id', 'revision', 'status', 'owner_id'])
+			.where('county_code', '=', county)
+			.where('owner_id', 'in', [...ownerIds])
+			.orderBy('id')
+			.execute();
+		return rows.map((r) => ({
+			id: r.id,
+			revision: r.revision,
+			status: r.status,
+			ownerId: r.owner_id
+		}));
+	}
+
 	/** Removes a team; its members are in no team and its sites with none afterwards. */
 	async remove(id: number): Promise<void> {
 		await this.db.deleteFrom('team_sites').where('team_id', '=', id).execute();

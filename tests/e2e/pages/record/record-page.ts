@@ -38,6 +38,8 @@ export class RecordPage extends FieldPage {
 	readonly photos: PhotosStep;
 	readonly people: PeopleStep;
 	readonly review: ReviewStep;
+	/** 这是队友 … 登记的记录 (issue 13): shown on a teammate's record. */
+	readonly teammateNotice: Locator;
 
 	constructor(page: Page) {
 		super(page);
@@ -58,6 +60,7 @@ export class RecordPage extends FieldPage {
 		this.photos = new PhotosStep(page);
 		this.people = new PeopleStep(page);
 		this.review = new ReviewStep(page);
+		this.teammateNotice = page.getByTestId('teammate-notice');
 	}
 
 	/** The id of the record whose form is open. */
@@ -126,6 +129,12 @@ export class RecordPage extends FieldPage {
 			explain: this.page.getByTestId(`answer-explain-${commentId}`),
 			text: this.page.getByTestId(`answer-text-${commentId}`)
 		};
+	}
+
+	/** 修改队友记录: a teammate's record as sent becomes a draft on this tablet. */
+	async reviseTeammateRecord(): Promise<void> {
+		await this.page.getByTestId('revise-teammate').click();
+		await expect(this.page.getByTestId('revise-teammate')).toBeHidden();
 	}
 
 	/** A finalized record not yet sent, back to a draft. */
