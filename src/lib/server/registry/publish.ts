@@ -20,6 +20,7 @@ import {
 	type VersionSite,
 	type VersionSiteResponse
 } from '../../domain/sync/wire.js';
+import { sql } from 'kysely';
 import type { DataStore } from '../db/store.js';
 import type { RecordRow } from '../db/records.js';
 import type { VersionSiteRow } from '../db/registry-versions.js';
@@ -84,7 +85,7 @@ export async function publish(
 	if (!parsed.ok) return refuse(400, '发布请求不合格：请填写发布说明（note）', parsed.issues);
 	const at = now.toISOString();
 	try {
-		return await store.write(async (tx): Promise<RegistryOutcome<PublishResponse>> => {
+		const outcome = await store.write(async (tx): Promise<RegistryOutcome<PublishResponse>> => {
 			if ((await tx.records.countAccepted()) === 0)
 				return refuse(
 					422,
@@ -137,10 +138,23 @@ export async function publish(
 			const sites = await versions.finish(version, counts);
 			return { ok: true, value: { version, count: counts.records, sites } };
 		});
+		if (outcome.ok) await analyzeVersions(store);
+		return outcome;
 	} catch (error) {
 		if (error instanceof PublishRefused) return refuse(422, error.message);
 		throw error;
 	}
+}
+
+/**
+ * PostgreSQL: new statistics of the version tables after a publish has added a version's sites
+ * (100,000 rows at once). Until autovacuum gets to them, the planner reads a version's pages
+ * (the public index, downloads) with the estimates of the table as it was: 20 s instead of 2 s
+ * to read 100,000 sites in the bench. SQLite plans by its indexes alone.
+ */
+async function analyzeVersions(store: DataStore): Promise<void> {
+	if (store.dialect !== 'postgres') return;
+	await sql`ANALYZE registry_version_sites`.execute(store.db);
 }
 
 /** The entry an accepted record makes in the version being published. */
