@@ -10,11 +10,11 @@
  * database in sql.js (WebAssembly, in memory: not flat at 100,000 sites) and brings a large tree
  * of old dependencies; the few tables the spec requires are written here as the spec says.
  */
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Boundary } from '../../../domain/schemas/common.js';
 import { ATTRIBUTE_COLUMNS } from './columns.js';
+import { fileChunks } from './files.js';
 import type { ExportContext, Pages } from './types.js';
 
 export const SRS_ID = 4490;
@@ -220,5 +220,5 @@ export async function* geopackage(
 	} finally {
 		db.close();
 	}
-	for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+	yield* fileChunks(file);
 }

@@ -4,14 +4,14 @@
  * every site through `publicSite`) and for reviewers (any version, the sites of their counties,
  * exact geometry).
  *
- * Every format reads the version through `RegistryVersionRepository.stream`, a page of 1,000
- * sites at a time, and the response is a ReadableStream the client pulls: memory holds a page,
- * not the version. Formats that need a file (XLSX, Shapefile, GeoPackage) write it in a fresh
- * directory under the data directory (`<DATA_DIR>/tmp-exports/`), which is removed when the
- * response ends, is cancelled or fails. A version never changes, so its pages are read outside
- * one transaction (which would hold SQLite's single connection for the whole download).
+ * Every format reads the version through `RegistryVersionRepository.stream`, a page of sites at
+ * a time: memory holds a page, not the version. Formats that need a file of their own (XLSX,
+ * Shapefile, GeoPackage) write it in a fresh directory under the data directory
+ * (`<DATA_DIR>/tmp-exports/`), which is removed when the file is made or making it fails. A
+ * version never changes, so its pages are read outside one transaction (which would hold
+ * SQLite's single connection for the whole download).
  *
- * A version never changes, so a download is made once and kept (`exportFile`): the first
+ * For the same reason a download is made once and kept (`exportFile`): the first
  * request for a version, variant (public, or exact for a set of counties) and format writes the
  * file under `<DATA_DIR>/exports/`, every later one (and any asked for while it is being made)
  * streams that file, with its length. A download of 100,000 sites costs seconds of CPU to make
@@ -19,13 +19,14 @@
  * of the server for minutes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataStore } from '../../db/store.js';
 import { exportSite } from './columns.js';
+import { fileChunks } from './files.js';
 import { csv, geojson, kml } from './text-formats.js';
 import { xlsx } from './xlsx.js';
 import { shapefile } from './shapefile.js';
@@ -209,11 +210,6 @@ export async function sweepExports(dataDir: string): Promise<void> {
 	const names = await readdir(dir).catch(() => [] as string[]);
 	for (const name of names)
 		if (name.endsWith('.partial')) await rm(join(dir, name), { force: true });
-}
-
-/** A file's bytes, as a generator. */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-	for await (const chunk of createReadStream(path)) yield chunk as Buffer;
 }
 
 /** The response of a download (its file, made first when needed), or undefined: no such version. */

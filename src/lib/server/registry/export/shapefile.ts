@@ -14,13 +14,13 @@
  * (in UTF-8 bytes, at most 254) and a second writes the records. Field names are the columns'
  * `shp` names (≤ 10 ASCII characters), listed in contract §3 *Downloads*.
  */
-import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DBFFile, type FieldDescriptor } from 'dbffile';
 import { makeZip } from 'client-zip';
 import type { Boundary } from '../../../domain/schemas/common.js';
 import { ATTRIBUTE_COLUMNS, type ExportSite } from './columns.js';
+import { fileChunks } from './files.js';
 import type { ExportContext, Pages } from './types.js';
 
 /** CGCS2000 geographic (EPSG:4490) in ESRI's WKT, as a `.prj` holds it. */
@@ -181,11 +181,6 @@ function signedArea(ring: number[][]): number {
 		sum += x1! * y2! - x2! * y1!;
 	}
 	return sum;
-}
-
-/** A file's bytes, opened only when the zip reads it. */
-async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
-	for await (const chunk of createReadStream(path)) yield chunk as Buffer;
 }
 
 function dbfValue(

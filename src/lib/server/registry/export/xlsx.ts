@@ -4,10 +4,10 @@
  * a temporary file that the response then streams: exceljs gives no back-pressure to its output,
  * and a file keeps memory flat whatever the client's pace.
  */
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { COLUMNS } from './columns.js';
+import { fileChunks } from './files.js';
 import type { ExportContext, Pages } from './types.js';
 
 /** A cell holds at most 32,767 characters (Excel's limit). */
@@ -80,5 +80,5 @@ export async function* xlsx(pages: Pages, context: ExportContext): AsyncGenerato
 	}
 	sheet.commit();
 	await workbook.commit();
-	for await (const chunk of createReadStream(file)) yield chunk as Buffer;
+	yield* fileChunks(file);
 }
