@@ -642,6 +642,19 @@ async function dropFormerTeammates(ctx: SyncContext, members: Set<string>): Prom
 	}
 }
 
+/** `GET /api/records/{id}`, or null when the server refuses it (gone, or out of scope). */
+async function serverRecord(
+	ctx: SyncContext,
+	id: string
+): Promise<Awaited<ReturnType<SyncContext['api']['record']>> | null> {
+	try {
+		return await ctx.api.record(id);
+	} catch (error) {
+		if (error instanceof SyncError && error.kind === 'refused') return null;
+		throw error;
+	}
+}
+
 /**
  * A teammate's record (issue 13), fetched with `GET /api/records/{id}` and stored as a copy as
  * sent, marked with its author: added, or in place of an older copy. Its photos come with it
@@ -656,13 +669,8 @@ async function fetchTeammate(
 	author: { username: string; name: string },
 	now: string
 ): Promise<StoredRecord | null> {
-	let answer;
-	try {
-		answer = await ctx.api.record(id);
-	} catch (error) {
-		if (error instanceof SyncError && error.kind === 'refused') return null;
-		throw error;
-	}
+	const answer = await serverRecord(ctx, id);
+	if (!answer) return null;
 	const parsed = parseWith(SurveyRecordSchema, answer.record);
 	if (!parsed.ok || parsed.value.id !== id) return null;
 	const record = { ...parsed.value, baseRevision: answer.revision };
@@ -700,13 +708,8 @@ async function fetchReturned(
 	id: string,
 	now: string
 ): Promise<StoredRecord | null> {
-	let answer;
-	try {
-		answer = await ctx.api.record(id);
-	} catch (error) {
-		if (error instanceof SyncError && error.kind === 'refused') return null;
-		throw error;
-	}
+	const answer = await serverRecord(ctx, id);
+	if (!answer) return null;
 	if (answer.status !== 'returned') return null;
 	const parsed = parseWith(SurveyRecordSchema, answer.record);
 	// A record this version of the app cannot read stays on the server, for a newer app.
