@@ -214,6 +214,25 @@ export function failedRow(
  * for durability). Rejects with the script's message when PostgreSQL is missing or fails to
  * start; `stop` stops it and removes its directory.
  */
+/**
+ * A throw-away PostgreSQL cluster for a part's figures, or why there is none: the part then
+ * reports its PostgreSQL rows as not run, with that reason.
+ */
+export async function benchPostgres(part: string): Promise<{
+	postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
+	noPostgres: string;
+}> {
+	try {
+		const postgres = await startPostgresCluster();
+		log(`PostgreSQL cluster: ${postgres.url}`);
+		return { postgres, noPostgres: '' };
+	} catch (error) {
+		const noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
+		console.error(`${part} figures: ${noPostgres}`);
+		return { postgres: undefined, noPostgres };
+	}
+}
+
 export async function startPostgresCluster(): Promise<{ url: string; stop: () => Promise<void> }> {
 	const run = promisify(execFile);
 	const dir = mkdtempSync(join(tmpdir(), 'survey-bench-pg-'));

@@ -38,7 +38,7 @@ import {
 	median,
 	num,
 	row,
-	startPostgresCluster,
+	benchPostgres,
 	startProductionServer,
 	stopProcess,
 	type Row
@@ -211,15 +211,9 @@ export async function dbFigures(options: { tmp: string; buildDir: string }): Pro
 		factory.batch(INGEST_COUNTY, BATCH, photoFor)
 	);
 
-	let postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
-	let noPostgres = '';
-	try {
-		postgres = await startPostgresCluster();
-		log(`PostgreSQL cluster: ${postgres.url}`);
-	} catch (error) {
-		noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
-		console.error(`db figures: ${noPostgres}`);
-	}
+	const cluster = await benchPostgres('db');
+	const { postgres } = cluster;
+	let { noPostgres } = cluster;
 	const procs: Awaited<ReturnType<typeof startProductionServer>>['proc'][] = [];
 	const sides: Side[] = [];
 	try {

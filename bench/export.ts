@@ -35,7 +35,7 @@ import {
 	log,
 	num,
 	row,
-	startPostgresCluster,
+	benchPostgres,
 	startProductionServer,
 	stopProcess,
 	type Row
@@ -151,14 +151,7 @@ async function exportsAt(options: {
 }
 
 export async function exportFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
-	let postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
-	let noPostgres = '';
-	try {
-		postgres = await startPostgresCluster();
-	} catch (error) {
-		noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
-		console.error(`export figures: ${noPostgres}`);
-	}
+	const { postgres, noPostgres } = await benchPostgres('export');
 	const rows: Row[] = [];
 	const n = (count: number) => count.toLocaleString('en-US');
 	try {

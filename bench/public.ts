@@ -31,7 +31,7 @@ import {
 	num,
 	p95,
 	row,
-	startPostgresCluster,
+	benchPostgres,
 	startProductionServer,
 	stopProcess,
 	type Row
@@ -164,14 +164,7 @@ async function searchOnce(options: {
 }
 
 export async function publicFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
-	let postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
-	let noPostgres = '';
-	try {
-		postgres = await startPostgresCluster();
-	} catch (error) {
-		noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
-		console.error(`public figures: ${noPostgres}`);
-	}
+	const { postgres, noPostgres } = await benchPostgres('public');
 	const rows: Row[] = [];
 	const n = (count: number) => count.toLocaleString('en-US');
 	try {

@@ -30,7 +30,7 @@ import {
 	log,
 	num,
 	row,
-	startPostgresCluster,
+	benchPostgres,
 	startProductionServer,
 	stopProcess,
 	type Row
@@ -116,14 +116,7 @@ async function publishOnce(options: {
 }
 
 export async function publishFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
-	let postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
-	let noPostgres = '';
-	try {
-		postgres = await startPostgresCluster();
-	} catch (error) {
-		noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
-		console.error(`publish figures: ${noPostgres}`);
-	}
+	const { postgres, noPostgres } = await benchPostgres('publish');
 	const rows: Row[] = [];
 	const n = (count: number) => count.toLocaleString('en-US');
 	try {

@@ -42,7 +42,7 @@ import {
 	num,
 	p95,
 	row,
-	startPostgresCluster,
+	benchPostgres,
 	startProductionServer,
 	stopProcess,
 	type Row
@@ -136,15 +136,9 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 	const { tmp, buildDir } = options;
 	const { registry, counties } = loadDemo();
 
-	let postgres: Awaited<ReturnType<typeof startPostgresCluster>> | undefined;
-	let noPostgres = '';
-	try {
-		postgres = await startPostgresCluster();
-		log(`PostgreSQL cluster: ${postgres.url}`);
-	} catch (error) {
-		noPostgres = `PostgreSQL could not be started: ${errorText(error)}`;
-		console.error(`review figures: ${noPostgres}`);
-	}
+	const cluster = await benchPostgres('review');
+	const { postgres } = cluster;
+	let { noPostgres } = cluster;
 	const procs: Awaited<ReturnType<typeof startProductionServer>>['proc'][] = [];
 	const sides: Side[] = [];
 	try {
