@@ -378,6 +378,32 @@ export class TestServer {
 		return results;
 	}
 
+	/**
+	 * Pushes `records` as `surveyor-<county>`, then the county's reviewer approves and the city
+	 * accepts each (revisions 1 and 2) with `message`: the records are `accepted`, ready to
+	 * publish. Throws at the first step that is not taken.
+	 */
+	async acceptRecords(county: string, records: SurveyRecord[], message: string): Promise<void> {
+		const results = await this.push(await this.as(`surveyor-${county}`), records);
+		const refused = results.filter((r) => r.status !== 'accepted');
+		if (refused.length > 0) throw new Error(`push: ${JSON.stringify(refused)}`);
+		for (const [username, revision] of [
+			[`reviewer-${county}`, 1],
+			['city', 2]
+		] as const) {
+			const token = await this.as(username);
+			for (const record of records) {
+				const decision = await this.post(
+					`/api/records/${record.id}/decision`,
+					{ decision: 'approve', revision, comments: [{ message }] },
+					token
+				);
+				if (decision.status !== 200)
+					throw new Error(`decision by ${username}: ${decision.status} ${decision.text}`);
+			}
+		}
+	}
+
 	/** Pushes one record and returns its result. */
 	async pushOne(token: string, record: unknown): Promise<PushResult> {
 		return (await this.push(token, [record]))[0]!;

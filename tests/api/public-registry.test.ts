@@ -62,24 +62,9 @@ const FIND_BOUNDARY = {
 	]
 };
 
-async function accept(records: SurveyRecord[]): Promise<void> {
-	const surveyor = await server.as('surveyor-150602');
-	const results = await server.push(surveyor, records);
-	expect(results.map((r) => r.status)).toEqual(records.map(() => 'accepted'));
-	for (const [token, revision] of [
-		[await server.as('reviewer-150602'), 1],
-		[city, 2]
-	] as const) {
-		for (const record of records) {
-			const decision = await server.post(
-				`/api/records/${record.id}/decision`,
-				{ decision: 'approve', revision, comments: [{ message: '公开名录测试：同意' }] },
-				token
-			);
-			expect(decision.status, decision.text).toBe(200);
-		}
-	}
-}
+/** The records accepted by the county and the city (harness acceptRecords). */
+const accept = (records: SurveyRecord[]) =>
+	server.acceptRecords('150602', records, '公开名录测试：同意');
 
 /** The renderings of a coordinate the public must never see: 4, 5 and 6 decimals, rounded or cut. */
 function renderings(value: number): string[] {

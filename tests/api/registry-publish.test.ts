@@ -37,25 +37,8 @@ const plus = (code: string, n: number) =>
 	`${code.slice(0, 7)}${String(Number(code.slice(7)) + n).padStart(4, '0')}`;
 
 /** Pushes `records` as the county's surveyor, and has the county and the city approve them. */
-async function accept(county: County, records: SurveyRecord[]): Promise<void> {
-	const surveyor = county === '150622' ? surveyor22 : surveyor23;
-	const reviewer = county === '150622' ? reviewer22 : reviewer23;
-	const results = await server.push(surveyor, records);
-	expect(results.map((r) => r.status)).toEqual(records.map(() => 'accepted'));
-	for (const [token, revision] of [
-		[reviewer, 1],
-		[city, 2]
-	] as const) {
-		for (const record of records) {
-			const decision = await server.post(
-				`/api/records/${record.id}/decision`,
-				{ decision: 'approve', revision, comments: [{ message: '名录发布测试：同意' }] },
-				token
-			);
-			expect(decision.status, decision.text).toBe(200);
-		}
-	}
-}
+const accept = (county: County, records: SurveyRecord[]) =>
+	server.acceptRecords(county, records, '名录发布测试：同意');
 
 function expectError(response: ApiResponse, status: number, text?: RegExp) {
 	expect(response.status, response.text).toBe(status);
