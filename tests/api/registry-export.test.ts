@@ -8,7 +8,7 @@
  * Runs on PostgreSQL too with TEST_PG_URL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -278,6 +278,19 @@ describe('registry downloads', () => {
 		const protectedOne = version.find((s) => s.code === protectedSite.code)!;
 		expect(protectedOne.openStatus).toBe('未开放');
 		expect(protectedOne.boundary).toBeDefined();
+	});
+
+	it('after the publish the server makes the public and the city’s files by itself, nobody asking', async () => {
+		const made = () =>
+			existsSync(join(server.dataDir, 'exports'))
+				? readdirSync(join(server.dataDir, 'exports')).filter((f) => !f.endsWith('.partial'))
+				: [];
+		await expect.poll(made, { timeout: 60_000, interval: 200 }).toHaveLength(FORMATS.length * 2);
+		expect(
+			made()
+				.map((f) => f.slice(f.indexOf('.') + 1))
+				.sort()
+		).toEqual([...FORMATS, ...FORMATS].sort());
 	});
 
 	for (const format of FORMATS) {

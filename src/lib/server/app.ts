@@ -14,7 +14,8 @@ import type { Role } from '../domain/sync/roles.js';
 import { guessMapping, planSiteImport, sitesSheet } from '../domain/registry/site-import.js';
 import { asCountyCollection } from '../domain/geometry/counties.js';
 import { writeSites } from './registry-import/service.js';
-import { sweepExports } from './registry/export/index.js';
+import { premakeDownloads, sweepExports } from './registry/export/index.js';
+import { warmPublicIndex } from './registry/public/registry.js';
 
 export type ServerOptions = {
 	/** Photos, and the SQLite database unless `databaseUrl` is given. */
@@ -36,6 +37,9 @@ export class SurveyServer {
 	#counties: CountyCollection;
 	/** Every password check of this process goes through it (issue 10 point 4). */
 	readonly loginGate = new LoginGate();
+	/** What runs in the background after a publish (`published`); `close` waits for it. */
+	#background: Promise<void> = Promise.resolve();
+	#closing = false;
 
 	private constructor(
 		readonly options: ServerOptions,
@@ -110,8 +114,23 @@ export class SurveyServer {
 		await stat(this.options.dataDir);
 	}
 
-	close(): Promise<void> {
-		return this.store.close();
+	/**
+	 * After version `version` is published: the public search index, then the version's
+	 * downloads (`premakeDownloads`), in the background, so the first visitor of either waits
+	 * for neither.
+	 */
+	published(version: number): void {
+		warmPublicIndex(this.store);
+		this.#background = this.#background.then(() =>
+			premakeDownloads(this.store, this.options.dataDir, version, () => this.#closing)
+		);
+	}
+
+	/** Closes the database, after what runs in the background has stopped. */
+	async close(): Promise<void> {
+		this.#closing = true;
+		await this.#background;
+		await this.store.close();
 	}
 }
 

@@ -4,7 +4,6 @@ import { m } from '$lib/paraglide/messages.js';
 import { app } from '$lib/server/instance.js';
 import type { Principal } from '$lib/server/auth/roles.js';
 import { listVersions, publish } from '$lib/server/registry/publish.js';
-import { warmPublicIndex } from '$lib/server/registry/public/registry.js';
 
 /** What the publish form answers after a refusal: the note as typed and what is wrong. */
 export type PublishActionResult = { note: string; message: string };
@@ -43,7 +42,7 @@ export const actions: Actions = {
 			const message = outcome.status === 400 ? m.review_registry_note_missing() : outcome.error;
 			return fail(outcome.status, { note, message } satisfies PublishActionResult);
 		}
-		warmPublicIndex(app().store);
+		app().published(outcome.value.version);
 		redirect(303, `/review/registry?published=${outcome.value.version}`);
 	}
 };

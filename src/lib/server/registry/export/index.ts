@@ -32,7 +32,11 @@ import { xlsx } from './xlsx.js';
 import { shapefile } from './shapefile.js';
 import { geopackage } from './gpkg.js';
 import type { ExportContext, Pages } from './types.js';
-import { isExportFormat, type ExportFormat } from '../../../domain/registry/export-formats.js';
+import {
+	EXPORT_FORMAT_NAMES,
+	isExportFormat,
+	type ExportFormat
+} from '../../../domain/registry/export-formats.js';
 
 export { COLUMNS, ATTRIBUTE_COLUMNS, exportSite, type ExportSite } from './columns.js';
 
@@ -98,7 +102,7 @@ export async function* exportBytes(
 	};
 	const title = `鄂尔多斯市不可移动文物名录（第 ${version} 版${exact ? '，精确坐标' : ''}）`;
 	const tmpDir = join(dataDir, 'tmp-exports', randomUUID());
-	const context: ExportContext = { title, layer: '不可移动文物名录', tmpDir, again: pages };
+	const context: ExportContext = { title, layer: '不可移动文物名录', tmpDir };
 	const needsFile = format === 'xlsx' || format === 'shp.zip' || format === 'gpkg';
 	if (needsFile) await mkdir(tmpDir, { recursive: true });
 	try {
@@ -201,6 +205,35 @@ export async function exportFile(
 	})().finally(() => making.delete(path));
 	making.set(path, made);
 	return made;
+}
+
+/**
+ * Makes the downloads a new version is asked for first, one file after another: every format
+ * for the public and for the city's reviewers (exact, all counties). The server runs it in the
+ * background after each publish (`SurveyServer.published`), so no visitor waits while a file
+ * of 100,000 sites is made (tens of seconds of CPU for XLSX); a download asked for while its file
+ * is being made waits for that same making (`exportFile`). A county reviewer's file (a ninth of
+ * the sites) is made on its first request. Stops when `stop()` says so (the server is closing)
+ * or a newer version has been published; a failure is logged, and the file is made again on
+ * its first request.
+ */
+export async function premakeDownloads(
+	store: DataStore,
+	dataDir: string,
+	version: number,
+	stop: () => boolean
+): Promise<void> {
+	for (const exact of [false, true]) {
+		for (const format of EXPORT_FORMAT_NAMES) {
+			if (stop() || (await store.registryVersions.latest()) !== version) return;
+			try {
+				await exportFile(store, dataDir, { version, format, exact });
+			} catch (error) {
+				if (stop()) return;
+				console.error(`registry v${version} ${format}${exact ? ' (exact)' : ''}:`, error);
+			}
+		}
+	}
 }
 
 /** Removes what a stopped server left half made (at start, before any download). */

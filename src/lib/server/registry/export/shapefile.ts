@@ -7,19 +7,21 @@
  * Why not a Shapefile library for the whole: @mapbox/shp-write builds every file in memory and
  * writes dBase text with `charCodeAt`, one byte per UTF-16 unit (Chinese comes out broken), with
  * a WGS-84 `.prj` and no `.cpg`. The `.shp`/`.shx` of points and polygons are a few fixed-layout
- * records, written here a page at a time to temporary files; the `.dbf` is written by `dbffile`
- * (a maintained dBase reader/writer, streaming records to disk) in UTF-8, wrapped so that text
- * is cut to its field's size on a character boundary (dbffile cuts bytes, which would leave half
- * a character). dBase sizes fields in the header, so a first pass over the sites measures them
- * (in UTF-8 bytes, at most 254) and a second writes the records. Field names are the columns'
- * `shp` names (≤ 10 ASCII characters), listed in contract §3 *Downloads*.
+ * records, written here a page at a time to temporary files, and so is the `.dbf` (dbf.ts,
+ * dBase III in UTF-8). dBase sizes text fields in its header, so the one read of the sites
+ * writes the geometry, measures each text (in UTF-8 bytes, at most 254) and keeps the attribute
+ * values in a temporary file, a line per site; the `.dbf` is then written from that file (the
+ * sites are read from the database once). Field names are the columns' `shp` names
+ * (≤ 10 ASCII characters), listed in contract §3 *Downloads*.
  */
+import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DBFFile, type FieldDescriptor } from 'dbffile';
+import { createInterface } from 'node:readline';
 import { makeZip } from 'client-zip';
 import type { Boundary } from '../../../domain/schemas/common.js';
-import { ATTRIBUTE_COLUMNS, type ExportSite } from './columns.js';
+import { ATTRIBUTE_COLUMNS } from './columns.js';
+import { DbfWriter, type DbfField, type DbfValue } from './dbf.js';
 import { fileChunks } from './files.js';
 import type { ExportContext, Pages } from './types.js';
 
@@ -36,20 +38,6 @@ const NUMERIC: Record<string, [number, number]> = {
 	altitude: [10, 2],
 	version: [9, 0]
 };
-
-/** `text` cut to at most `max` UTF-8 bytes, on a character boundary. */
-export function truncateUtf8(text: string, max: number): string {
-	if (Buffer.byteLength(text) <= max) return text;
-	let bytes = 0;
-	let out = '';
-	for (const ch of text) {
-		const size = Buffer.byteLength(ch);
-		if (bytes + size > max) break;
-		bytes += size;
-		out += ch;
-	}
-	return out;
-}
 
 type Box = { xmin: number; ymin: number; xmax: number; ymax: number };
 const emptyBox = (): Box => ({ xmin: Infinity, ymin: Infinity, xmax: -Infinity, ymax: -Infinity });
@@ -183,20 +171,6 @@ function signedArea(ring: number[][]): number {
 	return sum;
 }
 
-function dbfValue(
-	column: (typeof ATTRIBUTE_COLUMNS)[number],
-	e: ExportSite,
-	size: number
-): string | number | null {
-	const value = column.value(e);
-	if (value === null) return null;
-	if (typeof value === 'number') {
-		const [, decimals] = NUMERIC[column.key]!;
-		return Number(value.toFixed(decimals));
-	}
-	return truncateUtf8(value, size);
-}
-
 export async function* shapefile(
 	pages: Pages,
 	context: ExportContext,
@@ -206,65 +180,82 @@ export async function* shapefile(
 	const boundariesBase = join(context.tmpDir, `${base}_boundaries`);
 	const points = await ShapeWriter.create(sitesBase, 1);
 	const polygons = await ShapeWriter.create(boundariesBase, 5);
-	// pass 1: the geometry, and how wide each text field must be
+	// one read of the sites: the geometry, how wide each text field must be, and the attribute
+	// values (a JSON line per site, the last item whether it has a boundary)
 	const sizes = new Map<string, number>(ATTRIBUTE_COLUMNS.map((c) => [c.key, 1]));
 	let nameSize = 1;
-	const measure = (key: string, value: string | number | null) => {
+	const measure = (key: string, value: DbfValue) => {
 		if (typeof value !== 'string') return;
 		const bytes = Math.min(TEXT_MAX, Buffer.byteLength(value));
 		if (bytes > sizes.get(key)!) sizes.set(key, bytes);
 	};
+	const spoolPath = join(context.tmpDir, 'attributes.ndjson');
+	const spool = await open(spoolPath, 'w');
 	try {
 		for await (const page of pages) {
 			const shapes: Buffer[] = [];
 			const rings: Buffer[] = [];
+			let lines = '';
 			for (const e of page) {
-				for (const column of ATTRIBUTE_COLUMNS) measure(column.key, column.value(e));
+				const values: (DbfValue | boolean)[] = ATTRIBUTE_COLUMNS.map((column) => {
+					const value = column.value(e);
+					measure(column.key, value);
+					return value;
+				});
 				shapes.push(points.point(e.site.location.lon, e.site.location.lat));
 				if (e.site.boundary) {
 					rings.push(polygons.polygon(e.site.boundary));
 					nameSize = Math.max(nameSize, Math.min(TEXT_MAX, Buffer.byteLength(e.site.name ?? '')));
 				}
+				values.push(e.site.boundary !== undefined);
+				lines += `${JSON.stringify(values)}\n`;
 			}
 			await points.write(shapes);
 			await polygons.write(rings);
+			await spool.write(lines);
 		}
 	} finally {
+		await spool.close();
 		await points.close();
 		await polygons.close();
 	}
-	// pass 2: the attributes
-	const fields: FieldDescriptor[] = ATTRIBUTE_COLUMNS.map((c) =>
+	// the attributes, from the spool
+	const fields: DbfField[] = ATTRIBUTE_COLUMNS.map((c) =>
 		c.kind === 'number'
-			? { name: c.shp, type: 'N', size: NUMERIC[c.key]![0], decimalPlaces: NUMERIC[c.key]![1] }
+			? { name: c.shp, type: 'N', size: NUMERIC[c.key]![0], decimals: NUMERIC[c.key]![1] }
 			: { name: c.shp, type: 'C', size: sizes.get(c.key)! }
 	);
-	const dbf = await DBFFile.create(`${sitesBase}.dbf`, fields, { encoding: 'utf-8' });
 	const hasBoundaries = polygons.records > 0;
+	const dbf = await DbfWriter.create(`${sitesBase}.dbf`, fields);
 	const boundaryDbf = hasBoundaries
-		? await DBFFile.create(
-				`${boundariesBase}.dbf`,
-				[
-					{ name: 'CODE', type: 'C', size: 11 },
-					{ name: 'NAME', type: 'C', size: nameSize }
-				],
-				{ encoding: 'utf-8' }
-			)
+		? await DbfWriter.create(`${boundariesBase}.dbf`, [
+				{ name: 'CODE', type: 'C', size: 11 },
+				{ name: 'NAME', type: 'C', size: nameSize }
+			])
 		: undefined;
-	for await (const page of context.again()) {
-		await dbf.appendRecords(
-			page.map((e) =>
-				Object.fromEntries(ATTRIBUTE_COLUMNS.map((c) => [c.shp, dbfValue(c, e, sizes.get(c.key)!)]))
-			)
-		);
-		const withBoundary = page.filter((e) => e.site.boundary);
-		if (boundaryDbf && withBoundary.length > 0)
-			await boundaryDbf.appendRecords(
-				withBoundary.map((e) => ({
-					CODE: e.site.code,
-					NAME: truncateUtf8(e.site.name ?? '', nameSize)
-				}))
-			);
+	const codeAt = ATTRIBUTE_COLUMNS.findIndex((c) => c.key === 'code');
+	const nameAt = ATTRIBUTE_COLUMNS.findIndex((c) => c.key === 'name');
+	try {
+		let sites: DbfValue[][] = [];
+		let boundaries: DbfValue[][] = [];
+		const flush = async () => {
+			await dbf.append(sites);
+			await boundaryDbf?.append(boundaries);
+			sites = [];
+			boundaries = [];
+		};
+		for await (const line of createInterface({ input: createReadStream(spoolPath) })) {
+			if (line === '') continue;
+			const values = JSON.parse(line) as DbfValue[];
+			const withBoundary = (values.pop() as DbfValue | boolean) === true;
+			sites.push(values);
+			if (withBoundary) boundaries.push([values[codeAt]!, values[nameAt] ?? '']);
+			if (sites.length >= 1000) await flush();
+		}
+		await flush();
+	} finally {
+		await dbf.close();
+		await boundaryDbf?.close();
 	}
 	const layers = hasBoundaries ? [sitesBase, boundariesBase] : [sitesBase];
 	const now = new Date();

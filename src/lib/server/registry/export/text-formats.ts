@@ -52,8 +52,13 @@ export async function* csv(pages: Pages): AsyncGenerator<Uint8Array> {
 	}
 }
 
-const xmlText = (t: string) =>
-	t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const XML_ESCAPES: Record<string, string> = {
+	'&': '&amp;',
+	'<': '&lt;',
+	'>': '&gt;',
+	'"': '&quot;'
+};
+const xmlText = (t: string) => t.replace(/[&<>"]/g, (c) => XML_ESCAPES[c]!);
 
 /** The KML Schema of the attributes: typed fields under the columns' Chinese headers. */
 function kmlSchema(): string {
@@ -64,14 +69,19 @@ function kmlSchema(): string {
 	return `<Schema name="sites" id="sites">${fields.join('')}</Schema>\n`;
 }
 
+/** Each attribute column with the opening tag of its SimpleData. */
+const KML_FIELDS = ATTRIBUTE_COLUMNS.map((c) => ({
+	column: c,
+	open: `<SimpleData name="${xmlText(c.header)}">`
+}));
+
 function kmlSchemaData(e: ExportSite): string {
-	const data = ATTRIBUTE_COLUMNS.flatMap((c) => {
-		const value = c.value(e);
-		return value === null
-			? []
-			: [`<SimpleData name="${xmlText(c.header)}">${xmlText(String(value))}</SimpleData>`];
-	});
-	return `<ExtendedData><SchemaData schemaUrl="#sites">${data.join('')}</SchemaData></ExtendedData>`;
+	let data = '';
+	for (const { column, open } of KML_FIELDS) {
+		const value = column.value(e);
+		if (value !== null) data += `${open}${xmlText(String(value))}</SimpleData>`;
+	}
+	return `<ExtendedData><SchemaData schemaUrl="#sites">${data}</SchemaData></ExtendedData>`;
 }
 
 /**

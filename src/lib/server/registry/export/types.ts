@@ -10,6 +10,4 @@ export type ExportContext = {
 	layer: string;
 	/** a fresh directory the format may write its temporary files in (removed afterwards) */
 	tmpDir: string;
-	/** reads the sites again from the start (the Shapefile sizes its fields in a first pass) */
-	again: () => Pages;
 };

@@ -3,7 +3,6 @@ import type { RequestEvent } from './$types';
 import { app } from '$lib/server/instance.js';
 import { allowQuery, endpoint, HttpError, readJson, requireUser } from '$lib/server/http.js';
 import { cityOnly, publish } from '$lib/server/registry/publish.js';
-import { warmPublicIndex } from '$lib/server/registry/public/registry.js';
 
 /** Publishes every accepted record as the next registry version (city reviewers only). */
 export const POST = endpoint(async (event: RequestEvent) => {
@@ -13,6 +12,6 @@ export const POST = endpoint(async (event: RequestEvent) => {
 	if (refused && !refused.ok) throw new HttpError(refused.status, refused.error);
 	const outcome = await publish(app().store, user, await readJson(event.request, 16 * 1024));
 	if (!outcome.ok) throw new HttpError(outcome.status, outcome.error, outcome.issues);
-	warmPublicIndex(app().store);
+	app().published(outcome.value.version);
 	return json(outcome.value);
 });
