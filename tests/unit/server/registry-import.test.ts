@@ -11,7 +11,8 @@ import {
 import { checkCountyBoundaries } from '$lib/domain/registry/county-import.js';
 import { readSheet, SheetError } from '$lib/server/registry-import/read-sheet.js';
 import { counties } from '../../fixtures/geo.js';
-import { demoRegistry, makeSite } from '../../fixtures/sites.js';
+import { makeSite } from '../../fixtures/sites.js';
+import { generatedDemoRegistry } from '../../fixtures/demo-registry.js';
 import {
 	CENSUS_HEADERS,
 	COUNTY_CODES_ORDER,
@@ -114,7 +115,7 @@ describe('registry import: reading and checking a file', { timeout: 60_000 }, ()
 	});
 
 	it('the demo registry passes its own checks, and compares unchanged with itself', () => {
-		const sites = demoRegistry();
+		const sites = generatedDemoRegistry();
 		const sheet = sitesSheet(sites);
 		const first = planSiteImport(sheet, guessMapping(sheet.headers), {
 			existing: noSites,
