@@ -82,6 +82,32 @@ afterAll(async () => {
 	await server?.stop();
 });
 
+describe('the registration form (登记表) of a record', () => {
+	const form = (id: string, cookie: string) =>
+		server.request('GET', `/review/records/${id}/form`, { headers: { cookie } });
+
+	it('is printed for the reviewers of its county and the city, exact', async () => {
+		for (const who of ['reviewer-150602', 'city']) {
+			const response = await form(own, cookies[who]!);
+			expect(response.status).toBe(200);
+			expect(response.text).toContain('data-testid="registration-form"');
+			expect(response.text).toContain('data-testid="form-point"');
+		}
+	});
+
+	it('is missing (404) for a reviewer of another county, and not shown to a surveyor or a visitor', async () => {
+		const response = await form(other, cookies['reviewer-150602']!);
+		expect(response.status).toBe(404);
+		expect(response.text).not.toContain('data-testid="registration-form"');
+		const surveyor = await form(own, cookies['surveyor-150602']!);
+		expect(surveyor.text).toContain('data-testid="reviewers-only"');
+		expect(surveyor.text).not.toContain('data-testid="registration-form"');
+		const visitor = await server.raw('GET', `/review/records/${own}/form`);
+		expect(visitor.status).toBe(303);
+		expect(visitor.headers.get('location')).toMatch(/^\/review\/login\?next=/);
+	});
+});
+
 describe('the record page', () => {
 	it('shows the reviewer of its county the record', async () => {
 		const response = await page(own, cookies['reviewer-150602']!);
