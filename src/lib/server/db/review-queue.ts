@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from './connection.js';
+import type { Db, DialectName } from './connection.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { isNearSiteFinding } from '../../domain/qc/rules/duplicates.js';
 import { COUNTY_CODES, RECORD_STATUSES, type RecordStatus } from '../../domain/codelists/index.js';
@@ -79,7 +79,38 @@ function totalOf(counts: Partial<Record<RecordStatus, number>>, query: ReviewQue
 
 /** The review queue: its filters, sort, pages and counts, and reviewers' visits. */
 export class ReviewQueueRepository {
-	constructor(private readonly db: Db) {}
+	constructor(
+		private readonly db: Db,
+		private readonly dialect: DialectName = 'sqlite'
+	) {}
+
+	/**
+	 * The statistics' filters (issue 14 point 2) on the record's content: `kind` is a column,
+	 * the others are read from the JSON (no index: a figure's list is a scan, as its count is).
+	 */
+	#contentFilters(query: ReviewQueueQuery): RawBuilder<boolean>[] {
+		const pg = this.dialect === 'postgres';
+		const text = (key: string) =>
+			pg
+				? sql<string>`(r.content::json ->> ${sql.lit(key)})`
+				: sql<string>`json_extract(r.content, ${sql.lit(`$.${key}`)})`;
+		const conditions: RawBuilder<boolean>[] = [];
+		if (query.kind !== undefined) conditions.push(sql<boolean>`r.kind = ${query.kind}`);
+		if (query.change !== undefined)
+			conditions.push(sql<boolean>`${text('changeType')} = ${query.change}`);
+		if (query.era !== undefined) conditions.push(sql<boolean>`${text('eraGroup')} = ${query.era}`);
+		if (query.level !== undefined)
+			conditions.push(sql<boolean>`${text('protectionLevel')} = ${query.level}`);
+		if (query.condition !== undefined)
+			conditions.push(sql<boolean>`${text('condition')} = ${query.condition}`);
+		if (query.threat !== undefined)
+			conditions.push(
+				pg
+					? sql<boolean>`(jsonb_typeof(r.content::jsonb -> 'threats') = 'array' AND (r.content::jsonb -> 'threats') ? ${query.threat})`
+					: sql<boolean>`(json_type(r.content, '$.threats') = 'array' AND EXISTS (SELECT 1 FROM json_each(r.content, '$.threats') t WHERE t.value = ${query.threat}))`
+			);
+		return conditions;
+	}
 
 	/** Keeps the QC counts of a record's newest pushed revision. Call inside DataStore.write. */
 	async noteFindings(recordId: string, findings: readonly QcFinding[]): Promise<void> {
@@ -124,7 +155,12 @@ export class ReviewQueueRepository {
 			.$if(category !== undefined, (b) => b.where('r.category', '=', category!))
 			.$if(ownerIds !== null, (b) => b.where('r.owner_id', 'in', [...ownerIds!, -1]))
 			.$if(from !== undefined, (b) => b.where('r.updated_at', '>=', dayStart(from!)))
-			.$if(to !== undefined, (b) => b.where('r.updated_at', '<', dayStart(to!, 1)));
+			.$if(to !== undefined, (b) => b.where('r.updated_at', '<', dayStart(to!, 1)))
+			.$call((b) => {
+				let filtered = b;
+				for (const condition of this.#contentFilters(query)) filtered = filtered.where(condition);
+				return filtered;
+			});
 	}
 
 	/**
@@ -138,7 +174,10 @@ export class ReviewQueueRepository {
 		ownerIds: number[] | null
 	): Promise<Partial<Record<RecordStatus, number>>> {
 		const { severity, category, surveyor, team, from, to } = query;
-		const kept = [severity, category, surveyor, team, from, to].every((f) => f === undefined);
+		const { kind, change, era, level, condition, threat } = query;
+		const kept =
+			[severity, category, surveyor, team, from, to].every((f) => f === undefined) &&
+			[kind, change, era, level, condition, threat].every((f) => f === undefined);
 		const grouped = kept
 			? await this.db
 					.selectFrom('queue_counts')
