@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db, DialectName } from './connection.js';
+import type { Db } from './connection.js';
 import type { QcFinding } from '../../domain/qc/finding.js';
 import { isNearSiteFinding } from '../../domain/qc/rules/duplicates.js';
 import { COUNTY_CODES, RECORD_STATUSES, type RecordStatus } from '../../domain/codelists/index.js';
@@ -79,36 +79,25 @@ function totalOf(counts: Partial<Record<RecordStatus, number>>, query: ReviewQue
 
 /** The review queue: its filters, sort, pages and counts, and reviewers' visits. */
 export class ReviewQueueRepository {
-	constructor(
-		private readonly db: Db,
-		private readonly dialect: DialectName = 'sqlite'
-	) {}
+	constructor(private readonly db: Db) {}
 
 	/**
-	 * The statistics' filters (issue 14 point 2) on the record's content: `kind` is a column,
-	 * the others are read from the JSON (no index: a figure's list is a scan, as its count is).
+	 * The statistics' filters (issue 14 point 2) on the record's columns of its content
+	 * (stat-columns.ts, migration 0015).
 	 */
 	#contentFilters(query: ReviewQueueQuery): RawBuilder<boolean>[] {
-		const pg = this.dialect === 'postgres';
-		const text = (key: string) =>
-			pg
-				? sql<string>`(r.content::json ->> ${sql.lit(key)})`
-				: sql<string>`json_extract(r.content, ${sql.lit(`$.${key}`)})`;
 		const conditions: RawBuilder<boolean>[] = [];
-		if (query.kind !== undefined) conditions.push(sql<boolean>`r.kind = ${query.kind}`);
-		if (query.change !== undefined)
-			conditions.push(sql<boolean>`${text('changeType')} = ${query.change}`);
-		if (query.era !== undefined) conditions.push(sql<boolean>`${text('eraGroup')} = ${query.era}`);
-		if (query.level !== undefined)
-			conditions.push(sql<boolean>`${text('protectionLevel')} = ${query.level}`);
-		if (query.condition !== undefined)
-			conditions.push(sql<boolean>`${text('condition')} = ${query.condition}`);
+		const equal = (column: string, value: string | undefined) => {
+			if (value !== undefined) conditions.push(sql<boolean>`${sql.ref(column)} = ${value}`);
+		};
+		equal('r.kind', query.kind);
+		equal('r.stat_change', query.change);
+		equal('r.stat_era', query.era);
+		equal('r.stat_level', query.level);
+		equal('r.stat_condition', query.condition);
+		// a code-list term (the schema checked it) holds no `|`, `%` or `_`
 		if (query.threat !== undefined)
-			conditions.push(
-				pg
-					? sql<boolean>`(jsonb_typeof(r.content::jsonb -> 'threats') = 'array' AND (r.content::jsonb -> 'threats') ? ${query.threat})`
-					: sql<boolean>`(json_type(r.content, '$.threats') = 'array' AND EXISTS (SELECT 1 FROM json_each(r.content, '$.threats') t WHERE t.value = ${query.threat}))`
-			);
+			conditions.push(sql<boolean>`r.stat_threats LIKE ${`%|${query.threat}|%`}`);
 		return conditions;
 	}
 

@@ -64,7 +64,7 @@ export class DataStore {
 		this.records = new RecordRepository(db, this.feed, shared.dialect, this.audit);
 		this.registry = new RegistryRepository(db, this.feed, shared.registryCache);
 		this.photos = new PhotoRepository(db);
-		this.reviewQueue = new ReviewQueueRepository(db, shared.dialect);
+		this.reviewQueue = new ReviewQueueRepository(db);
 		this.samples = new SampleRepository(db);
 		this.teams = new TeamRepository(db);
 		this.registryVersions = new RegistryVersionRepository(db, shared.dialect);

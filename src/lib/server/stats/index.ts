@@ -48,21 +48,11 @@ export function statsScope(user: Principal, county: string | null): StatsScopeOu
 
 const n = (v: unknown) => Number(v ?? 0);
 
-/** The statements of one dialect: the JSON of a record's content, and the week of a time. */
-function dialectSql(dialect: DialectName) {
-	const pg = dialect === 'postgres';
-	return {
-		/** the text of `key` of the JSON `column` ('' when absent, null or empty) */
-		text: (column: RawBuilder<unknown>, key: string): RawBuilder<string> =>
-			pg
-				? sql<string>`coalesce(${column}::json ->> ${sql.lit(key)}, '')`
-				: sql<string>`coalesce(json_extract(${column}, ${sql.lit(`$.${key}`)}), '')`,
-		/** the Monday (China Standard Time) of the ISO time text `column`, as YYYY-MM-DD */
-		week: (column: RawBuilder<unknown>): RawBuilder<string> =>
-			pg
-				? sql<string>`to_char(date_trunc('week', (${column})::timestamptz AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD')`
-				: sql<string>`date(${column}, '+8 hours', 'weekday 0', '-6 days')`
-	};
+/** The Monday (China Standard Time) of the ISO time text `column`, as YYYY-MM-DD. */
+function weekOf(dialect: DialectName, column: RawBuilder<unknown>): RawBuilder<string> {
+	return dialect === 'postgres'
+		? sql<string>`to_char(date_trunc('week', (${column})::timestamptz AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD')`
+		: sql<string>`date(${column}, '+8 hours', 'weekday 0', '-6 days')`;
 }
 
 /**
@@ -93,8 +83,8 @@ export async function censusStats(
 	return store.read(async (tx) => {
 		const db = tx.db;
 		const [figures, breakdowns, weekly] = [
-			await countyFigures(db, dialect, scope, every),
-			await breakdownsOf(db, dialect, scope, every),
+			await countyFigures(db, scope, every),
+			await breakdownsOf(db, scope, every),
 			await weeklyOf(db, dialect, scope, every)
 		];
 		return {
@@ -113,8 +103,7 @@ function countyCondition(column: string, scope: readonly string[], every: boolea
 	return every ? sql`` : sql`AND ${sql.ref(column)} IN (${sql.join(scope.map((c) => sql.lit(c)))})`;
 }
 
-async function countyFigures(db: Db, dialect: DialectName, scope: string[], every: boolean) {
-	const d = dialectSql(dialect);
+async function countyFigures(db: Db, scope: string[], every: boolean) {
 	const byCounty = new Map(scope.map((c) => [c, emptyFigures(c)]));
 	const done = sql.join(['accepted', 'published'].map((s) => sql.lit(s)));
 	const sites = await sql<{ county_code: string; n: unknown }>`
@@ -130,7 +119,9 @@ async function countyFigures(db: Db, dialect: DialectName, scope: string[], ever
 		FROM sites s
 		INNER JOIN (
 			SELECT site_code, max(CASE WHEN status IN (${done}) THEN 1 ELSE 0 END) AS done
-			FROM records WHERE kind = '复查' AND site_code IS NOT NULL
+			FROM records
+			WHERE county_code IN (${sql.join(scope.map((c) => sql.lit(c)))})
+				AND kind = '复查' AND site_code IS NOT NULL
 			GROUP BY site_code
 		) r ON r.site_code = s.code
 		WHERE 1 = 1 ${countyCondition('s.county_code', scope, every)}
@@ -159,8 +150,7 @@ async function countyFigures(db: Db, dialect: DialectName, scope: string[], ever
 	}
 	const lost = await sql<{ county_code: string; n: unknown }>`
 		SELECT county_code, count(*) AS n FROM records
-		WHERE kind = '复查' AND ${d.text(sql.ref('content'), 'changeType')} = '消失'
-		${countyCondition('county_code', scope, every)}
+		WHERE kind = '复查' AND stat_change = '消失' ${countyCondition('county_code', scope, every)}
 		GROUP BY county_code`.execute(db);
 	for (const row of lost.rows) {
 		const f = byCounty.get(row.county_code);
@@ -188,56 +178,48 @@ function breakdownRows(
 	return [...rows.values()];
 }
 
-async function breakdownsOf(db: Db, dialect: DialectName, scope: string[], every: boolean) {
-	const pg = dialect === 'postgres';
-	// each record's content is parsed once (PostgreSQL: a lateral cast OFFSET 0 keeps from
-	// inlining into each use; SQLite caches a parse within a statement), kept in a materialized
-	// CTE, then grouped per breakdown
-	const single = ['eraGroup', 'protectionLevel', 'condition'] as const;
-	const term = (key: string) =>
-		pg
-			? sql`coalesce(p.j ->> ${sql.lit(key)}, '')`
-			: sql`coalesce(json_extract(records.content, ${sql.lit(`$.${key}`)}), '')`;
-	const grouped = await sql<{ dim: string; county_code: string; term: string | null; n: unknown }>`
-		WITH x AS MATERIALIZED (
-			SELECT county_code, coalesce(category, '') AS category,
-				${sql.join(single.map((key) => sql`${term(key)} AS ${sql.ref(key)}`))}
-			FROM records ${pg ? sql`CROSS JOIN LATERAL (SELECT records.content::jsonb AS j OFFSET 0) p` : sql``}
-			WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
-		)
-		SELECT 'category' AS dim, county_code, category AS term, count(*) AS n FROM x
-			GROUP BY county_code, category
-		${sql.join(
-			single.map(
-				(key) =>
-					sql`UNION ALL SELECT ${sql.lit(key)} AS dim, county_code, ${sql.ref(key)} AS term, count(*) AS n
-					FROM x GROUP BY county_code, ${sql.ref(key)}`
-			),
-			sql` `
-		)}`.execute(db);
-	// threats: a record counts once under each threat it names (none named: '')
-	const threats = pg
-		? await sql<{ county_code: string; term: string | null; n: unknown }>`
-			SELECT r.county_code, coalesce(t.term, '') AS term, count(DISTINCT r.id) AS n
-			FROM records r
-			LEFT JOIN LATERAL jsonb_array_elements_text(
-				CASE WHEN jsonb_typeof(r.content::jsonb -> 'threats') = 'array'
-					THEN r.content::jsonb -> 'threats' ELSE '[]'::jsonb END
-			) AS t(term) ON true
-			WHERE 1 = 1 ${countyCondition('r.county_code', scope, every)}
-			GROUP BY r.county_code, coalesce(t.term, '')`.execute(db)
-		: await sql<{ county_code: string; term: string | null; n: unknown }>`
-			SELECT r.county_code, coalesce(t.value, '') AS term, count(DISTINCT r.id) AS n
-			FROM records r
-			LEFT JOIN json_each(CASE WHEN json_type(r.content, '$.threats') = 'array'
-				THEN json_extract(r.content, '$.threats') ELSE '[]' END) t
-			WHERE 1 = 1 ${countyCondition('r.county_code', scope, every)}
-			GROUP BY r.county_code, coalesce(t.value, '')`.execute(db);
-	const out = {} as Record<StatDimension, BreakdownRow[]>;
-	for (const dim of STAT_DIMENSION_NAMES) {
-		const groups = dim === 'threats' ? threats.rows : grouped.rows.filter((g) => g.dim === dim);
-		out[dim] = breakdownRows(STAT_DIMENSIONS[dim], scope, groups);
+/**
+ * The breakdowns in one pass over the statistics' index (records_stats, 0015), which holds every
+ * column read (no row, no JSON): a count per combination of county and terms, folded here into
+ * one table per breakdown. The combinations are few (they are bounded by the code lists' terms
+ * that occur together, not by the records); a pass per breakdown would cost a scan each.
+ */
+async function breakdownsOf(db: Db, scope: string[], every: boolean) {
+	const groups = await sql<{
+		county_code: string;
+		category: string | null;
+		stat_era: string | null;
+		stat_level: string | null;
+		stat_condition: string | null;
+		stat_threats: string | null;
+		n: unknown;
+	}>`
+		SELECT county_code, category, stat_era, stat_level, stat_condition, stat_threats,
+			count(*) AS n
+		FROM records WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
+		GROUP BY county_code, category, stat_era, stat_level, stat_condition, stat_threats`.execute(db);
+	const folded: Record<StatDimension, { county_code: string; term: string; n: number }[]> = {
+		category: [],
+		eraGroup: [],
+		protectionLevel: [],
+		condition: [],
+		threats: []
+	};
+	for (const g of groups.rows) {
+		const county = g.county_code;
+		const count = n(g.n);
+		folded.category.push({ county_code: county, term: g.category ?? '', n: count });
+		folded.eraGroup.push({ county_code: county, term: g.stat_era ?? '', n: count });
+		folded.protectionLevel.push({ county_code: county, term: g.stat_level ?? '', n: count });
+		folded.condition.push({ county_code: county, term: g.stat_condition ?? '', n: count });
+		// `|a|b|`: once under each threat named (a threat named twice counts once)
+		const threats = new Set((g.stat_threats ?? '').split('|').filter((t) => t));
+		if (threats.size === 0) folded.threats.push({ county_code: county, term: '', n: count });
+		for (const t of threats) folded.threats.push({ county_code: county, term: t, n: count });
 	}
+	const out = {} as Record<StatDimension, BreakdownRow[]>;
+	for (const dim of STAT_DIMENSION_NAMES)
+		out[dim] = breakdownRows(STAT_DIMENSIONS[dim], scope, folded[dim]);
 	return out;
 }
 
@@ -251,14 +233,15 @@ async function weeklyOf(
 	scope: string[],
 	every: boolean
 ): Promise<WeekFigures[]> {
-	const d = dialectSql(dialect);
 	const received = await sql<{ week: string; n: unknown }>`
-		SELECT ${d.week(sql.ref('created_at'))} AS week, count(*) AS n FROM records
+		SELECT ${weekOf(dialect, sql.ref('created_at'))} AS week, count(*) AS n FROM records
 		WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
 		GROUP BY 1`.execute(db);
+	// the city's approvals out of their own index (0015); the records' counties only for a scope
 	const accepted = await sql<{ week: string; n: unknown }>`
-		SELECT ${d.week(sql.ref('v.at'))} AS week, count(DISTINCT v.record_id) AS n
-		FROM revisions v INNER JOIN records r ON r.id = v.record_id
+		SELECT ${weekOf(dialect, sql.ref('v.at'))} AS week, count(DISTINCT v.record_id) AS n
+		FROM revisions v
+		${every ? sql`` : sql`INNER JOIN records r ON r.id = v.record_id`}
 		WHERE v.action = 'approve' AND v.status = 'accepted'
 		${countyCondition('r.county_code', scope, every)}
 		GROUP BY 1`.execute(db);
