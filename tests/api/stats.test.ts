@@ -128,7 +128,9 @@ beforeAll(async () => {
 			Promise.resolve(Number(Object.values(db.prepare(text).get(...params) as object)[0]));
 		times = (text) =>
 			Promise.resolve((db.prepare(text).all() as { at: string }[]).map((r) => r.at));
-		closeDb = () => Promise.resolve(db.close());
+		closeDb = async () => {
+			db.close();
+		};
 	}
 });
 afterAll(async () => {
