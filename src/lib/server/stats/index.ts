@@ -80,22 +80,24 @@ export async function censusStats(
 		};
 	const every = COUNTY_CODES.every((c) => scope.includes(c));
 	const dialect = store.dialect;
-	return store.read(async (tx) => {
-		const db = tx.db;
-		const [figures, breakdowns, weekly] = [
-			await countyFigures(db, scope, every),
-			await breakdownsOf(db, scope, every),
-			await weeklyOf(db, dialect, scope, every)
-		];
-		return {
-			counties: scope,
-			generatedAt,
-			perCounty: figures,
-			total: sumFigures(figures),
-			breakdowns,
-			weekly
-		};
-	});
+	// PostgreSQL: the three parts side by side, each over a connection of its own (as the queue
+	// page's reads; a record arriving meanwhile shows in the next view); SQLite: one snapshot
+	const parts = (db: Db) =>
+		Promise.all([
+			countyFigures(db, scope, every),
+			breakdownsOf(db, scope, every),
+			weeklyOf(db, dialect, scope, every)
+		]);
+	const [figures, breakdowns, weekly] =
+		dialect === 'postgres' ? await parts(store.db) : await store.read((tx) => parts(tx.db));
+	return {
+		counties: scope,
+		generatedAt,
+		perCounty: figures,
+		total: sumFigures(figures),
+		breakdowns,
+		weekly
+	};
 }
 
 /** `AND county_code IN (…)` on `column` unless the scope is every county. */
@@ -223,6 +225,14 @@ async function breakdownsOf(db: Db, scope: string[], every: boolean) {
 	return out;
 }
 
+/** The Monday (YYYY-MM-DD) of the China Standard Time week of UTC day `day`, or of the next day. */
+export function chinaWeek(day: string, nextDay: boolean): string {
+	const date = new Date(`${day}T00:00:00Z`);
+	if (nextDay) date.setUTCDate(date.getUTCDate() + 1);
+	date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+	return date.toISOString().slice(0, 10);
+}
+
 /**
  * Records received (first pushed: the record's creation) and accepted by the city (an approval
  * that made the status accepted; a record counts once a week) per week, oldest first.
@@ -233,10 +243,14 @@ async function weeklyOf(
 	scope: string[],
 	every: boolean
 ): Promise<WeekFigures[]> {
-	const received = await sql<{ week: string; n: unknown }>`
-		SELECT ${weekOf(dialect, sql.ref('created_at'))} AS week, count(*) AS n FROM records
+	// per UTC day and half (from 16:00 UTC it is the next day in China): text, no time parsed
+	// (the creation times are the server's ISO 8601 UTC text); the weeks are made of them here
+	const received = await sql<{ day: string; late: unknown; n: unknown }>`
+		SELECT substr(created_at, 1, 10) AS day,
+			CASE WHEN substr(created_at, 12, 2) >= '16' THEN 1 ELSE 0 END AS late, count(*) AS n
+		FROM records
 		WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
-		GROUP BY 1`.execute(db);
+		GROUP BY 1, 2`.execute(db);
 	// the city's approvals out of their own index (0015); the records' counties only for a scope
 	const accepted = await sql<{ week: string; n: unknown }>`
 		SELECT ${weekOf(dialect, sql.ref('v.at'))} AS week, count(DISTINCT v.record_id) AS n
@@ -251,7 +265,7 @@ async function weeklyOf(
 		if (!entry) weeks.set(w, (entry = { week: w, received: 0, accepted: 0 }));
 		return entry;
 	};
-	for (const row of received.rows) week(row.week).received = n(row.n);
+	for (const row of received.rows) week(chinaWeek(row.day, n(row.late) === 1)).received += n(row.n);
 	for (const row of accepted.rows) week(row.week).accepted = n(row.n);
 	return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week));
 }
