@@ -6,7 +6,8 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RECORD_STATUSES } from '$lib/domain/codelists/index.js';
 import type { RegisteredSite, SurveyRecord } from '$lib/domain/schemas/index.js';
@@ -18,7 +19,14 @@ import {
 	type StatDimension
 } from '$lib/domain/stats.js';
 import { ReviewQueueResponseSchema } from '$lib/domain/sync/wire.js';
-import { COUNTY_CODES, newFind, recheckOf, TestServer, type ApiResponse } from './harness.js';
+import {
+	BUILD_DIR,
+	COUNTY_CODES,
+	newFind,
+	recheckOf,
+	TestServer,
+	type ApiResponse
+} from './harness.js';
 import { offset } from '../fixtures/builders.js';
 
 let server: TestServer;
@@ -407,5 +415,37 @@ describe('scope: role × county', () => {
 		refused(await server.get('/review/stats?county=999999', city), 400);
 		refused(await server.get('/review/stats?foo=1', city), 400);
 		refused(await server.get('/api/review/stats'), 401);
+	});
+});
+
+describe("the charts' library is loaded by the statistics page only", () => {
+	it('its chunk is imported by one module, dynamically, which the statistics page loads', async () => {
+		const dir = join(BUILD_DIR, 'client', '_app', 'immutable');
+		const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+			.filter((f) => f.endsWith('.js'))
+			.map((f) => ({ path: f, name: basename(f), text: readFileSync(join(dir, f), 'utf8') }));
+		// Chart.js marks its canvases with the property `_chartjs`
+		const library = files.filter((f) => f.text.includes('_chartjs'));
+		expect(library.map((f) => f.name)).toHaveLength(1);
+		const chunk = library[0]!.name;
+		const importers = files.filter((f) => f.name !== chunk && f.text.includes(chunk));
+		expect(importers).toHaveLength(1);
+		const importer = importers[0]!;
+		// a dynamic import(), not a static one a page would preload
+		expect(importer.text).toMatch(new RegExp(`import\\(\`[^\`]*${chunk.replace('.', '\\.')}\``));
+		expect(importer.text).not.toMatch(new RegExp(`from"[^"]*${chunk.replace('.', '\\.')}"`));
+		// the module is a page node (nodes/<n>.<hash>.js), and the node is the statistics page's:
+		// its HTML lists the nodes it hydrates (node_ids), and no other review page lists it
+		const node = /^nodes[/\\](\d+)\./.exec(importer.path)?.[1];
+		expect(node, importer.path).toBeDefined();
+		const nodesOf = async (path: string) => {
+			const html = (await server.get(path, city)).text;
+			const ids = /node_ids: \[([\d, ]+)\]/.exec(html)?.[1];
+			expect(ids, path).toBeDefined();
+			return ids!.split(',').map((id) => id.trim());
+		};
+		expect(await nodesOf('/review/stats')).toContain(node);
+		for (const other of ['/review', '/review/teams', '/review/registry', '/review/samples'])
+			expect(await nodesOf(other), other).not.toContain(node);
 	});
 });
