@@ -45,6 +45,7 @@ import {
 	type ChainHead
 } from '../src/lib/server/db/audit.js';
 import { qcColumns, qcRow } from '../src/lib/server/db/review-queue.js';
+import { statColumns } from '../src/lib/server/db/stat-columns.js';
 import type { TableName } from '../src/lib/server/db/schema.js';
 import type { DataStore } from '../src/lib/server/db/store.js';
 import { contentKey } from '../src/lib/server/sync/push.js';
@@ -245,7 +246,8 @@ export async function seedReviewRecords(
 				content_key: contentKey(final),
 				created_at: at(0),
 				updated_at: at(last - 1),
-				...qcColumns(template.findings)
+				...qcColumns(template.findings),
+				...statColumns(final)
 			});
 			for (const p of final.photos) photos.push({ record_id: id, sha256: p.sha256 });
 			qc.push(qcRow(id, template.findings));

@@ -1,5 +1,15 @@
 import { z } from 'zod';
-import { CATEGORIES, COUNTY_CODES, RECORD_STATUSES } from '../codelists/index.js';
+import {
+	CATEGORIES,
+	CHANGE_TYPES,
+	CONDITIONS,
+	COUNTY_CODES,
+	ERA_GROUPS,
+	PROTECTION_LEVELS,
+	RECORD_STATUSES,
+	SURVEY_KINDS,
+	THREATS
+} from '../codelists/index.js';
 import { QcFindingSchema } from '../qc/finding.js';
 import { IMPORT_FIELDS } from '../registry/site-import.js';
 import { isoDate, isoDateTime, textWithoutNul } from '../schemas/common.js';
@@ -469,6 +479,13 @@ export const ReviewQueueQuerySchema = z
 		team: positive('队号', 1_000_000_000).optional(),
 		from: isoDate.optional(),
 		to: isoDate.optional(),
+		// the statistics' filters (issue 14 point 2): what each figure of /review/stats counts
+		kind: z.enum(SURVEY_KINDS, { error: '调查类型应为 复查 或 新发现' }).optional(),
+		change: z.enum(CHANGE_TYPES, { error: '变化情况不在代码表中' }).optional(),
+		era: z.enum(ERA_GROUPS, { error: '统计年代不在代码表中' }).optional(),
+		level: z.enum(PROTECTION_LEVELS, { error: '保护级别不在代码表中' }).optional(),
+		condition: z.enum(CONDITIONS, { error: '现状评估不在代码表中' }).optional(),
+		threat: z.enum(THREATS, { error: '影响因素不在代码表中' }).optional(),
 		sort: z.enum(QUEUE_SORTS, { error: `排序应为 ${QUEUE_SORTS.join('、')} 之一` }).optional(),
 		order: z.enum(QUEUE_ORDERS, { error: '顺序应为 asc 或 desc' }).optional(),
 		page: positive('页码', 100_000).optional(),

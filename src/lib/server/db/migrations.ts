@@ -435,9 +435,68 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 					.columns(['team_id', 'site_code'])
 					.execute();
 			}
-		}
+		},
 		// ---- end 0014 ---------------------------------------------------------------------------
+		// ---- 0015 (statistics, issue 14 point 2) ------------------------------------------------
+		'0015_record_stats': {
+			async up(db: Kysely<unknown>) {
+				await recordStats(db, dialect);
+			}
+		}
+		// ---- end 0015 ---------------------------------------------------------------------------
 	};
+}
+
+/**
+ * The statistics (issue 14 point 2, 0015): a record's statistics terms as columns (stat-columns.ts
+ * fills them on every write; here they are filled from the content of the records already
+ * stored), one covering index that every count of the statistics page reads without a row (a
+ * row holds the whole content), and the city's approvals by time (the weekly figures).
+ */
+async function recordStats(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+	for (const column of ['stat_change', 'stat_era', 'stat_level', 'stat_condition', 'stat_threats'])
+		await db.schema.alterTable('records').addColumn(column, 'text').execute();
+	const pg = dialect === 'postgres';
+	const text = (key: string) =>
+		pg
+			? sql`nullif(content::json ->> ${sql.lit(key)}, '')`
+			: sql`nullif(json_extract(content, ${sql.lit(`$.${key}`)}), '')`;
+	const threats = pg
+		? sql`(SELECT '|' || string_agg(t, '|') || '|' FROM jsonb_array_elements_text(
+				CASE WHEN jsonb_typeof(content::jsonb -> 'threats') = 'array'
+					THEN content::jsonb -> 'threats' ELSE '[]'::jsonb END) AS t
+				WHERE t <> '')`
+		: sql`(SELECT '|' || group_concat(value, '|') || '|' FROM json_each(
+				CASE WHEN json_type(content, '$.threats') = 'array'
+					THEN json_extract(content, '$.threats') ELSE '[]' END)
+				WHERE value <> '')`;
+	await sql`UPDATE records SET stat_change = ${text('changeType')}, stat_era = ${text('eraGroup')},
+		stat_level = ${text('protectionLevel')}, stat_condition = ${text('condition')},
+		stat_threats = ${threats}`.execute(db);
+	await db.schema
+		.createIndex('records_stats')
+		.on('records')
+		.columns([
+			'county_code',
+			'kind',
+			'status',
+			'category',
+			'stat_era',
+			'stat_level',
+			'stat_condition',
+			'stat_change',
+			'stat_threats',
+			'created_at',
+			'site_code'
+		])
+		.execute();
+	await db.schema
+		.createIndex('revisions_city_accepted')
+		.on('revisions')
+		.columns(['at', 'record_id'])
+		.where(sql.ref('action'), '=', 'approve')
+		.where(sql.ref('status'), '=', 'accepted')
+		.execute();
 }
 
 /**

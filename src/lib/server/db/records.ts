@@ -6,6 +6,7 @@ import type { QcFinding } from '../../domain/qc/finding.js';
 import type { RecordStatus } from '../../domain/codelists/index.js';
 import type { ChangeFeed, ChangeInput } from './changes.js';
 import { revisionBodySha256, type AuditEntry, type AuditRepository } from './audit.js';
+import { statColumns } from './stat-columns.js';
 import { qcColumns } from './review-queue.js';
 import { changedFields } from '../../domain/records/identity.js';
 import type { HistoryEntry, ReviewComment } from '../../domain/sync/wire.js';
@@ -360,7 +361,8 @@ export class RecordRepository {
 				content_key: input.contentKey,
 				created_at: at,
 				updated_at: at,
-				...qcColumns(input.findings) // the review queue's QC counts (0009)
+				...qcColumns(input.findings), // the review queue's QC counts (0009)
+				...statColumns(record) // the statistics' terms (0015)
 			})
 			.onConflict((oc) =>
 				oc.column('id').doUpdateSet((eb) => ({
@@ -377,7 +379,12 @@ export class RecordRepository {
 					content_key: eb.ref('excluded.content_key'),
 					updated_at: eb.ref('excluded.updated_at'),
 					qc_errors: eb.ref('excluded.qc_errors'), // the review queue's (0009)
-					qc_warnings: eb.ref('excluded.qc_warnings')
+					qc_warnings: eb.ref('excluded.qc_warnings'),
+					stat_change: eb.ref('excluded.stat_change'), // the statistics' (0015)
+					stat_era: eb.ref('excluded.stat_era'),
+					stat_level: eb.ref('excluded.stat_level'),
+					stat_condition: eb.ref('excluded.stat_condition'),
+					stat_threats: eb.ref('excluded.stat_threats')
 				}))
 			)
 			.execute();
@@ -489,7 +496,8 @@ export class RecordRepository {
 				revision,
 				content,
 				content_key: input.contentKey,
-				...qcColumns(input.findings) // the review queue's QC counts (0009)
+				...qcColumns(input.findings), // the review queue's QC counts (0009)
+				...statColumns(record) // the statistics' terms (0015)
 			})
 			.where('id', '=', row.id)
 			.execute();

@@ -81,6 +81,26 @@ function totalOf(counts: Partial<Record<RecordStatus, number>>, query: ReviewQue
 export class ReviewQueueRepository {
 	constructor(private readonly db: Db) {}
 
+	/**
+	 * The statistics' filters (issue 14 point 2) on the record's columns of its content
+	 * (stat-columns.ts, migration 0015).
+	 */
+	#contentFilters(query: ReviewQueueQuery): RawBuilder<boolean>[] {
+		const conditions: RawBuilder<boolean>[] = [];
+		const equal = (column: string, value: string | undefined) => {
+			if (value !== undefined) conditions.push(sql<boolean>`${sql.ref(column)} = ${value}`);
+		};
+		equal('r.kind', query.kind);
+		equal('r.stat_change', query.change);
+		equal('r.stat_era', query.era);
+		equal('r.stat_level', query.level);
+		equal('r.stat_condition', query.condition);
+		// a code-list term (the schema checked it) holds no `|`, `%` or `_`
+		if (query.threat !== undefined)
+			conditions.push(sql<boolean>`r.stat_threats LIKE ${`%|${query.threat}|%`}`);
+		return conditions;
+	}
+
 	/** Keeps the QC counts of a record's newest pushed revision. Call inside DataStore.write. */
 	async noteFindings(recordId: string, findings: readonly QcFinding[]): Promise<void> {
 		const row = qcRow(recordId, findings);
@@ -124,7 +144,12 @@ export class ReviewQueueRepository {
 			.$if(category !== undefined, (b) => b.where('r.category', '=', category!))
 			.$if(ownerIds !== null, (b) => b.where('r.owner_id', 'in', [...ownerIds!, -1]))
 			.$if(from !== undefined, (b) => b.where('r.updated_at', '>=', dayStart(from!)))
-			.$if(to !== undefined, (b) => b.where('r.updated_at', '<', dayStart(to!, 1)));
+			.$if(to !== undefined, (b) => b.where('r.updated_at', '<', dayStart(to!, 1)))
+			.$call((b) => {
+				let filtered = b;
+				for (const condition of this.#contentFilters(query)) filtered = filtered.where(condition);
+				return filtered;
+			});
 	}
 
 	/**
@@ -138,7 +163,10 @@ export class ReviewQueueRepository {
 		ownerIds: number[] | null
 	): Promise<Partial<Record<RecordStatus, number>>> {
 		const { severity, category, surveyor, team, from, to } = query;
-		const kept = [severity, category, surveyor, team, from, to].every((f) => f === undefined);
+		const { kind, change, era, level, condition, threat } = query;
+		const kept =
+			[severity, category, surveyor, team, from, to].every((f) => f === undefined) &&
+			[kind, change, era, level, condition, threat].every((f) => f === undefined);
 		const grouped = kept
 			? await this.db
 					.selectFrom('queue_counts')

@@ -113,6 +113,16 @@ export interface RecordsTable {
 	/** the counts of record_qc, kept here for the review queue's indexes (0009; 0 without QC) */
 	qc_errors: Generated<number>;
 	qc_warnings: Generated<number>;
+	/**
+	 * The statistics' terms of the content (issue 14 point 2, migration 0015; statColumns), null
+	 * when not filled in: changeType, eraGroup, protectionLevel, condition, and the threats as
+	 * `|a|b|`.
+	 */
+	stat_change: Generated<string | null>;
+	stat_era: Generated<string | null>;
+	stat_level: Generated<string | null>;
+	stat_condition: Generated<string | null>;
+	stat_threats: Generated<string | null>;
 }
 
 export interface RevisionsTable {
