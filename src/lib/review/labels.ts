@@ -35,3 +35,16 @@ export function serverStatusText(status: RecordStatus): string {
 export function serverStatusColor(status: RecordStatus): string {
 	return STATUS_COLOR[DEVICE_STATUS_OF[status]];
 }
+
+const HISTORY_ACTIONS: Record<string, () => string> = {
+	push: m.review_rec_action_push,
+	approve: m.review_rec_action_approve,
+	return: m.review_rec_action_return,
+	correct: m.review_rec_action_correct,
+	publish: m.review_registry_action_publish
+};
+
+/** A history entry's action as the record page and the registration form name it. */
+export function historyActionLabel(action: string): string {
+	return Object.hasOwn(HISTORY_ACTIONS, action) ? HISTORY_ACTIONS[action]!() : action;
+}
