@@ -8,7 +8,11 @@
  *    (QUEUE_VIEWS), BENCH_REVIEW_RUNS requests each; the figure is the slowest view's p95;
  * 2. the record page, `GET /review/records/{id}` (the server-rendered page, whole response) and
  *    `GET /api/records/{id}` (the record, its findings and history), p95 over BENCH_REVIEW_RUNS
- *    random records of the county reviewer's county.
+ *    random records of the county reviewer's county;
+ * 3. the census statistics page of the whole city (issue 14): `GET /review/stats` (the
+ *    server-rendered page, whole response), p95 of BENCH_REVIEW_RUNS requests; and the page as a
+ *    city reviewer sees it in Chromium, from navigation to every chart drawn and the county map
+ *    coloured (`data-ready` on both), p95 of BENCH_STATS_LOADS loads (target: under 1 s).
  *
  * Baseline of each: the same requests to the same server build on the same database engine
  * holding BENCH_REVIEW_BASELINE_RECORDS records (1,000), measured in the same run, interleaved
@@ -24,8 +28,9 @@
  *
  * Without PostgreSQL the PostgreSQL rows say so and the SQLite ones are still measured. Knobs:
  * BENCH_REVIEW_RECORDS (100000), BENCH_REVIEW_BASELINE_RECORDS (1000), BENCH_REVIEW_RUNS (60),
- * BENCH_PG_FSYNC (on); BENCH_VERBOSE=1 logs the steps and each view's p95.
+ * BENCH_STATS_LOADS (12), BENCH_PG_FSYNC (on); BENCH_VERBOSE=1 logs the steps and each view's p95.
  */
+import { chromium } from '@playwright/test';
 import { sql } from 'kysely';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +52,7 @@ import {
 	stopProcess,
 	type Row
 } from './common.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../tests/chromium.js';
 import { loadDemo, rng } from './records.js';
 import { seedReviewRecords, type SeededRecord } from './review-seed.js';
 
@@ -54,11 +60,15 @@ const RECORDS = num('BENCH_REVIEW_RECORDS', 100_000);
 const BASELINE_RECORDS = num('BENCH_REVIEW_BASELINE_RECORDS', 1000);
 /** Timed requests of each queue view and of each record route, on each server. */
 const RUNS = num('BENCH_REVIEW_RUNS', 60);
+/** Loads of the statistics page in Chromium, on each server. */
+const STATS_LOADS = num('BENCH_STATS_LOADS', 12);
 const PASSWORD = 'bench-password';
 /** The county reviewer's county: 东胜区. */
 const COUNTY: CountyCode = '150602';
 const QUEUE_TARGET_MS = 50;
 const PAGE_TARGET_MS = 100;
+/** The statistics page drawn in the browser (issue 14: under 1 s with 100,000 records). */
+const STATS_RENDER_TARGET_MS = 1000;
 
 type Backend = 'sqlite' | 'postgres';
 const LABEL: Record<Backend, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
@@ -108,6 +118,10 @@ type Side = {
 	queue: number[][];
 	page: number[];
 	api: number[];
+	/** GET /review/stats, server time */
+	stats: number[];
+	/** the statistics page in Chromium, navigation to charts and map drawn */
+	statsRender: number[];
 };
 
 /** One timed GET; throws unless it answers 200 (and, for the queue, a page of records). */
@@ -130,6 +144,53 @@ function sample(seeded: SeededRecord[], count: number, seed: number): string[] {
 		[ids[i], ids[j]] = [ids[j]!, ids[i]!];
 	}
 	return ids.slice(0, count);
+}
+
+const STATS_PATH = '/review/stats';
+
+/**
+ * The statistics page as the city reviewer opens it, STATS_LOADS times on each server in turn
+ * (one warm-up load each first): a fresh page each time (the browser's cache kept, as a reviewer's
+ * second visit), from `goto` to the charts and the county map both marked drawn.
+ */
+async function statsRenders(
+	sides: Side[],
+	measure: (backend: Backend, work: () => Promise<void>) => Promise<void>
+) {
+	const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+	try {
+		const contexts = await Promise.all(
+			sides.map((side) =>
+				browser.newContext({
+					viewport: { width: 1280, height: 800 },
+					locale: 'zh-CN',
+					extraHTTPHeaders: { Authorization: `Bearer ${side.city.token}` }
+				})
+			)
+		);
+		for (let load = -1; load < STATS_LOADS; load++)
+			for (const [i, side] of sides.entries())
+				await measure(side.backend, async () => {
+					const page = await contexts[i]!.newPage();
+					try {
+						const start = performance.now();
+						const res = await page.goto(side.origin + STATS_PATH);
+						if (res?.status() !== 200) throw new Error(`${STATS_PATH}: ${res?.status()}`);
+						await page
+							.locator('[data-testid="stats-charts"][data-ready="true"]')
+							.waitFor({ timeout: 30_000 });
+						await page
+							.locator('[data-testid="stats-map"][data-ready="true"]')
+							.waitFor({ timeout: 30_000 });
+						const ms = performance.now() - start;
+						if (load >= 0) side.statsRender.push(ms);
+					} finally {
+						await page.close();
+					}
+				});
+	} finally {
+		await browser.close();
+	}
 }
 
 export async function reviewFigures(options: { tmp: string; buildDir: string }): Promise<Row[]> {
@@ -188,7 +249,9 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 					ids: sample(seeded, RUNS, records),
 					queue: QUEUE_VIEWS.map(() => []),
 					page: [],
-					api: []
+					api: [],
+					stats: [],
+					statsRender: []
 				});
 			}
 		};
@@ -244,6 +307,13 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 						side[route.key].push(await timedGet(side.origin, route.path(id), side.county));
 					});
 		}
+		// the statistics page: server time, then drawn in Chromium (in turn, server by server)
+		for (let run = 0; run < RUNS; run++)
+			for (const side of sides)
+				await measure(side.backend, async () => {
+					side.stats.push(await timedGet(side.origin, STATS_PATH, side.city));
+				});
+		await statsRenders(sides, measure);
 		const machine = `load average ${load.toFixed(1)} → ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs while measuring`;
 		log(`review requests measured in ${Math.round(performance.now() - t0)} ms; ${machine}`);
 		if (failed.has('sqlite')) throw new Error(failed.get('sqlite'));
@@ -266,13 +336,17 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 			const queueWhat = `review queue GET /api/review/records, slowest of ${QUEUE_VIEWS.length} views' p95 (${RUNS} requests each), ${n(RECORDS)} records, ${LABEL[backend]}`;
 			const pageWhat = `record page GET /review/records/{id} (server-rendered), p95 of ${RUNS} records, ${n(RECORDS)} records, ${LABEL[backend]}`;
 			const apiWhat = `record GET /api/records/{id} (record, findings, history), p95 of ${RUNS} records, ${n(RECORDS)} records, ${LABEL[backend]}`;
+			const statsWhat = `statistics page GET /review/stats (server-rendered, whole city), p95 of ${RUNS} requests, ${n(RECORDS)} records, ${LABEL[backend]}`;
+			const renderWhat = `statistics page in Chromium, navigation to charts and county map drawn, p95 of ${STATS_LOADS} loads, ${n(RECORDS)} records, ${LABEL[backend]}`;
 			const missing = failed.get(backend) ?? (backend === 'postgres' ? noPostgres : '');
 			if (!big || !small || failed.has(backend)) {
 				const valueText = failed.has(backend) ? 'failed' : 'not run';
 				rows.push(
 					failedRow(`review-queue-p95${suffix}`, queueWhat, missing, { valueText }),
 					failedRow(`record-page-p95${suffix}`, pageWhat, missing, { valueText }),
-					failedRow(`record-api-p95${suffix}`, apiWhat, missing, { valueText })
+					failedRow(`record-api-p95${suffix}`, apiWhat, missing, { valueText }),
+					failedRow(`stats-page-p95${suffix}`, statsWhat, missing, { valueText }),
+					failedRow(`stats-render-p95${suffix}`, renderWhat, missing, { valueText })
 				);
 				continue;
 			}
@@ -307,6 +381,23 @@ export async function reviewFigures(options: { tmp: string; buildDir: string }):
 					baseline: p95(small.api),
 					baselineLabel,
 					target: PAGE_TARGET_MS
+				}),
+				row({
+					id: `stats-page-p95${suffix}`,
+					what: statsWhat,
+					unit: 'ms',
+					value: p95(big.stats),
+					baseline: p95(small.stats),
+					baselineLabel
+				}),
+				row({
+					id: `stats-render-p95${suffix}`,
+					what: renderWhat,
+					unit: 'ms',
+					value: p95(big.statsRender),
+					baseline: p95(small.statsRender),
+					baselineLabel,
+					target: STATS_RENDER_TARGET_MS
 				})
 			);
 		}

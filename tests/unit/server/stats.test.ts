@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataStore } from '$lib/server/db/store.js';
 import { statColumns } from '$lib/server/db/stat-columns.js';
-import { chinaWeek } from '$lib/server/stats/index.js';
+import { chinaWeeks } from '$lib/server/stats/index.js';
 import type { SurveyRecord } from '$lib/domain/schemas/index.js';
 import { BACKENDS, freshWhere, insertSurveyor, migratedUpTo } from './databases.js';
 
@@ -76,13 +76,26 @@ describe('migration 0015 fills the statistics columns of the records already sto
 	}
 });
 
-describe('chinaWeek', () => {
-	it('is the Monday of the China Standard Time week', () => {
-		// Sunday 6 December 2026 (UTC): before 16:00 it is Sunday in China, after it Monday
-		expect(chinaWeek('2026-12-06', false)).toBe('2026-11-30');
-		expect(chinaWeek('2026-12-06', true)).toBe('2026-12-07');
-		expect(chinaWeek('2026-12-07', false)).toBe('2026-12-07');
-		expect(chinaWeek('2026-12-12', true)).toBe('2026-12-07');
-		expect(chinaWeek('2026-12-31', true)).toBe('2026-12-28');
+describe('chinaWeeks', () => {
+	const mondays = (first: string, last: string) => chinaWeeks(first, last).map((w) => w.week);
+	it('starts at the Monday of the China Standard Time week', () => {
+		// Sunday 6 December 2026 (UTC): before 16:00 it is Sunday in China, from it Monday
+		expect(mondays('2026-12-06T15:59:59.999Z', '2026-12-06T15:59:59.999Z')).toEqual(['2026-11-30']);
+		expect(mondays('2026-12-06T16:00:00.000Z', '2026-12-06T16:00:00.000Z')).toEqual(['2026-12-07']);
+		expect(mondays('2026-12-12T23:00:00.000Z', '2026-12-31T20:00:00.000Z')).toEqual([
+			'2026-12-07',
+			'2026-12-14',
+			'2026-12-21',
+			'2026-12-28'
+		]);
+		expect(chinaWeeks('2026-12-07T00:00:00.000Z', '2026-12-06T00:00:00.000Z')).toEqual([]);
+	});
+	it('bounds each week by its Monday 00:00 in China, as UTC text that compares as time', () => {
+		const [week] = chinaWeeks('2026-12-09T03:00:00.000Z', '2026-12-09T03:00:00.000Z');
+		expect(week).toEqual({
+			week: '2026-12-07',
+			start: '2026-12-06T16:00:00.000Z',
+			stop: '2026-12-13T16:00:00.000Z'
+		});
 	});
 });

@@ -442,8 +442,21 @@ export function migrations(dialect: DialectName): Record<string, Migration> {
 			async up(db: Kysely<unknown>) {
 				await recordStats(db, dialect);
 			}
-		}
+		},
 		// ---- end 0015 ---------------------------------------------------------------------------
+		// ---- 0016 (records by arrival, issue 14) ------------------------------------------------
+		// The records received in a span of time (the statistics' weeks, a quarter's report): a
+		// range of this index per span, without sorting the records by a day made of their time.
+		'0016_records_created': {
+			async up(db: Kysely<unknown>) {
+				await db.schema
+					.createIndex('records_created')
+					.on('records')
+					.columns(['created_at', 'county_code'])
+					.execute();
+			}
+		}
+		// ---- end 0016 ---------------------------------------------------------------------------
 	};
 }
 

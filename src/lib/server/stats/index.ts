@@ -6,6 +6,7 @@ import {
 	STAT_DIMENSIONS,
 	sumFigures,
 	type BreakdownRow,
+	type CountyFigures,
 	type CensusStats,
 	type StatDimension,
 	type WeekFigures
@@ -84,12 +85,14 @@ export async function censusStats(
 	// page's reads; a record arriving meanwhile shows in the next view); SQLite: one snapshot
 	const parts = (db: Db) =>
 		Promise.all([
+			termGroups(db, scope, every),
 			countyFigures(db, scope, every),
-			breakdownsOf(db, scope, every),
 			weeklyOf(db, dialect, scope, every)
 		]);
-	const [figures, breakdowns, weekly] =
+	const [groups, figures, weekly] =
 		dialect === 'postgres' ? await parts(store.db) : await store.read((tx) => parts(tx.db));
+	foldRecords(figures, groups);
+	const breakdowns = breakdownsOf(groups, scope);
 	return {
 		counties: scope,
 		generatedAt,
@@ -105,6 +108,54 @@ function countyCondition(column: string, scope: readonly string[], every: boolea
 	return every ? sql`` : sql`AND ${sql.ref(column)} IN (${sql.join(scope.map((c) => sql.lit(c)))})`;
 }
 
+/**
+ * A count of the records per combination of county, kind, status and statistics' terms, in one
+ * pass over the statistics' index (records_stats, 0015) in its own order: the groups come out of
+ * the index as it is read (no sort), and every count of the records — per county, kind and
+ * status, the 消失, each breakdown — is folded out of them here. The combinations are few: they
+ * are bounded by the code lists' terms that occur together, not by the records.
+ */
+type TermGroup = {
+	county_code: string;
+	kind: string;
+	status: string;
+	category: string | null;
+	stat_era: string | null;
+	stat_level: string | null;
+	stat_condition: string | null;
+	stat_change: string | null;
+	stat_threats: string | null;
+	n: unknown;
+};
+
+async function termGroups(db: Db, scope: string[], every: boolean): Promise<TermGroup[]> {
+	const columns = sql`county_code, kind, status, category, stat_era, stat_level, stat_condition,
+		stat_change, stat_threats`;
+	const result = await sql<TermGroup>`
+		SELECT ${columns}, count(*) AS n
+		FROM records WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
+		GROUP BY ${columns}`.execute(db);
+	return result.rows;
+}
+
+/** The records' counts of each county's figures, out of the term groups. */
+function foldRecords(figures: readonly CountyFigures[], groups: readonly TermGroup[]) {
+	const byCounty = new Map(figures.map((f) => [f.county, f]));
+	for (const row of groups) {
+		const f = byCounty.get(row.county_code);
+		if (!f) continue;
+		const count = n(row.n);
+		f.records += count;
+		if (row.kind === '复查') f.rechecks += count;
+		if (row.kind === '新发现') f.newFinds += count;
+		if (row.kind === '复查' && row.stat_change === '消失') f.lost += count;
+		if ((RECORD_STATUSES as readonly string[]).includes(row.status))
+			f.byStatus[row.status as RecordStatus] += count;
+		if (row.status === 'accepted' || row.status === 'published') f.accepted += count;
+	}
+}
+
+/** Each county's registered sites and re-checked sites (the records' counts: foldRecords). */
 async function countyFigures(db: Db, scope: string[], every: boolean) {
 	const byCounty = new Map(scope.map((c) => [c, emptyFigures(c)]));
 	const done = sql.join(['accepted', 'published'].map((s) => sql.lit(s)));
@@ -135,29 +186,6 @@ async function countyFigures(db: Db, scope: string[], every: boolean) {
 			f.recheckedAccepted = n(row.accepted);
 		}
 	}
-	const records = await sql<{ county_code: string; kind: string; status: string; n: unknown }>`
-		SELECT county_code, kind, status, count(*) AS n FROM records
-		WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
-		GROUP BY county_code, kind, status`.execute(db);
-	for (const row of records.rows) {
-		const f = byCounty.get(row.county_code);
-		if (!f) continue;
-		const count = n(row.n);
-		f.records += count;
-		if (row.kind === '复查') f.rechecks += count;
-		if (row.kind === '新发现') f.newFinds += count;
-		if ((RECORD_STATUSES as readonly string[]).includes(row.status))
-			f.byStatus[row.status as RecordStatus] += count;
-		if (row.status === 'accepted' || row.status === 'published') f.accepted += count;
-	}
-	const lost = await sql<{ county_code: string; n: unknown }>`
-		SELECT county_code, count(*) AS n FROM records
-		WHERE kind = '复查' AND stat_change = '消失' ${countyCondition('county_code', scope, every)}
-		GROUP BY county_code`.execute(db);
-	for (const row of lost.rows) {
-		const f = byCounty.get(row.county_code);
-		if (f) f.lost = n(row.n);
-	}
 	return [...byCounty.values()];
 }
 
@@ -180,26 +208,8 @@ function breakdownRows(
 	return [...rows.values()];
 }
 
-/**
- * The breakdowns in one pass over the statistics' index (records_stats, 0015), which holds every
- * column read (no row, no JSON): a count per combination of county and terms, folded here into
- * one table per breakdown. The combinations are few (they are bounded by the code lists' terms
- * that occur together, not by the records); a pass per breakdown would cost a scan each.
- */
-async function breakdownsOf(db: Db, scope: string[], every: boolean) {
-	const groups = await sql<{
-		county_code: string;
-		category: string | null;
-		stat_era: string | null;
-		stat_level: string | null;
-		stat_condition: string | null;
-		stat_threats: string | null;
-		n: unknown;
-	}>`
-		SELECT county_code, category, stat_era, stat_level, stat_condition, stat_threats,
-			count(*) AS n
-		FROM records WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
-		GROUP BY county_code, category, stat_era, stat_level, stat_condition, stat_threats`.execute(db);
+/** The breakdowns, folded out of the term groups: one table per breakdown. */
+function breakdownsOf(groups: readonly TermGroup[], scope: string[]) {
 	const folded: Record<StatDimension, { county_code: string; term: string; n: number }[]> = {
 		category: [],
 		eraGroup: [],
@@ -207,7 +217,7 @@ async function breakdownsOf(db: Db, scope: string[], every: boolean) {
 		condition: [],
 		threats: []
 	};
-	for (const g of groups.rows) {
+	for (const g of groups) {
 		const county = g.county_code;
 		const count = n(g.n);
 		folded.category.push({ county_code: county, term: g.category ?? '', n: count });
@@ -225,12 +235,33 @@ async function breakdownsOf(db: Db, scope: string[], every: boolean) {
 	return out;
 }
 
-/** The Monday (YYYY-MM-DD) of the China Standard Time week of UTC day `day`, or of the next day. */
-export function chinaWeek(day: string, nextDay: boolean): string {
-	const date = new Date(`${day}T00:00:00Z`);
-	if (nextDay) date.setUTCDate(date.getUTCDate() + 1);
-	date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
-	return date.toISOString().slice(0, 10);
+/** A China Standard Time week: its Monday (YYYY-MM-DD) and its bounds as UTC ISO 8601 text. */
+export type ChinaWeek = { week: string; start: string; stop: string };
+
+const CST_MS = 8 * 3_600_000;
+const WEEK_MS = 7 * 86_400_000;
+
+/**
+ * The China Standard Time weeks (Monday to Sunday) from the one holding the instant `first` to
+ * the one holding `last` (ISO 8601 text), oldest first; none when `last` is before `first`.
+ */
+export function chinaWeeks(first: string, last: string): ChinaWeek[] {
+	const from = Date.parse(first);
+	const to = Date.parse(last);
+	if (!Number.isFinite(from) || !Number.isFinite(to) || to < from) return [];
+	// the Monday 00:00 in China of `first`'s week, as a UTC instant
+	const local = new Date(from + CST_MS);
+	const monday =
+		Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()) -
+		((local.getUTCDay() + 6) % 7) * 86_400_000;
+	const weeks: ChinaWeek[] = [];
+	for (let start = monday - CST_MS; start <= to; start += WEEK_MS)
+		weeks.push({
+			week: new Date(start + CST_MS).toISOString().slice(0, 10),
+			start: new Date(start).toISOString(),
+			stop: new Date(start + WEEK_MS).toISOString()
+		});
+	return weeks;
 }
 
 /**
@@ -243,14 +274,25 @@ async function weeklyOf(
 	scope: string[],
 	every: boolean
 ): Promise<WeekFigures[]> {
-	// per UTC day and half (from 16:00 UTC it is the next day in China): text, no time parsed
-	// (the creation times are the server's ISO 8601 UTC text); the weeks are made of them here
-	const received = await sql<{ day: string; late: unknown; n: unknown }>`
-		SELECT substr(created_at, 1, 10) AS day,
-			CASE WHEN substr(created_at, 12, 2) >= '16' THEN 1 ELSE 0 END AS late, count(*) AS n
-		FROM records
-		WHERE 1 = 1 ${countyCondition('county_code', scope, every)}
-		GROUP BY 1, 2`.execute(db);
+	// the weeks from the first record received to the last (records_created, 0016: each end
+	// read off the index on its own, then a range per week; the creation times are the server's ISO 8601 UTC text, so the
+	// weeks' bounds compare as text)
+	const ends = await sql<{ first: string | null; last: string | null }>`
+		SELECT
+			(SELECT min(created_at) FROM records WHERE 1 = 1 ${countyCondition('county_code', scope, every)}) AS first,
+			(SELECT max(created_at) FROM records WHERE 1 = 1 ${countyCondition('county_code', scope, every)}) AS last`.execute(
+		db
+	);
+	const { first, last } = ends.rows[0] ?? { first: null, last: null };
+	const spans = first && last ? chinaWeeks(first, last) : [];
+	const received = spans.length
+		? await sql<{ week: string; n: unknown }>`
+		SELECT w.column1 AS week, count(*) AS n
+		FROM (VALUES ${sql.join(spans.map((w) => sql`(${w.week}, ${w.start}, ${w.stop})`))}) AS w
+		INNER JOIN records r ON r.created_at >= w.column2 AND r.created_at < w.column3
+		WHERE 1 = 1 ${countyCondition('r.county_code', scope, every)}
+		GROUP BY w.column1`.execute(db)
+		: { rows: [] };
 	// the city's approvals out of their own index (0015); the records' counties only for a scope
 	const accepted = await sql<{ week: string; n: unknown }>`
 		SELECT ${weekOf(dialect, sql.ref('v.at'))} AS week, count(DISTINCT v.record_id) AS n
@@ -265,7 +307,7 @@ async function weeklyOf(
 		if (!entry) weeks.set(w, (entry = { week: w, received: 0, accepted: 0 }));
 		return entry;
 	};
-	for (const row of received.rows) week(chinaWeek(row.day, n(row.late) === 1)).received += n(row.n);
+	for (const row of received.rows) week(row.week).received = n(row.n);
 	for (const row of accepted.rows) week(row.week).accepted = n(row.n);
 	return [...weeks.values()].sort((a, b) => a.week.localeCompare(b.week));
 }
