@@ -87,14 +87,29 @@ let forbidden: Set<string>;
 let forbiddenPhrases: Set<string>;
 const PLACE_PHRASE = /位于[^。"<\\]*/g;
 
+/** A point written in 度分秒, as the registration form writes it: 39°48′31.5396″. */
+const DMS = /(\d{1,3})°(\d{1,2})′(\d{1,2}(?:\.\d+)?)″/g;
+
 function leaks(text: string): string[] {
 	const found = new Set<string>();
-	for (const match of text.matchAll(/\d+\.\d{4,}/g)) {
+	// (a 度分秒 point's seconds, 31.5396″, are no decimal degrees: read below as what they are)
+	for (const match of text.replace(DMS, ' ').matchAll(/\d+\.\d{4,}/g)) {
 		const number = match[0];
 		const [int, frac] = number.split('.') as [string, string];
 		for (let digits = 4; digits <= frac.length; digits++) {
 			const prefix = `${int}.${frac.slice(0, digits)}`;
 			if (forbidden.has(prefix)) found.add(prefix);
+		}
+	}
+	// the printed registration form writes points in 度分秒 (39°48′31.5396″): read back as
+	// degrees; a generalized point is the centre of its 0.01° cell, which is no leak
+	for (const dms of text.matchAll(DMS)) {
+		const value = Number(dms[1]) + Number(dms[2]) / 60 + Number(dms[3]) / 3600;
+		const cell = value * 100 - Math.floor(value * 100);
+		if (Math.abs(cell - 0.5) < 1e-4) continue;
+		for (const digits of [4, 5, 6]) {
+			const rendering = value.toFixed(digits);
+			if (forbidden.has(rendering)) found.add(`${dms[0]} (${rendering})`);
 		}
 	}
 	for (const [phrase] of text.matchAll(PLACE_PHRASE))
@@ -281,10 +296,11 @@ describe('the public registry', () => {
 		for (const site of version.sites) {
 			await walk(`/api/public/sites/${site.code}`);
 			await walk(`/registry/${site.code}`);
+			await walk(`/registry/${site.code}/form`);
 		}
 		// a signed-in reviewer gets exactly what a visitor gets
 		const session = await server.login('city');
-		for (const path of ['/registry', `/registry/${findCode}`]) {
+		for (const path of ['/registry', `/registry/${findCode}`, `/registry/${findCode}/form`]) {
 			const visitor = await server.get(path);
 			const signedIn = await server.request('GET', path, {
 				headers: { cookie: session.cookie! }
@@ -292,6 +308,12 @@ describe('the public registry', () => {
 			const unnonced = (html: string) => html.replace(/nonce="[^"]*"/g, 'nonce=""');
 			expect(unnonced(signedIn.text)).toBe(unnonced(visitor.text));
 		}
+		// the walk reads 度分秒: the reviewers' exact form of the same find would be caught
+		const exactForm = await server.request('GET', `/review/records/${find.id}/form`, {
+			headers: { cookie: session.cookie! }
+		});
+		expect(exactForm.status).toBe(200);
+		expect(leaks(exactForm.text).filter((l) => l.includes('°')).length).toBeGreaterThan(0);
 		for (const path of DOWNLOADS) {
 			const response = await server.get(path);
 			if (response.status === 404) {
@@ -302,7 +324,7 @@ describe('the public registry', () => {
 		}
 		const leaked = [...walked].filter(([, found]) => found.length > 0);
 		expect(leaked).toEqual([]);
-		expect(walked.size).toBeGreaterThan(2 * version.sites.length);
+		expect(walked.size).toBeGreaterThan(3 * version.sites.length);
 	}, 600_000);
 
 	it('walked every download: none of them answered 404', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures.js';
@@ -169,4 +169,40 @@ test('a visitor downloads the registry as CSV and as a Shapefile', async ({ page
 		expect(download.suggestedFilename()).toMatch(name);
 		expect(await download.failure()).toBeNull();
 	}
+});
+
+test('a visitor prints the public registration form of 石城: generalized, no boundary, no names', async ({
+	page
+}, info) => {
+	await page.goto(`/registry/${code}`);
+	await page.getByTestId('public-form').click();
+	await expect(page).toHaveURL(new RegExp(`/registry/${code}/form$`));
+	const form = page.getByTestId('registration-form');
+	await expect(form.getByTestId('form-code')).toHaveText(code);
+	await expect(form.getByTestId('form-name')).toHaveText('石城');
+	// the protected site: its one point is the centre of its 0.01° cell, in 度分秒, and no boundary
+	const points = form.getByTestId('form-point');
+	await expect(points).toHaveCount(1);
+	const lat = generalizeCoordinate(AT.lat);
+	const degrees = Math.floor(lat);
+	const minutes = Math.floor((lat - degrees) * 60);
+	await expect(points.first()).toContainText(`北纬${degrees}°${String(minutes).padStart(2, '0')}′`);
+	await expect(form.getByTestId('form-generalized')).toBeVisible();
+	// the photo register numbers the public photo; no person's name is on the public form
+	await expect(form.getByTestId('form-photo')).toHaveCount(1);
+	await expect(form.getByTestId('form-photo')).toContainText('Z001');
+	await expect(form.getByTestId('form-photo').locator('img')).toHaveJSProperty('complete', true);
+	await expect(form).not.toContainText('公开名录测试');
+	await shoot(page, 'public-form');
+
+	await page.emulateMedia({ media: 'print' });
+	await expect(page.getByTestId('form-print')).toBeHidden();
+	await expect(page.locator('.public > header')).toBeHidden();
+	const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+	writeFileSync(info.outputPath('public-form.pdf'), pdf);
+	const text = pdf.toString('latin1');
+	expect(text.startsWith('%PDF-')).toBe(true);
+	// cover, basic information, points, photos, publication: a page each
+	expect(text.match(/\/Type\s*\/Page(?!s)/g)?.length ?? 0).toBe(5);
+	expect(text).toMatch(/\/MediaBox \[0 0 59[45]\.?\d* 84[12]\.?\d*\]/);
 });
