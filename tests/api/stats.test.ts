@@ -348,6 +348,9 @@ describe("each figure's link opens the queue it counts", () => {
 			n: Number(n)
 		}));
 		expect(links.length).toBeGreaterThan(50);
+		// the weekly figures link too: received, and accepted by the city, in that week
+		expect(links.some((l) => l.key.startsWith('received:') && l.n > 0)).toBe(true);
+		expect(links.some((l) => l.key.startsWith('weekAccepted:') && l.n > 0)).toBe(true);
 		for (const link of links) {
 			// a site re-checked twice is one site but two records
 			if (link.key.startsWith('rechecked')) continue;
@@ -370,6 +373,10 @@ describe("each figure's link opens the queue it counts", () => {
 		expect(await q({ kind: '新发现' })).not.toContain(made.lost!.id);
 		const bad = await server.get('/api/review/records?era=不存在', reviewer02);
 		expect(bad.status).toBe(400);
+		// a week is named by its Monday
+		const tuesday = await server.get('/api/review/records?receivedWeek=2026-12-08', reviewer02);
+		expect(tuesday.status).toBe(400);
+		expect(tuesday.text).toContain('周一');
 		// the queue page shows them, and keeps them in its filter form
 		const queuePage = await server.get(
 			`/review?county=150602&era=${encodeURIComponent('明代')}`,

@@ -459,6 +459,12 @@ const positive = (what: string, max: number) =>
 		.transform(Number)
 		.refine((n) => n <= max, `${what}不能大于 ${max}`);
 
+/** A Monday, YYYY-MM-DD: the first day of a China Standard Time week. */
+const monday = isoDate.refine(
+	(day) => new Date(`${day}T00:00:00Z`).getUTCDay() === 1,
+	'周须以周一的日期表示（YYYY-MM-DD）'
+);
+
 /**
  * `GET /api/review/records` and the review page `/review`: the queue's filters, sort and page,
  * as query parameters (each at most once). Every one is optional; `county` MUST be one of the
@@ -486,6 +492,10 @@ export const ReviewQueueQuerySchema = z
 		level: z.enum(PROTECTION_LEVELS, { error: '保护级别不在代码表中' }).optional(),
 		condition: z.enum(CONDITIONS, { error: '现状评估不在代码表中' }).optional(),
 		threat: z.enum(THREATS, { error: '影响因素不在代码表中' }).optional(),
+		// the statistics' weeks: records first received, or accepted by the city, in the China
+		// Standard Time week that starts on this Monday
+		receivedWeek: monday.optional(),
+		acceptedWeek: monday.optional(),
 		sort: z.enum(QUEUE_SORTS, { error: `排序应为 ${QUEUE_SORTS.join('、')} 之一` }).optional(),
 		order: z.enum(QUEUE_ORDERS, { error: '顺序应为 asc 或 desc' }).optional(),
 		page: positive('页码', 100_000).optional(),

@@ -98,6 +98,16 @@ export class ReviewQueueRepository {
 		// a code-list term (the schema checked it) holds no `|`, `%` or `_`
 		if (query.threat !== undefined)
 			conditions.push(sql<boolean>`r.stat_threats LIKE ${`%|${query.threat}|%`}`);
+		// the weeks of the statistics: first received (records_created, 0016), and accepted by
+		// the city (an approval that made it accepted: revisions_city_accepted, 0015)
+		if (query.receivedWeek !== undefined)
+			conditions.push(
+				sql<boolean>`r.created_at >= ${dayStart(query.receivedWeek)} AND r.created_at < ${dayStart(query.receivedWeek, 7)}`
+			);
+		if (query.acceptedWeek !== undefined)
+			conditions.push(sql<boolean>`EXISTS (SELECT 1 FROM revisions v
+				WHERE v.record_id = r.id AND v.action = 'approve' AND v.status = 'accepted'
+					AND v.at >= ${dayStart(query.acceptedWeek)} AND v.at < ${dayStart(query.acceptedWeek, 7)})`);
 		return conditions;
 	}
 
@@ -163,10 +173,11 @@ export class ReviewQueueRepository {
 		ownerIds: number[] | null
 	): Promise<Partial<Record<RecordStatus, number>>> {
 		const { severity, category, surveyor, team, from, to } = query;
-		const { kind, change, era, level, condition, threat } = query;
+		const { kind, change, era, level, condition, threat, receivedWeek, acceptedWeek } = query;
 		const kept =
 			[severity, category, surveyor, team, from, to].every((f) => f === undefined) &&
-			[kind, change, era, level, condition, threat].every((f) => f === undefined);
+			[kind, change, era, level, condition, threat].every((f) => f === undefined) &&
+			[receivedWeek, acceptedWeek].every((f) => f === undefined);
 		const grouped = kept
 			? await this.db
 					.selectFrom('queue_counts')

@@ -21,6 +21,8 @@ const PARAM_WORDS: Record<string, string> = {
 	level: '保护级别',
 	condition: '现状评估',
 	threat: '影响因素',
+	receivedWeek: '收到新记录的周',
+	acceptedWeek: '市级通过的周',
 	sort: '排序',
 	order: '顺序',
 	page: '页码',
