@@ -93,6 +93,9 @@ export function quarterlyFileName(report: QuarterlyReport): { name: string; asci
 	};
 }
 
+/** A heading with its unit on a line of its own (复查文物\n（处）): the narrow columns break there. */
+const twoLines = (heading: string) => heading.replace(/(.)（/, '$1\n（');
+
 /** The value of a column in a row: a figure, or the rate (null without registered sites). */
 function valueOf(row: QuarterlyRow, column: QuarterlyColumn): number | null {
 	return column === 'recheckRate' ? recheckRate(row) : row[column];
@@ -156,11 +159,13 @@ function summarySheet(workbook: ExcelJS.Workbook, report: QuarterlyReport) {
 		const end = col + members.length - 1;
 		if (members.length === 1) {
 			sheet.mergeCells(3, col, 4, col);
-			sheet.getCell(3, col).value = columnHeading(members[0]!, 'zh-CN');
+			sheet.getCell(3, col).value = twoLines(columnHeading(members[0]!, 'zh-CN'));
 		} else {
 			sheet.mergeCells(3, col, 3, end);
 			sheet.getCell(3, col).value = groupHeading(group, 'zh-CN');
-			members.forEach((c, i) => (sheet.getCell(4, col + i).value = columnHeading(c, 'zh-CN')));
+			members.forEach(
+				(c, i) => (sheet.getCell(4, col + i).value = twoLines(columnHeading(c, 'zh-CN')))
+			);
 		}
 		col = end + 1;
 	}
@@ -220,14 +225,19 @@ function summarySheet(workbook: ExcelJS.Workbook, report: QuarterlyReport) {
 		m.quarter_sign_reviewer({}, ZH),
 		m.quarter_sign_phone({}, ZH)
 	];
+	// each a label over two columns, then a line to sign or write on
 	parts.forEach((text, i) => {
 		const left = i * third + 1;
 		const right = i === 2 ? width : (i + 1) * third;
-		sheet.mergeCells(signRow, left, signRow, right);
+		sheet.mergeCells(signRow, left, signRow, left + 1);
 		Object.assign(sheet.getCell(signRow, left), {
 			value: text,
 			font: BODY_FONT,
-			alignment: { horizontal: 'left', vertical: 'middle' }
+			alignment: { horizontal: 'right', vertical: 'bottom' }
+		});
+		sheet.mergeCells(signRow, left + 2, signRow, right - 1);
+		styleRange(sheet, signRow, left + 2, signRow, right - 1, {
+			border: { bottom: { style: 'thin' } }
 		});
 	});
 	sheet.getRow(signRow).height = 26;
@@ -287,9 +297,11 @@ function categorySheet(workbook: ExcelJS.Workbook, report: QuarterlyReport) {
 		sheet.getCell(r, 1).value = row.term || m.quarter_unfilled({}, ZH);
 		counties.forEach((c, j) => (sheet.getCell(r, j + 2).value = row.byCounty[c] ?? 0));
 		sheet.getCell(r, width).value = { formula: `SUM(B${r}:${lastCounty}${r})`, result: row.total };
+		sheet.getRow(r).height = 20;
 	});
 	const totalRow = first + report.categories.length;
 	sheet.getCell(totalRow, 1).value = m.quarter_total({}, ZH);
+	sheet.getRow(totalRow).height = 20;
 	for (let c = 2; c <= width; c++) {
 		const letter = columnLetter(c);
 		const result =
@@ -318,8 +330,8 @@ function notesSheet(workbook: ExcelJS.Workbook, report: QuarterlyReport) {
 		pageSetup: { ...PAGE, orientation: 'portrait' },
 		headerFooter: { oddFooter: FOOTER }
 	});
-	sheet.getColumn(1).width = 26;
-	sheet.getColumn(2).width = 90;
+	sheet.getColumn(1).width = 36;
+	sheet.getColumn(2).width = 80;
 	const rows: [string, string][] = [
 		[m.quarter_notes_item({}, ZH), m.quarter_notes_text({}, ZH)],
 		[m.quarter_notes_report({}, ZH), reportTitle(report)],
@@ -352,6 +364,9 @@ function notesSheet(workbook: ExcelJS.Workbook, report: QuarterlyReport) {
 				alignment: { vertical: 'middle', wrapText: true },
 				...(i === 0 ? { fill: HEAD_FILL } : {})
 			});
+		// the height of the wrapped text (about 38 Chinese characters a line at this width): not
+		// every viewer fits a row to its text on opening
+		row.height = Math.max(1, Math.ceil([...text].length / 38)) * 15 + 6;
 	});
 }
 
