@@ -10,6 +10,17 @@ if ! command -v make >/dev/null || ! command -v g++ >/dev/null || ! command -v p
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 make g++ >/dev/null
 fi
 
+# The batch print of a county's registration forms (登记表) into one PDF runs Debian's Chromium
+# on the server (CHROMIUM_PATH, default /usr/bin/chromium), with a Chinese font for the forms.
+# Without them everything else works, and the print page says what to install.
+print_packages=()
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || print_packages+=(chromium)
+[ -n "$(fc-list :lang=zh 2>/dev/null || true)" ] || print_packages+=(fonts-noto-cjk)
+if [ ${#print_packages[@]} -gt 0 ]; then
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${print_packages[@]}" >/dev/null; } ||
+		echo "warning: could not install ${print_packages[*]}: the batch print of registration forms needs them (apt-get install -y ${print_packages[*]})" >&2
+fi
+
 # `npm install` (not `npm ci`): see scripts/test-all.sh.
 npm install --no-audit --no-fund
 npm run build

@@ -209,6 +209,11 @@ export class TestServer {
 		return this.logs.join('').slice(-4000);
 	}
 
+	/** The server's process id. */
+	get pid(): number {
+		return this.child.pid!;
+	}
+
 	/** Whether the process is still running. */
 	get alive(): boolean {
 		return this.child.exitCode === null && this.child.signalCode === null;
@@ -478,9 +483,10 @@ export class TestServer {
 		out['photos.files'] = listFiles(join(this.dataDir, 'photos'))
 			.map((f) => relative(join(this.dataDir, 'photos'), f))
 			.filter((f) => !f.startsWith('tmp'));
-		// the kept downloads are made in the background after a publish: a cache, not data
+		// the kept downloads are made in the background after a publish, a batch print's PDF
+		// lasts an hour: caches, not data
 		out['dataDir.entries'] = readdirSync(this.dataDir)
-			.filter((name) => name !== 'exports' && name !== 'tmp-exports')
+			.filter((name) => name !== 'exports' && name !== 'tmp-exports' && name !== 'tmp-print')
 			.sort();
 		return out;
 	}

@@ -16,6 +16,8 @@ import { asCountyCollection } from '../domain/geometry/counties.js';
 import { writeSites } from './registry-import/service.js';
 import { premakeDownloads, sweepExports } from './registry/export/index.js';
 import { warmPublicIndex } from './registry/public/registry.js';
+import { PrintJobs, type PrintConfig } from './print/jobs.js';
+import { DEFAULT_CHROMIUM_PATH } from './print/render.js';
 
 export type ServerOptions = {
 	/** Photos, and the SQLite database unless `databaseUrl` is given. */
@@ -28,6 +30,8 @@ export type ServerOptions = {
 	demoPassword: string;
 	/** The demo registry, read only when seeding. */
 	demoRegistry: () => RegisteredSite[];
+	/** The batch print of registration forms (issue 14); without it the server has none. */
+	print?: PrintConfig | undefined;
 };
 
 /** Everything a request handler needs: the data layer, its repositories and the photo store. */
@@ -37,6 +41,8 @@ export class SurveyServer {
 	#counties: CountyCollection;
 	/** Every password check of this process goes through it (issue 10 point 4). */
 	readonly loginGate = new LoginGate();
+	/** The batch print jobs of registration forms (issue 14 point 1); `close` stops them. */
+	readonly printJobs: PrintJobs;
 	/** What runs in the background after a publish (`published`); `close` waits for it. */
 	#background: Promise<void> = Promise.resolve();
 	#closing = false;
@@ -47,6 +53,10 @@ export class SurveyServer {
 	) {
 		this.photoStore = new PhotoStore(options.dataDir);
 		this.#counties = options.counties;
+		this.printJobs = new PrintJobs(
+			options.dataDir,
+			options.print ?? { baseUrl: undefined, chromiumPath: DEFAULT_CHROMIUM_PATH }
+		);
 	}
 
 	get counties(): CountyCollection {
@@ -89,6 +99,7 @@ export class SurveyServer {
 	async start(): Promise<void> {
 		await this.photoStore.sweepTemporary();
 		await sweepExports(this.options.dataDir);
+		await this.printJobs.sweep();
 		await this.#loadImportedCounties();
 		if (this.options.seedDemo) {
 			// in one transaction, so of several processes starting on one new database one seeds
@@ -126,9 +137,13 @@ export class SurveyServer {
 		);
 	}
 
-	/** Closes the database, after what runs in the background has stopped. */
+	/**
+	 * Closes the database, after what runs in the background has stopped: the print jobs are
+	 * cancelled (their Chromium closed, their PDFs removed).
+	 */
 	async close(): Promise<void> {
 		this.#closing = true;
+		await this.printJobs.close();
 		await this.#background;
 		await this.store.close();
 	}

@@ -10,6 +10,7 @@ import { asCountyCollection } from '../domain/geometry/counties.js';
 import type { RegisteredSite } from '../domain/schemas/site.js';
 import { SurveyServer } from './app.js';
 import { warmPublicIndex } from './registry/public/registry.js';
+import { DEFAULT_CHROMIUM_PATH, loopbackUrl } from './print/render.js';
 
 let server: SurveyServer | undefined;
 let starting: Promise<SurveyServer> | undefined;
@@ -24,10 +25,17 @@ export function startServer(): Promise<SurveyServer> {
 			counties: counties.value,
 			seedDemo: env.SEED_DEMO === '1',
 			demoPassword: env.DEMO_PASSWORD || 'ordos-demo',
-			demoRegistry: () => (JSON.parse(demoRegistryText) as { sites: RegisteredSite[] }).sites
+			demoRegistry: () => (JSON.parse(demoRegistryText) as { sites: RegisteredSite[] }).sites,
+			print: {
+				baseUrl: loopbackUrl(env),
+				chromiumPath: env.CHROMIUM_PATH || DEFAULT_CHROMIUM_PATH
+			}
 		});
 		await instance.start();
 		server = instance;
+		// adapter-node emits it once its HTTP server has closed (SIGTERM, SIGINT): stop the print
+		// jobs' Chromium, remove their PDFs and close the database, so the process can end
+		process.once('sveltekit:shutdown', () => void instance.close());
 		// the public registry's search index, before the first visitor asks for it
 		warmPublicIndex(instance.store);
 		return instance;

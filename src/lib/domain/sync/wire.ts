@@ -8,7 +8,8 @@ import {
 	PROTECTION_LEVELS,
 	RECORD_STATUSES,
 	SURVEY_KINDS,
-	THREATS
+	THREATS,
+	type RecordStatus
 } from '../codelists/index.js';
 import { QcFindingSchema } from '../qc/finding.js';
 import { IMPORT_FIELDS } from '../registry/site-import.js';
@@ -316,6 +317,56 @@ export const BulkApproveResponseSchema = z.looseObject({
 	)
 });
 export type BulkApproveResponse = z.infer<typeof BulkApproveResponseSchema>;
+
+// ---- batch print of registration forms (登记表) ---------------------------------------------
+
+/** Most forms one batch print may hold. */
+export const PRINT_MAX_FORMS = 2000;
+
+/** What a batch prints when the body names no status: what the city has accepted, or published. */
+export const DEFAULT_PRINT_STATUSES: readonly RecordStatus[] = ['accepted', 'published'];
+
+/**
+ * `POST /api/review/print-jobs` (issue 14 point 1): the registration forms of one county's
+ * records in the given statuses (default `DEFAULT_PRINT_STATUSES`), one form per record, as one
+ * PDF the server makes. `county` MUST be one of the user's counties (403 otherwise).
+ */
+export const PrintJobBodySchema = z.strictObject({
+	county: z.enum(COUNTY_CODES, { error: '旗区代码不存在' }),
+	statuses: z
+		.array(z.enum(RECORD_STATUSES, { error: '记录状态不存在' }))
+		.min(1, '请至少选择一种记录状态')
+		.max(RECORD_STATUSES.length)
+		.optional()
+});
+export type PrintJobBody = z.infer<typeof PrintJobBodySchema>;
+
+/** A print job's state: waiting for its turn, rendering, its PDF ready, or ended without one. */
+export const PRINT_JOB_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
+export type PrintJobState = (typeof PRINT_JOB_STATES)[number];
+
+/** `GET /api/review/print-jobs/{id}` (and the `202` of its `POST`): how far a job has got. */
+export const PrintJobSchema = z.looseObject({
+	id: z.string(),
+	state: z.enum(PRINT_JOB_STATES),
+	county: z.enum(COUNTY_CODES),
+	statuses: z.array(z.enum(RECORD_STATUSES)),
+	/** forms rendered so far, of `total` */
+	done: z.number().int().nonnegative(),
+	total: z.number().int().positive(),
+	/** jobs that run before this one (`queued` only) */
+	ahead: z.number().int().nonnegative().optional(),
+	createdAt: isoDateTime,
+	finishedAt: isoDateTime.optional(),
+	/** pages and bytes of the PDF (`done` only) */
+	pages: z.number().int().positive().optional(),
+	bytes: z.number().int().positive().optional(),
+	/** until when the PDF can be downloaded (`done` only) */
+	expiresAt: isoDateTime.optional(),
+	/** why it failed (`failed` only) */
+	error: z.string().optional()
+});
+export type PrintJob = z.infer<typeof PrintJobSchema>;
 
 // ---- spot checks (抽查) ------------------------------------------------------------------------
 

@@ -743,6 +743,35 @@ export class RecordRepository {
 		return rows.map(toRow);
 	}
 
+	/**
+	 * The records of `county` in `statuses` as a batch print lists them (issue 14 point 1):
+	 * id, kind, site code and name, unordered (the print orders them the same on both databases).
+	 */
+	async printable(
+		county: string,
+		statuses: readonly RecordStatus[]
+	): Promise<{ id: string; kind: string; siteCode: string | null; name: string | null }[]> {
+		if (statuses.length === 0) return [];
+		const rows = await this.db
+			.selectFrom('records')
+			.select(['id', 'kind', 'site_code', 'name'])
+			.where('county_code', '=', county)
+			.where('status', 'in', [...statuses])
+			.execute();
+		return rows.map((r) => ({ id: r.id, kind: r.kind, siteCode: r.site_code, name: r.name }));
+	}
+
+	/** How many records `county` has in each status (a status with none is left out). */
+	async statusCounts(county: string): Promise<Partial<Record<RecordStatus, number>>> {
+		const rows = await this.db
+			.selectFrom('records')
+			.select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
+			.where('county_code', '=', county)
+			.groupBy('status')
+			.execute();
+		return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+	}
+
 	/** Whether photo `sha256` may be read through a record of `counties`. */
 	async photoReadable(sha256: string, counties: readonly string[]): Promise<boolean> {
 		if (counties.length === 0) return false;
