@@ -547,6 +547,9 @@ export const ReviewQueueQuerySchema = z
 		// Standard Time week that starts on this Monday
 		receivedWeek: monday.optional(),
 		acceptedWeek: monday.optional(),
+		// the statistics' sites: one 复查 record per registered site — its first (`first`), or its
+		// first accepted or published by the city (`accepted`)
+		perSite: z.enum(['first', 'accepted'], { error: 'perSite 应为 first 或 accepted' }).optional(),
 		sort: z.enum(QUEUE_SORTS, { error: `排序应为 ${QUEUE_SORTS.join('、')} 之一` }).optional(),
 		order: z.enum(QUEUE_ORDERS, { error: '顺序应为 asc 或 desc' }).optional(),
 		page: positive('页码', 100_000).optional(),

@@ -108,6 +108,18 @@ export class ReviewQueueRepository {
 			conditions.push(sql<boolean>`EXISTS (SELECT 1 FROM revisions v
 				WHERE v.record_id = r.id AND v.action = 'approve' AND v.status = 'accepted'
 					AND v.at >= ${dayStart(query.acceptedWeek)} AND v.at < ${dayStart(query.acceptedWeek, 7)})`);
+		// one 复查 record per registered site (records_site): the site's first, or its first the
+		// city accepted (accepted or published) — the statistics' re-checked sites
+		if (query.perSite !== undefined) {
+			const done = query.perSite === 'accepted';
+			const accepted = sql.join(['accepted', 'published'].map((s) => sql.lit(s)));
+			conditions.push(sql<boolean>`r.kind = '复查' AND r.site_code IS NOT NULL
+				${done ? sql`AND r.status IN (${accepted})` : sql``}
+				AND NOT EXISTS (SELECT 1 FROM records r2
+					WHERE r2.site_code = r.site_code AND r2.kind = '复查'
+						${done ? sql`AND r2.status IN (${accepted})` : sql``}
+						AND (r2.created_at < r.created_at OR (r2.created_at = r.created_at AND r2.id < r.id)))`);
+		}
 		return conditions;
 	}
 
@@ -177,7 +189,7 @@ export class ReviewQueueRepository {
 		const kept =
 			[severity, category, surveyor, team, from, to].every((f) => f === undefined) &&
 			[kind, change, era, level, condition, threat].every((f) => f === undefined) &&
-			[receivedWeek, acceptedWeek].every((f) => f === undefined);
+			[receivedWeek, acceptedWeek, query.perSite].every((f) => f === undefined);
 		const grouped = kept
 			? await this.db
 					.selectFrom('queue_counts')

@@ -23,6 +23,7 @@ const PARAM_WORDS: Record<string, string> = {
 	threat: '影响因素',
 	receivedWeek: '收到新记录的周',
 	acceptedWeek: '市级通过的周',
+	perSite: '每处文物一条',
 	sort: '排序',
 	order: '顺序',
 	page: '页码',
